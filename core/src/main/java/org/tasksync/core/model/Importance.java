@@ -1,0 +1,6 @@
+package org.tasksync.core.model;
+
+/** Exchange's importance (EWS {@code Importance}, Graph {@code importance}). */
+public enum Importance {
+    LOW, NORMAL, HIGH
+}
