@@ -1,0 +1,1017 @@
+package org.tasksync.core.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tasksync.core.MailboxReport;
+import org.tasksync.core.PlannedWrite;
+import org.tasksync.core.SkipReason;
+import org.tasksync.core.SyncReport;
+import org.tasksync.core.SyncSettings;
+import org.tasksync.core.TaskError;
+import org.tasksync.core.mapping.StatusMapping;
+import org.tasksync.core.mapping.TaskMapper;
+import org.tasksync.core.model.CrmTask;
+import org.tasksync.core.model.ExchangeField;
+import org.tasksync.core.model.ExchangeStatus;
+import org.tasksync.core.model.ExchangeTask;
+import org.tasksync.core.model.Mailbox;
+import org.tasksync.core.model.Rep;
+import org.tasksync.core.model.TaskValues;
+import org.tasksync.core.spi.ChangePage;
+import org.tasksync.core.spi.CrmPage;
+import org.tasksync.core.spi.CursorRejectedException;
+import org.tasksync.core.spi.ExchangeTaskUpdate;
+import org.tasksync.core.spi.ItemRef;
+import org.tasksync.core.spi.Link;
+import org.tasksync.core.spi.MailboxConnection;
+import org.tasksync.core.spi.MailboxException;
+import org.tasksync.core.spi.NewExchangeTask;
+import org.tasksync.core.spi.StatusWriteResult;
+import org.tasksync.core.spi.SyncStateStore;
+import org.tasksync.core.spi.TimeFrameQuery;
+import org.tasksync.core.spi.WriteOutcome;
+
+/**
+ * One run of the engine (SPEC §6): first Exchange → CRM (statuses, deletions, edits) for every
+ * mailbox in parallel, then CRM → Exchange from the CRM's changes, the tasks that entered the time
+ * frame and the tasks to look at again, batched per mailbox; deletions last, behind the mass-delete
+ * guard; cursors saved only after what they cover has been applied.
+ *
+ * <p>Used once, by one thread (the engine's); it runs mailbox work on a pool of its own. A
+ * {@link RuntimeException} from an adapter fails a task, a mailbox or the CRM part, never the cycle;
+ * an {@link Error} ends the cycle at once (that is how tests stop it "as a process would die").
+ */
+public final class Cycle {
+
+    public static final String CRM_CURSOR = "crm.changes";
+    public static final String MAILBOX_CURSOR_PREFIX = "mailbox.";
+    public static final String REP_WINDOW_PREFIX = "rep.";
+
+    private static final Logger log = LoggerFactory.getLogger(Cycle.class);
+
+    private final EngineParts parts;
+    private final SyncSettings settings;
+    private final SyncStateStore store;
+    private final StatusMapping statusMapping;
+    private final TaskMapper mapper;
+    private final Set<ExchangeField> managed;
+    private final boolean dryRun;
+    private final Instant start;
+
+    private final Map<String, Rep> reps = new HashMap<>();
+    private final Map<String, Participant> participants = new HashMap<>();
+    private final Map<String, MailboxWork> mailboxes = new ConcurrentHashMap<>();
+    private final List<TaskError> crmErrors = Collections.synchronizedList(new ArrayList<>());
+    private final Map<SkipReason, Integer> unassignedSkips = Collections.synchronizedMap(new EnumMap<>(SkipReason.class));
+    private final List<PlannedWrite> planned = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> failedTaskIds = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger mailboxIndex = new AtomicInteger();
+    private volatile Error fatal;
+    private String cycleError;
+    private ExecutorService pool;
+    private Semaphore inFlight;
+
+    public Cycle(EngineParts parts, boolean dryRun) {
+        this.parts = parts;
+        this.settings = parts.settings();
+        this.store = parts.store();
+        this.statusMapping = settings.mapping().status();
+        this.mapper = new TaskMapper(settings.mapping());
+        this.managed = settings.mapping().fields().managedFields();
+        this.dryRun = dryRun;
+        this.start = parts.clock().instant();
+    }
+
+    /** A rep that takes part, with its mailbox and its time frame for this cycle. */
+    private record Participant(Rep rep, Mailbox mailbox, LocalDate from, LocalDate to) {
+        boolean inWindow(LocalDate day) {
+            return day == null || (!day.isBefore(from) && !day.isAfter(to));
+        }
+
+        String windowState() {
+            return mailbox.address() + "|" + from + "|" + to;
+        }
+    }
+
+    /** A CRM task, its mapped values and what to write. */
+    private record Work(CrmTask task, TaskValues values, Link link, Set<ExchangeField> fields) {
+    }
+
+    /** An Exchange item to delete; {@code item} null means "look it up by CRM id first". */
+    private record Deletion(String crmTaskId, ItemRef item, boolean dropLink) {
+    }
+
+    /** A status change read from Exchange, to write to the CRM. */
+    private record StatusChange(Link updated, ExchangeTask item, String crmStatus) {
+    }
+
+    /** The cycle's state for one mailbox. */
+    private final class MailboxWork {
+        final Mailbox mailbox;
+        final Tally tally = new Tally();
+        final Map<String, ExchangeTask> adoptable = new ConcurrentHashMap<>();
+        final Set<String> refresh = ConcurrentHashMap.newKeySet();
+        final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
+        List<CrmTask> buffer = new ArrayList<>();
+        CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
+
+        MailboxWork(Mailbox mailbox) {
+            this.mailbox = mailbox;
+        }
+
+        String address() {
+            return mailbox.address();
+        }
+
+        void fail(String reason) {
+            if (tally.fail(reason)) {
+                log.warn("mailbox {} failed: {}", address(), reason);
+                safeListener(() -> parts.listener().mailboxFailed(address(), reason));
+            }
+        }
+
+        MailboxConnection connect() throws MailboxException {
+            return new CountingConnection(parts.exchange().connect(mailbox));
+        }
+    }
+
+    public SyncReport run() {
+        if (!settings.enabled()) {
+            log.info("task synchronization is switched off (tasksync.tasks.enabled=false); nothing done");
+            return new SyncReport(start, Duration.ZERO, false, dryRun, List.of(), List.of(), Map.of(), null, List.of());
+        }
+        List<Rep> repList;
+        try {
+            repList = parts.crm().reps();
+        } catch (RuntimeException e) {
+            cycleError = "reading reps from the CRM failed: " + e;
+            log.error("cycle aborted: {}", cycleError, e);
+            return report();
+        }
+        selectParticipants(repList);
+        safeListener(() -> parts.listener().cycleStarted(mailboxes.size()));
+        int threads = Math.max(1, Math.min(settings.mailboxParallelism(), mailboxes.size()));
+        pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        inFlight = new Semaphore(threads * 2);
+        try {
+            exchangeToCrm();
+            crmToExchange();
+        } finally {
+            pool.shutdownNow();
+        }
+        SyncReport report = report();
+        log.info("cycle done: {} created, {} updated, {} deleted, {} statuses written back, {} task errors, {} mailbox errors{}",
+                report.created(), report.updated(), report.deleted(), report.statusesWrittenBack(),
+                report.allTaskErrors().size(), report.failedMailboxes().size(),
+                cycleError == null ? "" : ", CRM error: " + cycleError);
+        safeListener(() -> parts.listener().cycleFinished(report));
+        return report;
+    }
+
+    // ------------------------------------------------------------------ participants and windows
+
+    private void selectParticipants(List<Rep> repList) {
+        Instant now = parts.clock().instant();
+        for (Rep rep : repList) {
+            reps.put(rep.id(), rep);
+            if (!rep.enabled() || !rep.hasMailbox()) {
+                continue;
+            }
+            ZoneId zone = rep.timeZone() != null ? rep.timeZone() : settings.defaultZone();
+            LocalDate today = now.atZone(zone).toLocalDate();
+            Mailbox mb = new Mailbox(rep.mailbox(), rep.displayName() == null ? rep.id() : rep.displayName(), zone);
+            participants.put(rep.id(), new Participant(rep, mb, today.minusDays(settings.pastDays()),
+                    today.plusDays(settings.futureDays())));
+            mailboxes.computeIfAbsent(mb.address(), a -> new MailboxWork(mb));
+        }
+    }
+
+    private MailboxWork workFor(String address) {
+        return mailboxes.computeIfAbsent(address, a -> new MailboxWork(new Mailbox(a, a, settings.defaultZone())));
+    }
+
+    // ------------------------------------------------------------------ phase A: Exchange → CRM
+
+    private void exchangeToCrm() {
+        List<Future<?>> futures = new ArrayList<>();
+        int total = mailboxes.size();
+        for (MailboxWork w : new TreeMap<>(mailboxes).values()) {
+            futures.add(pool.submit(() -> {
+                safeListener(() -> parts.listener().mailboxStarted(w.address(), mailboxIndex.incrementAndGet(), total));
+                readMailbox(w);
+            }));
+        }
+        awaitAll(futures);
+    }
+
+    private void readMailbox(MailboxWork w) {
+        String key = MAILBOX_CURSOR_PREFIX + w.address();
+        try (MailboxConnection conn = w.connect()) {
+            try {
+                String cursor = store.cursor(key).orElse(null);
+                boolean applied = true;
+                while (true) {
+                    ChangePage page;
+                    try {
+                        page = conn.changes(cursor);
+                    } catch (CursorRejectedException e) {
+                        w.tally.warn("change cursor rejected by the server; read the mailbox again and adopted tagged tasks");
+                        log.warn("{}; reading the mailbox again", e.getMessage());
+                        cursor = null;
+                        page = conn.changes(null);
+                    }
+                    applied &= applyExchangeChanges(w, page);
+                    checkFatal();
+                    if (applied && !dryRun && page.next() != null) {
+                        store.saveCursors(Map.of(key, page.next()));
+                    }
+                    cursor = page.next();
+                    if (!page.hasMore()) {
+                        break;
+                    }
+                }
+            } finally {
+                w.tally.requests(conn.requestsSent());
+            }
+        } catch (MailboxException e) {
+            w.fail(e.getMessage());
+        } catch (RuntimeException e) {
+            w.fail("reading changes failed: " + e);
+        }
+    }
+
+    /** Applies one page of Exchange changes; false when something must be read again next cycle. */
+    private boolean applyExchangeChanges(MailboxWork w, ChangePage page) {
+        List<String> ids = new ArrayList<>(page.changed().size() + page.deletedItemIds().size());
+        page.changed().forEach(t -> ids.add(t.itemId()));
+        ids.addAll(page.deletedItemIds());
+        if (ids.isEmpty()) {
+            return true;
+        }
+        Map<String, Link> links = store.findLinksByItems(w.address(), ids);
+        List<Link> toSave = new ArrayList<>();
+        List<StatusChange> statusChanges = new ArrayList<>();
+        Set<ExchangeField> edits = new LinkedHashSet<>(managed);
+        edits.remove(ExchangeField.STATUS);
+        for (ExchangeTask item : page.changed()) {
+            Link link = links.get(item.itemId());
+            if (link == null) {
+                if (item.crmId() != null && !item.delegated()) {
+                    w.adoptable.put(item.crmId(), item);
+                }
+                continue;
+            }
+            if (link.state() != Link.State.LINKED) {
+                continue;
+            }
+            if (item.delegated()) {
+                w.tally.skip(SkipReason.DELEGATED);
+                if (!link.delegated()) {
+                    toSave.add(link.withDelegated(true).withItem(link.itemId(), item.changeKey()));
+                }
+                continue;
+            }
+            if (!link.delegated() && Objects.equals(item.changeKey(), link.changeKey())) {
+                continue; // the engine's own write coming back
+            }
+            TaskValues seen = item.values();
+            boolean statusChanged = managed.contains(ExchangeField.STATUS) && seen.status() != null
+                    && seen.status() != link.lastExchangeStatus();
+            Set<ExchangeField> edited = seen.differingFields(link.lastWritten(), edits);
+            if (statusChanged) {
+                edited.remove(ExchangeField.PERCENT_COMPLETE);
+                edited.remove(ExchangeField.COMPLETE_DATE);
+            }
+            Link updated = link.withDelegated(false)
+                    .withLastWritten(link.lastWritten().withFieldsFrom(seen, managed))
+                    .withItem(link.itemId(), item.changeKey());
+            if (!edited.isEmpty() && settings.outlookEdits() == SyncSettings.OutlookEdits.OVERWRITE) {
+                w.refresh.add(link.crmTaskId());
+            }
+            if (!statusChanged) {
+                toSave.add(updated);
+                continue;
+            }
+            Link withStatus = updated.withExchangeStatus(seen.status());
+            String crmStatus = statusMapping.toCrm(seen.status());
+            if (statusMapping.sameCrmStatus(crmStatus, link.lastCrmStatus())) {
+                toSave.add(withStatus); // e.g. InProgress → WaitingOnOthers: both "In Progress" in the CRM
+            } else {
+                statusChanges.add(new StatusChange(withStatus, item, crmStatus));
+            }
+        }
+        for (String deletedId : page.deletedItemIds()) {
+            Link link = links.get(deletedId);
+            if (link != null && link.state() == Link.State.LINKED) {
+                toSave.add(link.withState(Link.State.DELETED_IN_OUTLOOK));
+                w.tally.deletedInOutlook();
+            }
+        }
+        if (!dryRun && !toSave.isEmpty()) {
+            store.saveLinks(toSave);
+        }
+        return writeStatuses(w, statusChanges);
+    }
+
+    private boolean writeStatuses(MailboxWork w, List<StatusChange> changes) {
+        boolean ok = true;
+        for (List<StatusChange> chunk : chunks(changes, settings.crmPageSize())) {
+            List<String> ids = chunk.stream().map(c -> c.updated().crmTaskId()).toList();
+            CrmPage current;
+            try {
+                current = parts.crm().tasksById(ids);
+            } catch (RuntimeException e) {
+                w.tally.warn("reading " + ids.size() + " CRM tasks for status write-back failed; tried again next cycle: " + e);
+                ok = false;
+                continue;
+            }
+            Map<String, CrmTask> byId = new HashMap<>();
+            current.tasks().forEach(t -> byId.put(t.id(), t));
+            List<Link> toSave = new ArrayList<>();
+            for (StatusChange c : chunk) {
+                checkFatal();
+                Link link = c.updated();
+                CrmTask task = byId.get(link.crmTaskId());
+                if (task == null) {
+                    toSave.add(link); // deleted in the CRM: the CRM → Exchange part decides
+                    continue;
+                }
+                boolean crmChanged = !statusMapping.sameCrmStatus(task.status(), link.lastCrmStatus());
+                if (crmChanged) {
+                    Instant exchangeTime = c.item().lastModified();
+                    boolean exchangeWins = exchangeTime != null && exchangeTime.isAfter(task.modifiedAt());
+                    w.tally.conflict(exchangeWins);
+                    if (!exchangeWins) {
+                        toSave.add(link);
+                        w.refresh.add(link.crmTaskId());
+                        continue;
+                    }
+                }
+                planned.add(new PlannedWrite(PlannedWrite.Kind.CRM_STATUS, w.address(), task.id(), Set.of(),
+                        task.status() + " -> " + c.crmStatus()));
+                if (dryRun) {
+                    w.tally.statusWrittenBack();
+                    continue;
+                }
+                StatusWriteResult r;
+                try {
+                    r = parts.crm().writeStatus(task.id(), c.crmStatus(), task.modifiedAt());
+                } catch (RuntimeException e) {
+                    w.tally.error(new TaskError(task.id(), "#2 Status", c.crmStatus(),
+                            "writing the status to the CRM failed; tried again next cycle: " + e));
+                    ok = false;
+                    continue;
+                }
+                switch (r.outcome()) {
+                    case WRITTEN -> {
+                        toSave.add(link.withCrm(c.crmStatus(), r.newModifiedAt()));
+                        w.tally.statusWrittenBack();
+                    }
+                    case CONFLICT -> ok = false; // changed meanwhile: decided again on the next read
+                    case NOT_FOUND -> toSave.add(link);
+                }
+            }
+            if (!dryRun && !toSave.isEmpty()) {
+                store.saveLinks(toSave);
+            }
+        }
+        return ok;
+    }
+
+    // ------------------------------------------------------------------ phase B: CRM → Exchange
+
+    private void crmToExchange() {
+        Set<String> pendingBefore = store.pendingTaskIds();
+        Set<String> deletedIds = new LinkedHashSet<>();
+        Set<String> seen = new HashSet<>();
+        Map<String, String> windowStates = store.cursors(REP_WINDOW_PREFIX);
+        String crmCursor = store.cursor(CRM_CURSOR).orElse(null);
+        String newCursor = null;
+        boolean crmOk = true;
+        try {
+            Set<String> again = new LinkedHashSet<>(pendingBefore);
+            mailboxes.values().forEach(w -> again.addAll(w.refresh));
+            for (List<String> chunk : chunks(new ArrayList<>(again), settings.crmPageSize())) {
+                dispatch(parts.crm().tasksById(chunk), seen, deletedIds);
+            }
+            if (crmCursor == null) {
+                newCursor = parts.crm().currentChangeCursor();
+                if (!participants.isEmpty()) {
+                    readTimeFrame(new TimeFrameQuery(minFrom(participants.values()), maxTo(participants.values()),
+                            true, null), seen, deletedIds);
+                }
+            } else {
+                String c = crmCursor;
+                CrmPage page;
+                do {
+                    page = parts.crm().changesSince(c, settings.crmPageSize());
+                    dispatch(page, seen, deletedIds);
+                    if (page.next() != null) {
+                        c = page.next();
+                    }
+                } while (page.hasMore());
+                newCursor = c;
+                readEnteredWindows(windowStates, seen, deletedIds);
+            }
+        } catch (RuntimeException e) {
+            crmOk = false;
+            cycleError = "reading CRM tasks failed: " + e;
+            log.error("CRM part of the cycle failed; cursors stay where they were", e);
+        }
+        flushAll();
+        awaitLanes();
+        if (crmOk) {
+            try {
+                applyDeletions(deletedIds);
+            } catch (RuntimeException e) {
+                crmOk = false;
+                cycleError = "applying CRM deletions failed: " + e;
+                log.error("applying CRM deletions failed", e);
+            }
+        }
+        checkFatal();
+        if (dryRun) {
+            return;
+        }
+        Set<String> done = new HashSet<>(pendingBefore);
+        done.removeAll(failedTaskIds);
+        if (!failedTaskIds.isEmpty()) {
+            store.addPending(failedTaskIds);
+        }
+        if (!done.isEmpty() && crmOk) {
+            store.removePending(done);
+        }
+        if (crmOk) {
+            Map<String, String> cursors = new HashMap<>();
+            for (Participant p : participants.values()) {
+                cursors.put(REP_WINDOW_PREFIX + p.rep().id(), p.windowState());
+            }
+            for (String key : windowStates.keySet()) {
+                if (!participants.containsKey(key.substring(REP_WINDOW_PREFIX.length()))) {
+                    cursors.put(key, null);
+                }
+            }
+            cursors.put(CRM_CURSOR, newCursor);
+            store.saveCursors(cursors);
+        }
+    }
+
+    /** Reps new to the engine get their whole window; reps whose window moved get the days that entered. */
+    private void readEnteredWindows(Map<String, String> windowStates, Set<String> seen, Set<String> deletedIds) {
+        List<Participant> full = new ArrayList<>();
+        Map<List<LocalDate>, Set<String>> entered = new LinkedHashMap<>();
+        for (Participant p : participants.values()) {
+            String state = windowStates.get(REP_WINDOW_PREFIX + p.rep().id());
+            String[] parts = state == null ? null : state.split("\\|");
+            if (parts == null || parts.length != 3 || !parts[0].equals(p.mailbox().address())) {
+                full.add(p);
+                continue;
+            }
+            LocalDate oldFrom = LocalDate.parse(parts[1]);
+            LocalDate oldTo = LocalDate.parse(parts[2]);
+            if (p.to().isAfter(oldTo)) {
+                LocalDate from = oldTo.plusDays(1).isBefore(p.from()) ? p.from() : oldTo.plusDays(1);
+                entered.computeIfAbsent(List.of(from, p.to()), k -> new HashSet<>()).add(p.rep().id());
+            }
+            if (p.from().isBefore(oldFrom)) {
+                LocalDate to = oldFrom.minusDays(1).isAfter(p.to()) ? p.to() : oldFrom.minusDays(1);
+                entered.computeIfAbsent(List.of(p.from(), to), k -> new HashSet<>()).add(p.rep().id());
+            }
+        }
+        if (!full.isEmpty()) {
+            Set<String> ids = new HashSet<>();
+            full.forEach(p -> ids.add(p.rep().id()));
+            readTimeFrame(new TimeFrameQuery(minFrom(full), maxTo(full), true, ids), seen, deletedIds);
+        }
+        for (Map.Entry<List<LocalDate>, Set<String>> e : entered.entrySet()) {
+            readTimeFrame(new TimeFrameQuery(e.getKey().get(0), e.getKey().get(1), false, e.getValue()), seen,
+                    deletedIds);
+        }
+    }
+
+    private void readTimeFrame(TimeFrameQuery q, Set<String> seen, Set<String> deletedIds) {
+        String token = null;
+        CrmPage page;
+        do {
+            page = parts.crm().tasksInTimeFrame(q, token, settings.crmPageSize());
+            dispatch(page, seen, deletedIds);
+            token = page.next();
+        } while (page.hasMore());
+    }
+
+    private static LocalDate minFrom(Collection<Participant> ps) {
+        return ps.stream().map(Participant::from).min(LocalDate::compareTo).orElseThrow();
+    }
+
+    private static LocalDate maxTo(Collection<Participant> ps) {
+        return ps.stream().map(Participant::to).max(LocalDate::compareTo).orElseThrow();
+    }
+
+    private void dispatch(CrmPage page, Set<String> seen, Set<String> deletedIds) {
+        checkFatal();
+        for (TaskError e : page.errors()) {
+            crmErrors.add(e);
+            log.warn("CRM row skipped: {}", e);
+            safeListener(() -> parts.listener().taskError(null, e));
+        }
+        for (String id : page.deletedTaskIds()) {
+            if (seen.add(id)) {
+                deletedIds.add(id);
+            }
+        }
+        for (CrmTask task : page.tasks()) {
+            if (seen.add(task.id())) {
+                route(task);
+            }
+        }
+    }
+
+    private void route(CrmTask task) {
+        Participant p = task.repId() == null ? null : participants.get(task.repId());
+        if (p == null) {
+            Rep rep = task.repId() == null ? null : reps.get(task.repId());
+            if (rep == null) {
+                TaskError e = new TaskError(task.id(), "#4 Rep", task.repId(), "no such rep in the CRM");
+                crmErrors.add(e);
+                safeListener(() -> parts.listener().taskError(null, e));
+            } else {
+                unassignedSkips.merge(rep.enabled() ? SkipReason.REP_WITHOUT_MAILBOX : SkipReason.REP_DISABLED, 1,
+                        Integer::sum);
+            }
+            return;
+        }
+        MailboxWork w = mailboxes.get(p.mailbox().address());
+        if (!p.inWindow(task.scheduledDay())) {
+            w.tally.skip(SkipReason.OUT_OF_TIME_FRAME);
+            return;
+        }
+        if (w.tally.failed()) {
+            w.tally.skip(SkipReason.MAILBOX_FAILED);
+            failedTaskIds.add(task.id());
+            return;
+        }
+        w.buffer.add(task);
+        if (w.buffer.size() >= settings.batchSize()) {
+            submit(w);
+        }
+    }
+
+    private void flushAll() {
+        for (MailboxWork w : mailboxes.values()) {
+            if (!w.buffer.isEmpty()) {
+                submit(w);
+            }
+        }
+    }
+
+    private void submit(MailboxWork w) {
+        List<CrmTask> batch = w.buffer;
+        w.buffer = new ArrayList<>();
+        inFlight.acquireUninterruptibly();
+        w.lane = w.lane.thenRunAsync(() -> {
+            try {
+                if (fatal == null) {
+                    processBatch(w, batch);
+                }
+            } catch (Error e) {
+                fatal = e;
+            } finally {
+                inFlight.release();
+            }
+        }, pool);
+    }
+
+    private void awaitLanes() {
+        for (MailboxWork w : mailboxes.values()) {
+            w.lane.join();
+        }
+        checkFatal();
+    }
+
+    private void processBatch(MailboxWork w, List<CrmTask> batch) {
+        if (w.tally.failed()) {
+            batch.forEach(t -> {
+                w.tally.skip(SkipReason.MAILBOX_FAILED);
+                failedTaskIds.add(t.id());
+            });
+            return;
+        }
+        try (MailboxConnection conn = w.connect()) {
+            try {
+                writeBatch(w, conn, batch);
+            } finally {
+                w.tally.requests(conn.requestsSent());
+            }
+        } catch (MailboxException e) {
+            w.fail(e.getMessage());
+            batch.forEach(t -> failedTaskIds.add(t.id()));
+        } catch (RuntimeException e) {
+            w.fail("writing tasks failed: " + e);
+            batch.forEach(t -> failedTaskIds.add(t.id()));
+        }
+    }
+
+    private void writeBatch(MailboxWork w, MailboxConnection conn, List<CrmTask> batch) throws MailboxException {
+        Map<String, Link> links = store.findLinks(batch.stream().map(CrmTask::id).toList());
+        List<Work> creates = new ArrayList<>();
+        List<Work> updates = new ArrayList<>();
+        List<Work> lookups = new ArrayList<>();
+        List<Link> adopted = new ArrayList<>();
+        for (CrmTask task : batch) {
+            Link link = links.get(task.id());
+            Participant p = participants.get(task.repId());
+            LocalDate known = link != null && link.lastWritten().status() == ExchangeStatus.COMPLETED
+                    ? link.lastWritten().completeDate() : null;
+            Rep creator = task.createdByRepId() == null ? null : reps.get(task.createdByRepId());
+            TaskMapper.Context ctx = new TaskMapper.Context(p.mailbox().ownerName(),
+                    creator == null ? null : creator.displayName() != null ? creator.displayName() : creator.id(),
+                    p.mailbox().zone(), start.atZone(p.mailbox().zone()).toLocalDate(), known);
+            TaskMapper.Result r = mapper.map(task, ctx);
+            r.warnings().forEach(e -> w.tally.warn(e.toString()));
+            if (!r.ok()) {
+                for (TaskError e : r.errors()) {
+                    w.tally.error(e);
+                    log.warn("task not written: {}", e);
+                    safeListener(() -> parts.listener().taskError(w.address(), e));
+                }
+                continue;
+            }
+            TaskValues values = r.values();
+            if (link != null && !link.mailbox().equals(w.address())) {
+                reassign(link);
+                link = null;
+            }
+            if (link == null) {
+                ExchangeTask found = w.adoptable.remove(task.id());
+                if (found != null) {
+                    adopt(w, task, values, found, adopted, updates);
+                } else {
+                    creates.add(new Work(task, values, null, Set.of()));
+                }
+                continue;
+            }
+            switch (link.state()) {
+                case CREATE_INTENDED -> {
+                    ExchangeTask found = w.adoptable.remove(task.id());
+                    if (found != null) {
+                        adopt(w, task, values, found, adopted, updates);
+                    } else {
+                        lookups.add(new Work(task, values, link, Set.of()));
+                    }
+                }
+                case DELETED_IN_OUTLOOK -> {
+                    if (link.lastCrmModifiedAt() == null || task.modifiedAt().isAfter(link.lastCrmModifiedAt())) {
+                        creates.add(new Work(task, values, null, Set.of()));
+                    } else {
+                        w.tally.skip(SkipReason.DELETED_IN_OUTLOOK);
+                    }
+                }
+                case LINKED -> {
+                    if (link.delegated()) {
+                        w.tally.skip(SkipReason.DELEGATED);
+                        continue;
+                    }
+                    Set<ExchangeField> fields = changedFields(link.lastWritten(), values, task);
+                    if (!fields.isEmpty()) {
+                        updates.add(new Work(task, values, link, fields));
+                    } else if (!statusMapping.sameCrmStatus(task.status(), link.lastCrmStatus()) && !dryRun) {
+                        adopted.add(link.withCrm(task.status(), task.modifiedAt()));
+                    }
+                }
+            }
+        }
+        if (!lookups.isEmpty()) {
+            for (List<Work> chunk : chunks(lookups, conn.maxBatchSize())) {
+                Map<String, ExchangeTask> found = new HashMap<>();
+                for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(x -> x.task().id()).toList())) {
+                    if (t.crmId() != null && !t.delegated()) {
+                        found.putIfAbsent(t.crmId(), t);
+                    }
+                }
+                for (Work x : chunk) {
+                    ExchangeTask t = found.get(x.task().id());
+                    if (t != null) {
+                        adopt(w, x.task(), x.values(), t, adopted, updates);
+                    } else {
+                        creates.add(new Work(x.task(), x.values(), null, Set.of()));
+                    }
+                }
+            }
+        }
+        if (!dryRun && !adopted.isEmpty()) {
+            store.saveLinks(adopted);
+        }
+        create(w, conn, creates);
+        update(w, conn, updates);
+    }
+
+    private void adopt(MailboxWork w, CrmTask task, TaskValues values, ExchangeTask found, List<Link> adopted,
+                       List<Work> updates) {
+        Link link = new Link(task.id(), w.address(), found.itemId(), found.changeKey(), Link.State.LINKED,
+                found.values(), task.status(), task.modifiedAt(), found.values().status(), false);
+        w.tally.adopted();
+        adopted.add(link);
+        Set<ExchangeField> fields = changedFields(found.values(), values, task);
+        if (!fields.isEmpty()) {
+            updates.add(new Work(task, values, link, fields));
+        }
+    }
+
+    private void reassign(Link old) {
+        if (old.state() == Link.State.LINKED && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
+            workFor(old.mailbox()).deletions.add(new Deletion(old.crmTaskId(), new ItemRef(old.itemId(), old.changeKey()),
+                    false));
+        }
+        // keep-original: the old copy stays in the old mailbox; the new link replaces the old one
+    }
+
+    /** The fields to write: those that differ, the status only when the CRM status really differs. */
+    private Set<ExchangeField> changedFields(TaskValues current, TaskValues wanted, CrmTask task) {
+        Set<ExchangeField> fields = wanted.differingFields(current, managed);
+        if (fields.contains(ExchangeField.STATUS) && current.status() != null
+                && statusMapping.sameCrmStatus(statusMapping.toCrm(current.status()), task.status())) {
+            fields.remove(ExchangeField.STATUS); // e.g. WaitingOnOthers in Outlook, In Progress in the CRM
+        }
+        if (fields.contains(ExchangeField.STATUS)) {
+            if (managed.contains(ExchangeField.PERCENT_COMPLETE)) fields.add(ExchangeField.PERCENT_COMPLETE);
+            if (managed.contains(ExchangeField.COMPLETE_DATE)) fields.add(ExchangeField.COMPLETE_DATE);
+        }
+        return fields;
+    }
+
+    private void create(MailboxWork w, MailboxConnection conn, List<Work> creates) throws MailboxException {
+        for (List<Work> chunk : chunks(creates, Math.min(settings.batchSize(), conn.maxBatchSize()))) {
+            checkFatal();
+            List<Link> intents = new ArrayList<>();
+            List<NewExchangeTask> news = new ArrayList<>();
+            for (Work x : chunk) {
+                intents.add(new Link(x.task().id(), w.address(), null, null, Link.State.CREATE_INTENDED, x.values(),
+                        x.task().status(), x.task().modifiedAt(), x.values().status(), false));
+                news.add(new NewExchangeTask(x.task().id(), x.values()));
+                planned.add(new PlannedWrite(PlannedWrite.Kind.CREATE, w.address(), x.task().id(), Set.of(), null));
+            }
+            if (dryRun) {
+                chunk.forEach(x -> w.tally.created());
+                continue;
+            }
+            store.saveLinks(intents);
+            List<WriteOutcome> outcomes = conn.create(news);
+            List<Link> linked = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                WriteOutcome o = outcomes.get(i);
+                Link intent = intents.get(i);
+                if (o.succeeded()) {
+                    linked.add(new Link(intent.crmTaskId(), w.address(), o.itemId(), o.changeKey(), Link.State.LINKED,
+                            intent.lastWritten(), intent.lastCrmStatus(), intent.lastCrmModifiedAt(),
+                            intent.lastExchangeStatus(), false));
+                    w.tally.created();
+                } else {
+                    writeFailed(w, chunk.get(i).task(), "create", o.error());
+                }
+            }
+            if (!linked.isEmpty()) {
+                store.saveLinks(linked);
+            }
+        }
+    }
+
+    private void update(MailboxWork w, MailboxConnection conn, List<Work> updates) throws MailboxException {
+        for (List<Work> chunk : chunks(updates, Math.min(settings.batchSize(), conn.maxBatchSize()))) {
+            checkFatal();
+            List<ExchangeTaskUpdate> requests = new ArrayList<>();
+            for (Work x : chunk) {
+                requests.add(new ExchangeTaskUpdate(new ItemRef(x.link().itemId(), x.link().changeKey()), x.task().id(),
+                        x.values(), x.fields()));
+                planned.add(new PlannedWrite(PlannedWrite.Kind.UPDATE, w.address(), x.task().id(), x.fields(), null));
+            }
+            if (dryRun) {
+                chunk.forEach(x -> w.tally.updated());
+                continue;
+            }
+            List<WriteOutcome> outcomes = conn.update(requests);
+            List<Link> saved = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                WriteOutcome o = outcomes.get(i);
+                Work x = chunk.get(i);
+                if (o.succeeded()) {
+                    Link l = x.link();
+                    saved.add(new Link(l.crmTaskId(), l.mailbox(), l.itemId(),
+                            o.changeKey() != null ? o.changeKey() : l.changeKey(), Link.State.LINKED,
+                            l.lastWritten().withFieldsFrom(x.values(), x.fields()), x.task().status(),
+                            x.task().modifiedAt(),
+                            x.fields().contains(ExchangeField.STATUS) ? x.values().status() : l.lastExchangeStatus(),
+                            false));
+                    w.tally.updated();
+                } else {
+                    writeFailed(w, x.task(), "update", o.error());
+                }
+            }
+            if (!saved.isEmpty()) {
+                store.saveLinks(saved);
+            }
+        }
+    }
+
+    private void writeFailed(MailboxWork w, CrmTask task, String op, String error) {
+        TaskError e = new TaskError(task.id(), null, null, "Exchange refused the " + op + " (tried again next cycle): "
+                + error);
+        w.tally.error(e);
+        failedTaskIds.add(task.id());
+        log.warn("{} in {}", e, w.address());
+        safeListener(() -> parts.listener().taskError(w.address(), e));
+    }
+
+    // ------------------------------------------------------------------ deletions
+
+    private void applyDeletions(Set<String> deletedIds) {
+        List<String> dropNow = new ArrayList<>();
+        for (List<String> chunk : chunks(new ArrayList<>(deletedIds), settings.crmPageSize())) {
+            for (Link link : store.findLinks(chunk).values()) {
+                switch (link.state()) {
+                    case LINKED -> {
+                        if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
+                            dropNow.add(link.crmTaskId());
+                            workFor(link.mailbox()).tally.skip(SkipReason.COMPLETED_KEPT);
+                        } else {
+                            workFor(link.mailbox()).deletions.add(new Deletion(link.crmTaskId(),
+                                    new ItemRef(link.itemId(), link.changeKey()), true));
+                        }
+                    }
+                    case CREATE_INTENDED -> workFor(link.mailbox()).deletions.add(new Deletion(link.crmTaskId(), null, true));
+                    case DELETED_IN_OUTLOOK -> dropNow.add(link.crmTaskId());
+                }
+            }
+        }
+        if (!dryRun && !dropNow.isEmpty()) {
+            store.deleteLinks(dropNow);
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (MailboxWork w : mailboxes.values()) {
+            if (!w.deletions.isEmpty()) {
+                futures.add(pool.submit(() -> deleteInMailbox(w)));
+            }
+        }
+        awaitAll(futures);
+    }
+
+    private void deleteInMailbox(MailboxWork w) {
+        List<Deletion> deletions = new ArrayList<>(w.deletions);
+        if (w.tally.failed()) {
+            deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
+            return;
+        }
+        int linked = store.countLinks(w.address());
+        int n = deletions.size();
+        if (n > settings.massDeleteMinCount() && n > settings.massDeleteMaxShare() * linked) {
+            String why = "mass-delete guard: " + n + " of " + linked + " linked tasks would be deleted (more than "
+                    + Math.round(settings.massDeleteMaxShare() * 100) + " % and more than "
+                    + settings.massDeleteMinCount() + "); nothing deleted in this mailbox, held for the next cycle";
+            w.tally.warn(why);
+            log.warn("{}: {}", w.address(), why);
+            deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
+            return;
+        }
+        try (MailboxConnection conn = w.connect()) {
+            try {
+                List<Deletion> resolved = new ArrayList<>();
+                List<String> dropLinks = new ArrayList<>();
+                List<Deletion> unknown = deletions.stream().filter(d -> d.item() == null).toList();
+                for (List<Deletion> chunk : chunks(unknown, conn.maxBatchSize())) {
+                    Map<String, ExchangeTask> found = new HashMap<>();
+                    for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(Deletion::crmTaskId).toList())) {
+                        found.putIfAbsent(t.crmId(), t);
+                    }
+                    for (Deletion d : chunk) {
+                        ExchangeTask t = found.get(d.crmTaskId());
+                        if (t == null) {
+                            dropLinks.add(d.crmTaskId());
+                        } else {
+                            resolved.add(new Deletion(d.crmTaskId(), new ItemRef(t.itemId(), t.changeKey()), d.dropLink()));
+                        }
+                    }
+                }
+                deletions.stream().filter(d -> d.item() != null).forEach(resolved::add);
+                for (List<Deletion> chunk : chunks(resolved, Math.min(settings.batchSize(), conn.maxBatchSize()))) {
+                    checkFatal();
+                    chunk.forEach(d -> planned.add(new PlannedWrite(PlannedWrite.Kind.DELETE, w.address(),
+                            d.crmTaskId(), Set.of(), null)));
+                    if (dryRun) {
+                        chunk.forEach(d -> w.tally.deleted());
+                        continue;
+                    }
+                    List<WriteOutcome> outcomes = conn.delete(chunk.stream().map(Deletion::item).toList());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Deletion d = chunk.get(i);
+                        if (outcomes.get(i).succeeded()) {
+                            w.tally.deleted();
+                            if (d.dropLink()) {
+                                dropLinks.add(d.crmTaskId());
+                            }
+                        } else {
+                            w.tally.warn("deleting the task of CRM task " + d.crmTaskId() + " failed (tried again next cycle): "
+                                    + outcomes.get(i).error());
+                            failedTaskIds.add(d.crmTaskId());
+                        }
+                    }
+                }
+                if (!dryRun && !dropLinks.isEmpty()) {
+                    store.deleteLinks(dropLinks);
+                }
+            } finally {
+                w.tally.requests(conn.requestsSent());
+            }
+        } catch (MailboxException e) {
+            w.fail(e.getMessage());
+            deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
+        } catch (RuntimeException e) {
+            w.fail("deleting tasks failed: " + e);
+            deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private SyncReport report() {
+        List<MailboxReport> reports = new ArrayList<>();
+        new TreeMap<>(mailboxes).forEach((address, w) -> reports.add(w.tally.toReport(address)));
+        return new SyncReport(start, Duration.between(start, parts.clock().instant()), true, dryRun, reports,
+                crmErrors, unassignedSkips, cycleError, planned);
+    }
+
+    private void checkFatal() {
+        Error e = fatal;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private void awaitAll(List<Future<?>> futures) {
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for mailbox work", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Error err) {
+                    fatal = err;
+                } else {
+                    throw new IllegalStateException("mailbox work failed unexpectedly", cause);
+                }
+            }
+        }
+        checkFatal();
+    }
+
+    private void safeListener(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("sync listener threw; ignored", e);
+        }
+    }
+
+    private static <T> List<List<T>> chunks(List<T> list, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += size) {
+            out.add(list.subList(i, Math.min(list.size(), i + size)));
+        }
+        return out;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "tasksync-mailbox-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

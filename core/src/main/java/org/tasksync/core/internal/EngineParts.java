@@ -1,0 +1,13 @@
+package org.tasksync.core.internal;
+
+import java.time.Clock;
+import org.tasksync.core.SyncListener;
+import org.tasksync.core.SyncSettings;
+import org.tasksync.core.spi.CrmAdapter;
+import org.tasksync.core.spi.ExchangeAdapter;
+import org.tasksync.core.spi.SyncStateStore;
+
+/** What a cycle is made of; assembled by {@link org.tasksync.core.SyncEngine}. */
+public record EngineParts(CrmAdapter crm, ExchangeAdapter exchange, SyncStateStore store, SyncSettings settings,
+                          Clock clock, SyncListener listener) {
+}
