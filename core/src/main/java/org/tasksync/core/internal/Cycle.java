@@ -138,6 +138,8 @@ public final class Cycle {
         final Map<String, ExchangeTask> adoptable = new ConcurrentHashMap<>();
         final Set<String> refresh = ConcurrentHashMap.newKeySet();
         final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
+        /** A cursor held back until the tagged items it passed have been adopted (end of the cycle). */
+        volatile String deferredCursor;
         List<CrmTask> buffer = new ArrayList<>();
         CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
 
@@ -249,7 +251,11 @@ public final class Cycle {
                     applied &= applyExchangeChanges(w, page);
                     checkFatal();
                     if (applied && !dryRun && page.next() != null) {
-                        store.saveCursors(Map.of(key, page.next()));
+                        if (w.adoptable.isEmpty()) {
+                            store.saveCursors(Map.of(key, page.next()));
+                        } else {
+                            w.deferredCursor = page.next();
+                        }
                     }
                     cursor = page.next();
                     if (!page.hasMore()) {
@@ -279,8 +285,18 @@ public final class Cycle {
         List<StatusChange> statusChanges = new ArrayList<>();
         Set<ExchangeField> edits = new LinkedHashSet<>(managed);
         edits.remove(ExchangeField.STATUS);
+        List<String> refresh = new ArrayList<>();
+        Map<String, Link> intended = intendedCreates(w, page, links);
         for (ExchangeTask item : page.changed()) {
             Link link = links.get(item.itemId());
+            if (link == null && item.crmId() != null && intended.containsKey(item.crmId())) {
+                // created just before a crash: link it now, so that an edit the rep made since counts
+                link = intended.remove(item.crmId()).withItem(item.itemId(), null).withState(Link.State.LINKED);
+                w.tally.adopted();
+                if (!dryRun) {
+                    store.saveLinks(List.of(link));
+                }
+            }
             if (link == null) {
                 if (item.crmId() != null && !item.delegated()) {
                     w.adoptable.put(item.crmId(), item);
@@ -312,7 +328,7 @@ public final class Cycle {
                     .withLastWritten(link.lastWritten().withFieldsFrom(seen, managed))
                     .withItem(link.itemId(), item.changeKey());
             if (!edited.isEmpty() && settings.outlookEdits() == SyncSettings.OutlookEdits.OVERWRITE) {
-                w.refresh.add(link.crmTaskId());
+                refresh.add(link.crmTaskId());
             }
             if (!statusChanged) {
                 toSave.add(updated);
@@ -333,10 +349,45 @@ public final class Cycle {
                 w.tally.deletedInOutlook();
             }
         }
+        refresh(w, refresh);
         if (!dryRun && !toSave.isEmpty()) {
             store.saveLinks(toSave);
         }
         return writeStatuses(w, statusChanges);
+    }
+
+    /**
+     * Marks CRM tasks whose values must be written again (an Outlook edit to overwrite, a conflict
+     * the CRM won); durable before the link that forgets the difference is saved.
+     */
+    private void refresh(MailboxWork w, Collection<String> crmTaskIds) {
+        if (crmTaskIds.isEmpty()) {
+            return;
+        }
+        w.refresh.addAll(crmTaskIds);
+        if (!dryRun) {
+            store.addPending(crmTaskIds);
+        }
+    }
+
+    /** Links of tasks the engine meant to create in this mailbox whose items appear here untracked. */
+    private Map<String, Link> intendedCreates(MailboxWork w, ChangePage page, Map<String, Link> byItem) {
+        List<String> crmIds = new ArrayList<>();
+        for (ExchangeTask item : page.changed()) {
+            if (item.crmId() != null && !byItem.containsKey(item.itemId())) {
+                crmIds.add(item.crmId());
+            }
+        }
+        Map<String, Link> out = new HashMap<>();
+        if (crmIds.isEmpty()) {
+            return out;
+        }
+        store.findLinks(crmIds).forEach((id, l) -> {
+            if (l.state() == Link.State.CREATE_INTENDED && l.mailbox().equals(w.address())) {
+                out.put(id, l);
+            }
+        });
+        return out;
     }
 
     private boolean writeStatuses(MailboxWork w, List<StatusChange> changes) {
@@ -368,8 +419,8 @@ public final class Cycle {
                     boolean exchangeWins = exchangeTime != null && exchangeTime.isAfter(task.modifiedAt());
                     w.tally.conflict(exchangeWins);
                     if (!exchangeWins) {
+                        refresh(w, List.of(link.crmTaskId()));
                         toSave.add(link);
-                        w.refresh.add(link.crmTaskId());
                         continue;
                     }
                 }
@@ -448,6 +499,7 @@ public final class Cycle {
         awaitLanes();
         if (crmOk) {
             try {
+                collectOrphans(seen);
                 applyDeletions(deletedIds);
             } catch (RuntimeException e) {
                 crmOk = false;
@@ -478,6 +530,11 @@ public final class Cycle {
                 }
             }
             cursors.put(CRM_CURSOR, newCursor);
+            for (MailboxWork w : mailboxes.values()) {
+                if (w.deferredCursor != null && !w.tally.failed()) {
+                    cursors.put(MAILBOX_CURSOR_PREFIX + w.address(), w.deferredCursor);
+                }
+            }
             store.saveCursors(cursors);
         }
     }
@@ -665,7 +722,14 @@ public final class Cycle {
             TaskValues values = r.values();
             if (link != null && !link.mailbox().equals(w.address())) {
                 reassign(link);
-                link = null;
+                // the task may have lived in this mailbox before (keep-original): find its old copy
+                ExchangeTask found = w.adoptable.remove(task.id());
+                if (found != null) {
+                    adopt(w, task, values, found, adopted, updates);
+                } else {
+                    lookups.add(new Work(task, values, null, Set.of()));
+                }
+                continue;
             }
             if (link == null) {
                 ExchangeTask found = w.adoptable.remove(task.id());
@@ -731,10 +795,39 @@ public final class Cycle {
         update(w, conn, updates);
     }
 
+    /**
+     * Links a tagged item found in the mailbox. Without a record of what was written, a status that
+     * differs is a conflict like any other: the later modification wins, a tie goes to the CRM.
+     */
     private void adopt(MailboxWork w, CrmTask task, TaskValues values, ExchangeTask found, List<Link> adopted,
                        List<Work> updates) {
+        ExchangeStatus seen = found.values().status();
+        String crmStatus = task.status();
+        Instant crmModified = task.modifiedAt();
+        if (managed.contains(ExchangeField.STATUS) && seen != null
+                && !statusMapping.sameCrmStatus(statusMapping.toCrm(seen), task.status())
+                && found.lastModified() != null && found.lastModified().isAfter(task.modifiedAt())) {
+            String wanted = statusMapping.toCrm(seen);
+            w.tally.conflict(true);
+            planned.add(new PlannedWrite(PlannedWrite.Kind.CRM_STATUS, w.address(), task.id(), Set.of(),
+                    task.status() + " -> " + wanted));
+            if (!dryRun) {
+                StatusWriteResult r = parts.crm().writeStatus(task.id(), wanted, task.modifiedAt());
+                if (r.outcome() == StatusWriteResult.Outcome.WRITTEN) {
+                    w.tally.statusWrittenBack();
+                    crmStatus = wanted;
+                    crmModified = r.newModifiedAt();
+                } else {
+                    failedTaskIds.add(task.id()); // changed meanwhile: decided again next cycle
+                }
+            }
+            if (Objects.equals(crmStatus, wanted)) {
+                task = task.toBuilder().status(wanted).modifiedAt(crmModified).build();
+                values = values.toBuilder().status(seen).build();
+            }
+        }
         Link link = new Link(task.id(), w.address(), found.itemId(), found.changeKey(), Link.State.LINKED,
-                found.values(), task.status(), task.modifiedAt(), found.values().status(), false);
+                found.values(), crmStatus, crmModified, seen, false);
         w.tally.adopted();
         adopted.add(link);
         Set<ExchangeField> fields = changedFields(found.values(), values, task);
@@ -848,6 +941,49 @@ public final class Cycle {
     }
 
     // ------------------------------------------------------------------ deletions
+
+    /**
+     * Tagged items read from Exchange that no CRM task of this cycle claimed: when their CRM task is
+     * gone (deleted while the state store was lost, for instance), they are deleted like any task
+     * deleted in the CRM. Items of tasks that still exist (the old copy after a keep-original
+     * reassignment, a task outside the time frame) stay.
+     */
+    private void collectOrphans(Set<String> seen) {
+        for (MailboxWork w : mailboxes.values()) {
+            if (w.tally.failed()) {
+                continue;
+            }
+            List<String> leftovers = w.adoptable.keySet().stream().filter(id -> !seen.contains(id)).toList();
+            for (List<String> chunk : chunks(leftovers, settings.crmPageSize())) {
+                CrmPage page = parts.crm().tasksById(chunk);
+                Set<String> alive = new HashSet<>();
+                page.errors().forEach(e -> alive.add(e.taskId()));
+                Map<String, Link> links = store.findLinks(chunk);
+                List<Link> adopted = new ArrayList<>();
+                for (CrmTask t : page.tasks()) {
+                    alive.add(t.id());
+                    Participant p = t.repId() == null ? null : participants.get(t.repId());
+                    ExchangeTask item = w.adoptable.get(t.id());
+                    if (!links.containsKey(t.id()) && item != null && p != null
+                            && p.mailbox().address().equals(w.address())) {
+                        // its task is outside the time frame: link it without writing, so Outlook's status still counts
+                        adopt(w, t, item.values(), item, adopted, new ArrayList<>());
+                    }
+                }
+                if (!dryRun && !adopted.isEmpty()) {
+                    store.saveLinks(adopted);
+                }
+                for (String id : chunk) {
+                    ExchangeTask item = w.adoptable.get(id);
+                    if (alive.contains(id) || links.containsKey(id) || item == null
+                            || item.values().status() == ExchangeStatus.COMPLETED) {
+                        continue;
+                    }
+                    w.deletions.add(new Deletion(id, new ItemRef(item.itemId(), item.changeKey()), false));
+                }
+            }
+        }
+    }
 
     private void applyDeletions(Set<String> deletedIds) {
         List<String> dropNow = new ArrayList<>();

@@ -1,0 +1,348 @@
+package org.tasksync.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.tasksync.core.MutableClock;
+import org.tasksync.core.SyncEngine;
+import org.tasksync.core.SyncSettings;
+import org.tasksync.core.inmemory.InMemoryCrm;
+import org.tasksync.core.inmemory.InMemoryExchange;
+import org.tasksync.core.mapping.StatusMapping;
+import org.tasksync.core.mapping.TaskMapper;
+import org.tasksync.core.model.CrmTask;
+import org.tasksync.core.model.ExchangeField;
+import org.tasksync.core.model.ExchangeStatus;
+import org.tasksync.core.model.ExchangeTask;
+import org.tasksync.core.model.Rep;
+import org.tasksync.core.model.TaskValues;
+import org.tasksync.core.spi.SyncStateStore;
+import org.tasksync.core.state.InMemorySyncStateStore;
+
+/**
+ * The engine as a state machine (issue 2): random CRM creates, edits, deletions and reassignments,
+ * Outlook status edits, other edits and deletions, the clock moving days, crashes between any two
+ * writes and a lost state store. After quiet cycles the two sides agree field by field, no CRM task
+ * has two Exchange tasks in one mailbox, and every Outlook status change that no later CRM change
+ * superseded is in the CRM.
+ */
+class EngineStateMachineProperties {
+
+    static final String[] REP_IDS = {"r1", "r2", "r3"};
+    static final ZoneId[] ZONES = {ZoneId.of("Europe/Vienna"), ZoneId.of("America/Los_Angeles"), ZoneId.of("Pacific/Auckland")};
+    static final String[] STATUSES = {"Open", "In Progress", "Completed", "Missed"};
+    static final String[] PRIORITIES = {"Low", "Normal", "High"};
+    static final int TASKS = 10;
+
+    /** One step of a scenario. */
+    interface Action {
+        void apply(World w);
+    }
+
+    record CrmCreate(int task, int rep, Integer due, int status, int priority, int percent) implements Action {
+        public void apply(World w) {
+            String id = id(task);
+            if (w.crm.task(id).isPresent() || w.deletedInCrm.contains(id)) {
+                return;
+            }
+            w.crm.upsertTask(CrmTask.builder(id).repId(REP_IDS[rep]).subject("Task " + task)
+                    .dueDate(due == null ? null : w.today().plusDays(due)).status(STATUSES[status])
+                    .priority(PRIORITIES[priority]).percentComplete(percent).reminder(task % 3 == 0 ? 15 : null, "minutes")
+                    .comments(task % 2 == 0 ? "notes for " + task : null).build());
+            w.crmEdited(id);
+        }
+    }
+
+    record CrmEdit(int task, int what, int value) implements Action {
+        public void apply(World w) {
+            String id = id(task);
+            Optional<CrmTask> t = w.crm.task(id);
+            if (t.isEmpty()) {
+                return;
+            }
+            CrmTask.Builder b = t.get().toBuilder();
+            switch (what) {
+                case 0 -> b.subject("Task " + task + " v" + value);
+                case 1 -> b.dueDate(w.today().plusDays(value - 20));
+                case 2 -> b.status(STATUSES[value % STATUSES.length]);
+                case 3 -> b.priority(PRIORITIES[value % PRIORITIES.length]);
+                default -> b.percentComplete(value % 101);
+            }
+            w.crm.upsertTask(b.build());
+            w.crmEdited(id);
+        }
+    }
+
+    record CrmDelete(int task) implements Action {
+        public void apply(World w) {
+            String id = id(task);
+            if (w.crm.task(id).isPresent()) {
+                w.crm.deleteTask(id);
+                w.deletedInCrm.add(id);
+                w.outlookStatus.remove(id);
+            }
+        }
+    }
+
+    record CrmReassign(int task, int rep) implements Action {
+        public void apply(World w) {
+            String id = id(task);
+            w.crm.task(id).ifPresent(t -> {
+                w.crm.upsertTask(t.toBuilder().repId(REP_IDS[rep]).build());
+                w.crmEdited(id);
+            });
+        }
+    }
+
+    record OutlookStatus(int task, ExchangeStatus status) implements Action {
+        public void apply(World w) {
+            w.currentItem(id(task)).ifPresent(item -> {
+                w.exchange.userSetStatus(w.mailboxOf(id(task)), item.itemId(), status);
+                w.outlookStatus.put(id(task), status);
+            });
+        }
+    }
+
+    record OutlookEdit(int task, String subject) implements Action {
+        public void apply(World w) {
+            w.currentItem(id(task)).ifPresent(item -> w.exchange.userEdit(w.mailboxOf(id(task)), item.itemId(),
+                    v -> v.toBuilder().subject(subject).build()));
+        }
+    }
+
+    record OutlookDelete(int task) implements Action {
+        public void apply(World w) {
+            w.currentItem(id(task)).ifPresent(item -> {
+                w.exchange.userDelete(w.mailboxOf(id(task)), item.itemId());
+                w.outlookStatus.remove(id(task));
+                w.deletedInOutlook.add(id(task));
+            });
+        }
+    }
+
+    record AdvanceDays(int days) implements Action {
+        public void apply(World w) {
+            w.clock.advance(Duration.ofDays(days));
+        }
+    }
+
+    record RunCycle() implements Action {
+        public void apply(World w) {
+            w.cycle();
+        }
+    }
+
+    record CrashingCycle(int atWrite) implements Action {
+        public void apply(World w) {
+            w.crash.arm(atWrite);
+            try {
+                w.cycle();
+            } catch (CrashSwitch.Crash expected) {
+                w.crashes++;
+            } finally {
+                w.crash.disarm();
+            }
+        }
+    }
+
+    record LoseStateStore() implements Action {
+        public void apply(World w) {
+            w.store = new InMemorySyncStateStore();
+            w.deletedInOutlook.clear(); // without the store's memory, a task deleted in Outlook comes back
+            w.build();
+        }
+    }
+
+    static String id(int task) {
+        return "A1:" + task;
+    }
+
+    /** The systems, the engine over them, and what the scenario expects. */
+    static final class World {
+        final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
+        final InMemoryCrm crm = new InMemoryCrm(clock);
+        final InMemoryExchange exchange = new InMemoryExchange(clock).maxBatchSize(3).pageSize(4);
+        final CrashSwitch crash = new CrashSwitch();
+        final SyncSettings settings;
+        SyncStateStore store = new InMemorySyncStateStore();
+        SyncEngine engine;
+        final Map<String, ExchangeStatus> outlookStatus = new HashMap<>();
+        final Set<String> deletedInCrm = new HashSet<>();
+        final Set<String> deletedInOutlook = new HashSet<>();
+        int crashes;
+
+        World(SyncSettings.Reassignment reassignment) {
+            settings = SyncSettings.builder().pastDays(7).futureDays(14).batchSize(3).crmPageSize(4)
+                    .mailboxParallelism(2).reassignment(reassignment).build();
+            for (int i = 0; i < REP_IDS.length; i++) {
+                crm.putRep(new Rep(REP_IDS[i], "Rep " + i, REP_IDS[i] + "@example.com", ZONES[i], true));
+            }
+            build();
+        }
+
+        void build() {
+            engine = SyncEngine.builder().crm(crash.crm(crm)).exchange(crash.exchange(exchange))
+                    .stateStore(crash.store(store)).settings(settings).clock(clock).build();
+        }
+
+        LocalDate today() {
+            return clock.instant().atZone(ZONES[0]).toLocalDate();
+        }
+
+        void crmEdited(String id) {
+            outlookStatus.remove(id); // a later CRM change supersedes an unsynced Outlook status change
+            deletedInOutlook.remove(id);
+        }
+
+        String mailboxOf(String id) {
+            return crm.task(id).map(t -> t.repId() + "@example.com").orElse(null);
+        }
+
+        Optional<ExchangeTask> currentItem(String id) {
+            String mb = mailboxOf(id);
+            if (mb == null) {
+                return Optional.empty();
+            }
+            return exchange.tasks(mb).stream().filter(t -> id.equals(t.crmId())).findFirst();
+        }
+
+        void cycle() {
+            clock.advance(Duration.ofSeconds(5));
+            engine.runOnce();
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Action>> scenarios() {
+        Arbitrary<Integer> task = Arbitraries.integers().between(0, TASKS - 1);
+        Arbitrary<Integer> rep = Arbitraries.integers().between(0, REP_IDS.length - 1);
+        Arbitrary<Action> create = Combinators.combine(task, rep,
+                Arbitraries.integers().between(-12, 25).injectNull(0.15), Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 100)).as(CrmCreate::new);
+        Arbitrary<Action> edit = Combinators.combine(task, Arbitraries.integers().between(0, 4),
+                Arbitraries.integers().between(0, 60)).as(CrmEdit::new);
+        Arbitrary<Action> delete = task.map(CrmDelete::new);
+        Arbitrary<Action> reassign = Combinators.combine(task, rep).as(CrmReassign::new);
+        Arbitrary<Action> outlookStatus = Combinators.combine(task, Arbitraries.of(ExchangeStatus.class)).as(OutlookStatus::new);
+        Arbitrary<Action> outlookEdit = Combinators.combine(task, Arbitraries.of("Renamed in Outlook", "Mine now"))
+                .as(OutlookEdit::new);
+        Arbitrary<Action> outlookDelete = task.map(OutlookDelete::new);
+        Arbitrary<Action> days = Arbitraries.integers().between(1, 9).map(AdvanceDays::new);
+        Arbitrary<Action> cycle = Arbitraries.just(new RunCycle());
+        Arbitrary<Action> crashCycle = Arbitraries.integers().between(1, 30).map(CrashingCycle::new);
+        Arbitrary<Action> lose = Arbitraries.just(new LoseStateStore());
+        Arbitrary<Action> action = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(8, create), net.jqwik.api.Tuple.of(6, edit), net.jqwik.api.Tuple.of(2, delete),
+                net.jqwik.api.Tuple.of(2, reassign), net.jqwik.api.Tuple.of(5, outlookStatus),
+                net.jqwik.api.Tuple.of(2, outlookEdit), net.jqwik.api.Tuple.of(2, outlookDelete),
+                net.jqwik.api.Tuple.of(2, days), net.jqwik.api.Tuple.of(6, cycle), net.jqwik.api.Tuple.of(4, crashCycle),
+                net.jqwik.api.Tuple.of(1, lose));
+        return action.list().ofMinSize(5).ofMaxSize(45);
+    }
+
+    @Property(tries = 150)
+    void afterQuietCyclesBothSidesAgreeWithKeepOriginal(@ForAll("scenarios") List<Action> scenario) {
+        check(scenario, SyncSettings.Reassignment.KEEP_ORIGINAL);
+    }
+
+    @Property(tries = 100)
+    void afterQuietCyclesBothSidesAgreeWithMove(@ForAll("scenarios") List<Action> scenario) {
+        check(scenario, SyncSettings.Reassignment.MOVE);
+    }
+
+    private void check(List<Action> scenario, SyncSettings.Reassignment reassignment) {
+        World w = new World(reassignment);
+        for (Action a : scenario) {
+            w.clock.advance(Duration.ofSeconds(1));
+            a.apply(w);
+        }
+        for (int i = 0; i < 3; i++) {
+            w.cycle();
+        }
+        noCrmTaskHasTwoExchangeTasksInOneMailbox(w);
+        everyTaskInItsWindowAgreesFieldByField(w);
+        everyUnsupersededOutlookStatusChangeIsInTheCrm(w);
+        deletedCrmTasksAreGoneFromTheirMailbox(w);
+    }
+
+    private void noCrmTaskHasTwoExchangeTasksInOneMailbox(World w) {
+        for (String mb : w.exchange.mailboxes()) {
+            List<String> tags = w.exchange.tasks(mb).stream().map(ExchangeTask::crmId).filter(java.util.Objects::nonNull).toList();
+            assertThat(tags).as("CRM ids tagged in %s", mb).doesNotHaveDuplicates();
+        }
+    }
+
+    private void everyTaskInItsWindowAgreesFieldByField(World w) {
+        StatusMapping statuses = w.settings.mapping().status();
+        TaskMapper mapper = new TaskMapper(w.settings.mapping());
+        for (CrmTask t : w.crm.tasks().values()) {
+            int rep = List.of(REP_IDS).indexOf(t.repId());
+            ZoneId zone = ZONES[rep];
+            LocalDate today = w.clock.instant().atZone(zone).toLocalDate();
+            LocalDate day = t.scheduledDay();
+            boolean inWindow = day == null || (!day.isBefore(today.minusDays(w.settings.pastDays()))
+                    && !day.isAfter(today.plusDays(w.settings.futureDays())));
+            Optional<ExchangeTask> item = w.currentItem(t.id());
+            if (!inWindow) {
+                continue;
+            }
+            if (item.isEmpty()) {
+                assertThat(w.deletedInOutlook).as("%s is in its window but missing from %s", t, w.mailboxOf(t.id()))
+                        .contains(t.id());
+                continue;
+            }
+            TaskValues expected = mapper.map(t, new TaskMapper.Context("Rep " + rep, null, zone, today,
+                    item.get().values().completeDate())).values();
+            TaskValues actual = item.get().values();
+            for (ExchangeField f : w.settings.mapping().fields().managedFields()) {
+                if (f.equals(ExchangeField.STATUS)) {
+                    assertThat(statuses.sameCrmStatus(statuses.toCrm(actual.status()), t.status()))
+                            .as("status of %s: Exchange %s, CRM %s", t.id(), actual.status(), t.status()).isTrue();
+                } else if (f.equals(ExchangeField.COMPLETE_DATE) && t.completeDate() == null) {
+                    assertThat(actual.completeDate() != null).as("completion date of %s", t.id())
+                            .isEqualTo(actual.status() == ExchangeStatus.COMPLETED);
+                } else {
+                    assertThat(actual.get(f)).as("%s of %s (Exchange %s, CRM %s)", f, t.id(), actual, t)
+                            .isEqualTo(expected.get(f));
+                }
+            }
+        }
+    }
+
+    private void everyUnsupersededOutlookStatusChangeIsInTheCrm(World w) {
+        StatusMapping statuses = w.settings.mapping().status();
+        w.outlookStatus.forEach((id, status) -> {
+            CrmTask t = w.crm.task(id).orElseThrow();
+            assertThat(statuses.sameCrmStatus(t.status(), statuses.toCrm(status)))
+                    .as("Outlook set %s to %s; the CRM has %s", id, status, t.status()).isTrue();
+        });
+    }
+
+    private void deletedCrmTasksAreGoneFromTheirMailbox(World w) {
+        for (String id : w.deletedInCrm) {
+            for (String mb : w.exchange.mailboxes()) {
+                List<ExchangeTask> left = new ArrayList<>(w.exchange.tasks(mb).stream()
+                        .filter(t -> id.equals(t.crmId()) && t.values().status() != ExchangeStatus.COMPLETED).toList());
+                if (w.settings.reassignment() == SyncSettings.Reassignment.MOVE) {
+                    assertThat(left).as("%s was deleted in the CRM but is still open in %s", id, mb).isEmpty();
+                }
+            }
+        }
+    }
+}
