@@ -1,0 +1,267 @@
+package org.tasksync.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tasksync.core.spi.Link;
+import org.tasksync.core.spi.SyncStateStore;
+
+/**
+ * The {@link SyncStateStoreContract} for {@link JdbcSyncStateStore}, plus what only a database
+ * store can promise: its data outlives the store object, several stores share one database, and
+ * database failures come out as {@link StateStoreException}s that say what failed.
+ */
+abstract class JdbcSyncStateStoreContract extends SyncStateStoreContract {
+
+    /** The database of the current test. */
+    protected DataSource dataSource;
+
+    /** A new, empty database (or schema) for one test; the subclass cleans it up after the test. */
+    protected abstract DataSource freshDatabase() throws Exception;
+
+    @Override
+    protected SyncStateStore newStore() {
+        try {
+            dataSource = freshDatabase();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not make a database for the test", e);
+        }
+        return JdbcSyncStateStore.builder(dataSource).build();
+    }
+
+    protected int update(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        }
+    }
+
+    protected long count(String table) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aStoreOpenedLaterOnTheSameDatabaseSeesEverything() {
+        Link a = linked("A1:1", ANNA, "i1");
+        Link b = intended("A1:2", BEN);
+        store.saveLinks(List.of(a, b));
+        store.saveCursors(Map.of("mailbox:" + ANNA, "s".repeat(5000), "crm", "c"));
+        store.addPending(List.of("A1:3"));
+
+        SyncStateStore reopened = JdbcSyncStateStore.builder(dataSource).build();
+
+        assertThat(reopened.findLinks(List.of("A1:1", "A1:2"))).containsOnly(Map.entry("A1:1", a), Map.entry("A1:2", b));
+        assertThat(reopened.cursors("")).containsOnly(Map.entry("mailbox:" + ANNA, "s".repeat(5000)), Map.entry("crm", "c"));
+        assertThat(reopened.pendingTaskIds()).containsExactly("A1:3");
+        assertThat(reopened.countLinks(ANNA)).isEqualTo(1);
+    }
+
+    @Test
+    void writesAreCommittedAlsoOnConnectionsThatComeWithAutoCommitOff() {
+        // as some pools hand them out; closing such a connection rolls back whatever was not committed
+        SyncStateStore pooled = JdbcSyncStateStore.builder(new AutoCommitOffDataSource(dataSource)).build();
+        pooled.saveLinks(List.of(linked("A1:1", ANNA, "i1")));
+        pooled.saveCursors(Map.of("crm", "c1"));
+        pooled.addPending(List.of("A1:2"));
+        pooled.deleteLinks(List.of("A1:gone"));
+
+        assertThat(store.findLinks(List.of("A1:1"))).containsOnlyKeys("A1:1");
+        assertThat(store.cursor("crm")).contains("c1");
+        assertThat(store.pendingTaskIds()).containsExactly("A1:2");
+        assertThat(pooled.findLinks(List.of("A1:1"))).containsOnlyKeys("A1:1");
+
+        pooled.removePending(List.of("A1:2"));
+        assertThat(store.pendingTaskIds()).isEmpty();
+    }
+
+    @Test
+    void twoStoresOnOneDatabaseShareTheTables() throws SQLException {
+        SyncStateStore second = JdbcSyncStateStore.builder(dataSource).build();
+
+        store.saveLinks(List.of(linked("A1:1", ANNA, "i1")));
+        second.saveLinks(List.of(linked("A1:2", ANNA, "i2")));
+        second.addPending(List.of("A1:9"));
+
+        assertThat(store.findLinks(List.of("A1:1", "A1:2"))).containsOnlyKeys("A1:1", "A1:2");
+        assertThat(store.pendingTaskIds()).containsExactly("A1:9");
+        assertThat(count("tasksync_links")).isEqualTo(2);
+    }
+
+    @Test
+    void storesWithDifferentPrefixesKeepApart() throws SQLException {
+        String longest = "p".repeat(39) + "_";
+        SyncStateStore other = JdbcSyncStateStore.builder(dataSource).tablePrefix(longest).build();
+
+        store.saveLinks(List.of(linked("A1:1", ANNA, "i1")));
+        other.saveLinks(List.of(linked("A1:1", BEN, "j1"), linked("A1:2", BEN, "j2")));
+        other.saveCursors(Map.of("crm", "other"));
+        other.addPending(List.of("A1:2"));
+
+        assertThat(store.findLinks(List.of("A1:1")).get("A1:1").mailbox()).isEqualTo(ANNA);
+        assertThat(store.findLinks(List.of("A1:2"))).isEmpty();
+        assertThat(store.cursor("crm")).isEmpty();
+        assertThat(store.pendingTaskIds()).isEmpty();
+        assertThat(other.countLinks(BEN)).isEqualTo(2);
+        assertThat(count(longest + "links")).isEqualTo(2);
+        assertThat(count(longest + "cursors")).isEqualTo(1);
+        assertThat(count(longest + "pending")).isEqualTo(1);
+        assertThat(count("tasksync_links")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"", "1st_", "sync-", "sync state_", "x;DROP TABLE y;--", "tâches_", "\"quoted\"",
+            "a234567890123456789012345678901234567890x"})
+    void aPrefixThatIsNotAPlainIdentifierIsRefused(String prefix) {
+        JdbcSyncStateStore.Builder builder = JdbcSyncStateStore.builder(dataSource);
+
+        assertThatThrownBy(() -> builder.tablePrefix(prefix))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tasksync.state.jdbc.table-prefix")
+                .hasMessageContaining(prefix == null ? "null" : "'" + prefix + "'");
+    }
+
+    @Test
+    void aFailedSaveLeavesNoPartOfItBehind() throws SQLException {
+        update("ALTER TABLE tasksync_links ADD CONSTRAINT test_refuses_bad CHECK (mailbox <> 'bad@example.com')");
+        store.saveLinks(List.of(linked("A1:0", ANNA, "before")));
+
+        List<Link> links = IntStream.range(1, 1200).mapToObj(i -> linked("A1:" + i, ANNA, "i" + i))
+                .collect(Collectors.toCollection(ArrayList::new));
+        links.add(linked("A1:0", ANNA, "after"));
+        links.add(linked("A1:bad", "bad@example.com", "x"));
+
+        assertThatThrownBy(() -> store.saveLinks(links))
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageContaining("saveLinks")
+                .hasMessageContaining("tasksync_links");
+
+        assertThat(store.countLinks(ANNA)).isEqualTo(1);
+        assertThat(store.findLinks(List.of("A1:0")).get("A1:0").itemId()).isEqualTo("before");
+    }
+
+    @Test
+    void aDatabaseFailureNamesTheOperationAndTheTable() throws SQLException {
+        update("DROP TABLE tasksync_cursors");
+
+        assertThatThrownBy(() -> store.cursors("mailbox:"))
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageStartingWith("cursors on table tasksync_cursors failed")
+                .hasCauseInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> store.saveCursors(Map.of("crm", "c")))
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageStartingWith("saveCursors on table tasksync_cursors failed");
+        // the other tables still work
+        assertThatCode(() -> store.addPending(List.of("A1:1"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aDamagedRowIsReportedWithItsTaskIdInsteadOfBeingSkipped() throws SQLException {
+        store.saveLinks(List.of(linked("A1:1", ANNA, "i1"), linked("A1:2", ANNA, "i2")));
+        update("UPDATE tasksync_links SET last_written = 'TV1;st=FINISHED' WHERE crm_task_id = 'A1:2'");
+
+        assertThatThrownBy(() -> store.findLinks(List.of("A1:1", "A1:2")))
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageContaining("findLinks on table tasksync_links")
+                .hasMessageContaining("A1:2")
+                .hasMessageContaining("last_written")
+                .hasMessageContaining("FINISHED");
+    }
+
+    @Test
+    void theTablesCanBeRebuiltAfterTheyWereDropped() throws SQLException {
+        store.saveLinks(List.of(linked("A1:1", ANNA, "i1")));
+        update("DROP TABLE tasksync_links");
+
+        SyncStateStore fresh = JdbcSyncStateStore.builder(dataSource).build();
+
+        assertThat(fresh.findLinks(List.of("A1:1"))).isEmpty();
+        fresh.saveLinks(List.of(linked("A1:1", ANNA, "i1")));
+        assertThat(store.findLinks(List.of("A1:1"))).containsOnlyKeys("A1:1");
+    }
+
+    @Test
+    void aTableOfTheSameNameButAnotherShapeIsRefusedAtBuildTime() throws SQLException {
+        update("CREATE TABLE clash_links (id INTEGER PRIMARY KEY)");
+
+        assertThatThrownBy(() -> JdbcSyncStateStore.builder(dataSource).tablePrefix("clash_").build())
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageContaining("clash_links");
+    }
+
+    /** Hands out the connections of another data source with auto-commit switched off. */
+    private static final class AutoCommitOffDataSource implements DataSource {
+        private final DataSource target;
+
+        AutoCommitOffDataSource(DataSource target) {
+            this.target = target;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection c = target.getConnection();
+            c.setAutoCommit(false);
+            return c;
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            Connection c = target.getConnection(user, password);
+            c.setAutoCommit(false);
+            return c;
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() throws SQLException {
+            return target.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) throws SQLException {
+            target.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            target.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return target.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+            return target.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return target.unwrap(type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) throws SQLException {
+            return target.isWrapperFor(type);
+        }
+    }
+}
