@@ -163,7 +163,7 @@ class EngineStateMachineProperties {
 
     record LoseStateStore() implements Action {
         public void apply(World w) {
-            w.store = new InMemorySyncStateStore();
+            w.store = w.stores.get();
             w.deletedInOutlook.clear(); // without the store's memory, a task deleted in Outlook comes back
             w.build();
         }
@@ -180,14 +180,17 @@ class EngineStateMachineProperties {
         final InMemoryExchange exchange = new InMemoryExchange(clock).maxBatchSize(3).pageSize(4);
         final CrashSwitch crash = new CrashSwitch();
         final SyncSettings settings;
-        SyncStateStore store = new InMemorySyncStateStore();
+        final java.util.function.Supplier<SyncStateStore> stores;
+        SyncStateStore store;
         SyncEngine engine;
         final Map<String, ExchangeStatus> outlookStatus = new HashMap<>();
         final Set<String> deletedInCrm = new HashSet<>();
         final Set<String> deletedInOutlook = new HashSet<>();
         int crashes;
 
-        World(SyncSettings.Reassignment reassignment) {
+        World(SyncSettings.Reassignment reassignment, java.util.function.Supplier<SyncStateStore> stores) {
+            this.stores = stores;
+            this.store = stores.get();
             settings = SyncSettings.builder().pastDays(7).futureDays(14).batchSize(3).crmPageSize(4)
                     .mailboxParallelism(2).reassignment(reassignment).build();
             for (int i = 0; i < REP_IDS.length; i++) {
@@ -266,8 +269,22 @@ class EngineStateMachineProperties {
         check(scenario, SyncSettings.Reassignment.MOVE);
     }
 
+    @Property(tries = 25)
+    void afterQuietCyclesBothSidesAgreeOnTheJdbcStore(@ForAll("scenarios") List<Action> scenario) {
+        check(scenario, SyncSettings.Reassignment.KEEP_ORIGINAL, () -> {
+            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+            ds.setURL("jdbc:h2:mem:sm" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            return org.tasksync.core.state.JdbcSyncStateStore.builder(ds).build();
+        });
+    }
+
     private void check(List<Action> scenario, SyncSettings.Reassignment reassignment) {
-        World w = new World(reassignment);
+        check(scenario, reassignment, InMemorySyncStateStore::new);
+    }
+
+    private void check(List<Action> scenario, SyncSettings.Reassignment reassignment,
+                       java.util.function.Supplier<SyncStateStore> stores) {
+        World w = new World(reassignment, stores);
         for (Action a : scenario) {
             w.clock.advance(Duration.ofSeconds(1));
             a.apply(w);
