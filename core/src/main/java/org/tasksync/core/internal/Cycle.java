@@ -522,7 +522,10 @@ public final class Cycle {
         if (crmOk) {
             Map<String, String> cursors = new HashMap<>();
             for (Participant p : participants.values()) {
-                cursors.put(REP_WINDOW_PREFIX + p.rep().id(), p.windowState());
+                String key = REP_WINDOW_PREFIX + p.rep().id();
+                if (!p.windowState().equals(windowStates.get(key))) {
+                    cursors.put(key, p.windowState());
+                }
             }
             for (String key : windowStates.keySet()) {
                 if (!participants.containsKey(key.substring(REP_WINDOW_PREFIX.length()))) {
