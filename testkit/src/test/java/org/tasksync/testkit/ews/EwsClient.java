@@ -1,6 +1,7 @@
 package org.tasksync.testkit.ews;
 
 import java.net.URI;
+import microsoft.exchange.webservices.data.core.exception.service.remote.ServiceResponseException;
 import microsoft.exchange.webservices.data.core.ExchangeService;
 import microsoft.exchange.webservices.data.core.enumeration.misc.ConnectingIdType;
 import microsoft.exchange.webservices.data.core.enumeration.misc.ExchangeVersion;
@@ -30,5 +31,18 @@ final class EwsClient {
             service.setImpersonatedUserId(new ImpersonatedUserId(ConnectingIdType.SmtpAddress, mailbox));
         }
         return service;
+    }
+
+    /**
+     * The EWS error inside what ews-java-api threw: a per-message error is thrown as such, while a
+     * SOAP fault comes wrapped in a ServiceRequestException.
+     */
+    static ServiceResponseException serviceError(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof ServiceResponseException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("no ServiceResponseException in " + thrown, thrown);
     }
 }
