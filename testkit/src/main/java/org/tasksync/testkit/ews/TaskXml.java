@@ -329,6 +329,8 @@ final class TaskXml {
                 Integer o = t.ownership();
                 yield o == null || o == 0 ? "NoMatch" : o == 1 ? "Owned" : "Accepted";
             }
+            // Exchange answers an item without a body with an empty text body, not with nothing.
+            case BODY -> t.fields.getOrDefault(f, new StoredTask.Body("Text", ""));
             case OWNER -> {
                 StoredTask.ExtendedValue v = t.extended.get(ExtendedPropertyKey.TASK_OWNER);
                 yield v != null && v.type().equals("String") ? v.single() : null;

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,62 @@ class EwsSimulatorProtocolTest {
         assertThat(r.body()).contains("<faultcode", "ErrorSchemaValidation", "Postponed");
         assertThat(ews.requestValidationErrors()).singleElement().asString().contains("CreateItem", "Postponed");
         assertThat(ews.outlook("rep@example.com").tasks()).isEmpty();
+    }
+
+    @Test
+    void appendsToTheBodyToListsAndToArrayProperties() throws Exception {
+        OutlookTask task = ews.outlook("rep@example.com").create(e -> e.subject("Notes").body("first line")
+                .categories(List.of("CRM")));
+        String tags = "<t:ExtendedFieldURI PropertySetId=\"8f2b6c2e-5d0a-4d7b-9a77-3c1f0e6a9b41\" "
+                + "PropertyName=\"Tags\" PropertyType=\"StringArray\"/>";
+        HttpResponse<String> r = post("""
+                <m:UpdateItem ConflictResolution="NeverOverwrite">
+                  <m:ItemChanges><t:ItemChange>
+                    <t:ItemId Id="%s" ChangeKey="%s"/>
+                    <t:Updates>
+                      <t:AppendToItemField><t:FieldURI FieldURI="item:Body"/>
+                        <t:Task><t:Body BodyType="Text">, second line</t:Body></t:Task></t:AppendToItemField>
+                      <t:AppendToItemField><t:FieldURI FieldURI="item:Categories"/>
+                        <t:Task><t:Categories><t:String>Follow-up</t:String></t:Categories></t:Task></t:AppendToItemField>
+                      <t:AppendToItemField>%s
+                        <t:Item><t:ExtendedProperty>%s<t:Values><t:Value>a</t:Value><t:Value>b</t:Value></t:Values>
+                        </t:ExtendedProperty></t:Item></t:AppendToItemField>
+                      <t:SetItemField><t:FieldURI FieldURI="item:Importance"/>
+                        <t:Item><t:Importance>High</t:Importance></t:Item></t:SetItemField>
+                    </t:Updates>
+                  </t:ItemChange></m:ItemChanges>
+                </m:UpdateItem>
+                """.formatted(task.itemId(), task.changeKey(), tags, tags));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("ResponseClass=\"Success\"").contains("<t:Count>0</t:Count>");
+        OutlookTask after = ews.outlook("rep@example.com").task(task.itemId()).orElseThrow();
+        assertThat(after.body()).isEqualTo("first line, second line");
+        assertThat(after.categories()).containsExactly("CRM", "Follow-up");
+        assertThat(after.extended(ExtendedPropertyKey.named(EwsTaskProperties.TASKSYNC_SET, "Tags"))).contains("a\nb");
+        assertThat(after.importance()).isEqualTo("High");
+        assertThat(after.changeKey()).isNotEqualTo(task.changeKey());
+    }
+
+    @Test
+    void aReadOnlyFieldCannotBeSet() throws Exception {
+        OutlookTask task = ews.outlook("rep@example.com").create(e -> e.subject("Notes"));
+        HttpResponse<String> r = post("""
+                <m:UpdateItem ConflictResolution="AlwaysOverwrite">
+                  <m:ItemChanges><t:ItemChange>
+                    <t:ItemId Id="%s"/>
+                    <t:Updates>
+                      <t:SetItemField><t:FieldURI FieldURI="task:IsComplete"/>
+                        <t:Task><t:IsComplete>true</t:IsComplete></t:Task></t:SetItemField>
+                    </t:Updates>
+                  </t:ItemChange></m:ItemChanges>
+                </m:UpdateItem>
+                """.formatted(task.itemId()));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("ResponseClass=\"Error\"", "ErrorInvalidPropertySet", "task:IsComplete");
+        assertThat(ews.outlook("rep@example.com").task(task.itemId()).orElseThrow().changeKey())
+                .isEqualTo(task.changeKey());
     }
 
     @Test

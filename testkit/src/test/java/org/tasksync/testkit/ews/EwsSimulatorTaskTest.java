@@ -148,10 +148,15 @@ class EwsSimulatorTaskTest {
         // The rep sees the same tasks in Outlook, named property and tag included.
         List<OutlookTask> inOutlook = ews.outlook(REP).tasks();
         assertThat(inOutlook).hasSize(25);
-        assertThat(inOutlook.get(3).extended(ExtendedPropertyKey.named(EwsTaskProperties.TASKSYNC_SET, "CrmTaskId")))
-                .contains("A1:1000-3");
-        assertThat(inOutlook.get(3).creatorName()).contains("Carl Creator");
-        assertThat(inOutlook.get(3).bodyType()).isEqualTo("Text");
+        ExtendedPropertyKey crmId = ExtendedPropertyKey.named(EwsTaskProperties.TASKSYNC_SET, "CrmTaskId");
+        assertThat(inOutlook.get(3).extended(crmId)).contains("A1:1000-3");
+        assertThat(ews.outlook(REP).tasksWith(crmId, "A1:1000-3")).singleElement().satisfies(t -> {
+            assertThat(t.itemId()).isEqualTo(ids.get(3).getUniqueId());
+            assertThat(t.creatorName()).contains("Carl Creator");
+            assertThat(t.owner()).contains("Rita Rep");
+            assertThat(t.bodyType()).isEqualTo("Text");
+            assertThat(t.ownership()).isZero();
+        });
     }
 
     @Test
@@ -427,6 +432,20 @@ class EwsSimulatorTaskTest {
         Task assigned = Task.bind(service, new ItemId(byHand.itemId()), explicit);
         assertThat(extended(assigned, TASK_OWNERSHIP)).isEqualTo(2);
         assertThat(assigned.getDelegationState()).isNotEqualTo(TaskDelegationState.NoDelegation);
+    }
+
+    @Test
+    void aTaskWithoutABodyReadsBackAnEmptyTextBody() throws Exception {
+        Task t = new Task(service);
+        t.setSubject("No notes");
+        t.save(tasks());
+
+        Task back = Task.bind(service, t.getId(), EwsTaskProperties.full());
+        assertThat(back.getBody().getBodyType()).isEqualTo(BodyType.Text);
+        assertThat(MessageBody.getStringFromMessageBody(back.getBody())).isNullOrEmpty();
+        assertThat(back.getStartDate()).isNull();
+        assertThat(back.getStatus()).isEqualTo(TaskStatus.NotStarted);
+        assertThat(back.getImportance()).isEqualTo(Importance.Normal);
     }
 
     @Test
