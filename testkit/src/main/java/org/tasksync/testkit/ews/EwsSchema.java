@@ -73,7 +73,12 @@ public final class EwsSchema {
             }
             return Optional.of(p);
         }
-        for (Path a = Paths.get("").toAbsolutePath(); a != null; a = a.getParent()) {
+        return locateFrom(Paths.get("").toAbsolutePath());
+    }
+
+    /** The search of {@link #locate()} without the system property, starting at {@code start}. */
+    static Optional<Path> locateFrom(Path start) {
+        for (Path a = start.toAbsolutePath(); a != null; a = a.getParent()) {
             for (Path candidate : List.of(a.resolve("shared/ews-schema"), a.resolve("../shared/ews-schema"))) {
                 if (Files.isRegularFile(candidate.resolve("messages.xsd"))) {
                     return Optional.of(candidate.normalize());

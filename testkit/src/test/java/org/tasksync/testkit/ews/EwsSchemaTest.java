@@ -38,6 +38,16 @@ class EwsSchemaTest {
     }
 
     @Test
+    void isFoundBesideAClonedRepositoryOrNotAtAll(@TempDir Path root) throws Exception {
+        Path module = Files.createDirectories(root.resolve("ci/checkout/tasksync/testkit"));
+        assertThat(EwsSchema.locateFrom(module)).as("nothing beside").isEmpty();
+
+        Path schema = Files.createDirectories(root.resolve("ci/checkout/shared/ews-schema"));
+        Files.writeString(schema.resolve("messages.xsd"), "<xs:schema/>");
+        assertThat(EwsSchema.locateFrom(module)).as("<ancestor>/../shared/ews-schema").contains(schema);
+    }
+
+    @Test
     void isCompiledOncePerJvm() {
         assertThat(EwsSchema.shared()).isPresent();
         assertThat(EwsSchema.shared().orElseThrow()).isSameAs(EwsSchema.shared().orElseThrow());

@@ -143,6 +143,19 @@ class EwsSimulatorProtocolTest {
     }
 
     @Test
+    void withoutTheSchemaItStillRefusesAnUnknownStatus() throws Exception {
+        ews.close();
+        ews = EwsSimulator.builder().basicAuth(EwsClient.USER, EwsClient.PASSWORD).schemaValidation(false).start();
+        assertThat(ews.validatesSchema()).isFalse();
+
+        HttpResponse<String> r = post(CREATE_TASK.formatted("Postponed"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("ResponseClass=\"Error\"", "ErrorInvalidValueForProperty", "Postponed");
+        assertThat(ews.outlook("rep@example.com").tasks()).isEmpty();
+    }
+
+    @Test
     void moreThan512ChangesPerSyncPageFailSchemaValidation() throws Exception {
         HttpResponse<String> r = post("""
                 <m:SyncFolderItems>
