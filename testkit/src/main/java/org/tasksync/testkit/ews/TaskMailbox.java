@@ -6,10 +6,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -97,6 +99,8 @@ final class TaskMailbox {
 
     /** Writes a change to an item: the fields given, then what Exchange derives from them. */
     synchronized void apply(StoredTask t, TaskChange change) {
+        Map<TaskField, Object> before = new EnumMap<>(TaskField.class);
+        before.putAll(t.fields);
         for (Map.Entry<TaskField, Object> e : change.fields.entrySet()) {
             if (e.getValue() == null) {
                 remove(t, e.getKey());
@@ -117,8 +121,12 @@ final class TaskMailbox {
         t.changeKeyVersions.put(t.changeKey, t.version);
         t.lastModified = now();
         t.lastChangeSeq = ++seq;
-        for (Object key : change.fields.keySet()) {
-            t.fieldVersions.put(key, t.version);
+        // Written means named by the write or changed by what Exchange derived from it (Outlook
+        // writes status, percent and complete date together), for AutoResolve's conflict check.
+        for (TaskField f : TaskField.values()) {
+            if (change.fields.containsKey(f) || !Objects.equals(before.get(f), t.fields.get(f))) {
+                t.fieldVersions.put(f, t.version);
+            }
         }
         for (Object key : change.extended.keySet()) {
             t.fieldVersions.put(key, t.version);

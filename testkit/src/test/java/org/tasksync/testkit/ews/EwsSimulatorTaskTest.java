@@ -242,6 +242,20 @@ class EwsSimulatorTaskTest {
     }
 
     @Test
+    void autoResolveSeesWhatOutlookDerivedFromAStatusChange() throws Exception {
+        ItemId id = createTasks(0, 1).get(0);
+        Task stale = Task.bind(service, id, EwsTaskProperties.full());
+        ews.outlook(REP).setStatus(id.getUniqueId(), "Completed");
+
+        stale.setPercentComplete(50.0);
+        assertThatThrownBy(() -> stale.update(ConflictResolutionMode.AutoResolve))
+                .as("completing also wrote the percentage")
+                .isInstanceOfSatisfying(ServiceResponseException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo(ServiceError.ErrorIrresolvableConflict));
+        assertThat(ews.outlook(REP).task(id.getUniqueId()).orElseThrow().status()).isEqualTo("Completed");
+    }
+
+    @Test
     void deletesItemsAndReportsUnknownIdsPerItem() throws Exception {
         List<ItemId> ids = createTasks(0, 3);
         List<ItemId> toDelete = new ArrayList<>(ids.subList(0, 2));
