@@ -1,0 +1,578 @@
+package org.tasksync.testkit.ews;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.tasksync.testkit.ews.Xml.M;
+import static org.tasksync.testkit.ews.Xml.SOAP;
+import static org.tasksync.testkit.ews.Xml.T;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * An in-process stand-in for Exchange Server's EWS endpoint ({@code /EWS/Exchange.asmx} on
+ * 127.0.0.1), good enough for the real ews-java-api client to create, read, update, delete, find
+ * and synchronize tasks in many mailboxes, with impersonation, Basic authentication, fault
+ * injection, traffic counters, a simulated rep working in Outlook ({@link #outlook(String)}), and
+ * schema validation of every request and response against Microsoft's EWS schema (see
+ * {@link EwsSchema}).
+ *
+ * <pre>{@code
+ * try (EwsSimulator ews = EwsSimulator.builder().basicAuth("svc", "secret").start()) {
+ *     ExchangeService service = ...; service.setUrl(ews.url());
+ *     ...
+ *     ews.outlook("rep@example.com").setStatus(itemId, "Completed");
+ *     assertThat(ews.responseErrors()).isEmpty();
+ * }
+ * }</pre>
+ *
+ * <p>A request the schema rejects gets the SOAP fault {@code ErrorSchemaValidation} and is listed in
+ * {@link #requestValidationErrors()}. A response the schema rejects is a bug of the simulator: it
+ * is logged, listed in {@link #responseErrors()} (tests assert that list empty) and answered with
+ * {@code ErrorInternalServerError} so that it cannot go unnoticed.
+ *
+ * <p>Thread-safe. Starts in milliseconds (the schema is compiled once per JVM).
+ */
+public final class EwsSimulator implements AutoCloseable {
+
+    /** The path of the EWS endpoint. */
+    public static final String PATH = "/EWS/Exchange.asmx";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EwsSimulator.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final String SERVER_BUSY_TEXT = "The server cannot service this request right now. Try again later.";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ConcurrentHashMap<String, TaskMailbox> mailboxes = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<InjectedFault> faults = new CopyOnWriteArrayList<>();
+    private final List<String> responseErrors = new CopyOnWriteArrayList<>();
+    private final List<String> requestErrors = new CopyOnWriteArrayList<>();
+    private final EwsTraffic traffic = new EwsTraffic();
+    private final EwsOperations operations;
+    private final EwsSchema schema;
+    private final Clock clock;
+    private final String user;
+    private final String password;
+    private final boolean rejectUnknownMailboxes;
+
+    private EwsSimulator(Builder b) throws IOException {
+        this.clock = b.clock;
+        this.user = b.user;
+        this.password = b.password;
+        this.rejectUnknownMailboxes = b.rejectUnknownMailboxes;
+        this.schema = b.validate ? EwsSchema.shared().orElse(null) : null;
+        this.operations = new EwsOperations(new EwsOperations.Mailboxes() {
+            @Override
+            public TaskMailbox resolve(String address, boolean impersonation) throws EwsError {
+                return EwsSimulator.this.resolve(address, impersonation);
+            }
+
+            @Override
+            public List<TaskMailbox> all() {
+                return new ArrayList<>(mailboxes.values());
+            }
+        });
+        int instance = INSTANCES.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ews-simulator-" + instance + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A simulator with defaults: no authentication, mailboxes created on first use, validation on. */
+    public static EwsSimulator start() {
+        return builder().start();
+    }
+
+    /** {@code http://127.0.0.1:<port>/EWS/Exchange.asmx}. */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port() + PATH);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Whether requests and responses are checked against the EWS schema. */
+    public boolean validatesSchema() {
+        return schema != null;
+    }
+
+    // ------------------------------------------------------------------ mailboxes
+
+    /** Creates the mailbox (with its Tasks folder) unless it exists. */
+    public void registerMailbox(String address) {
+        mailbox(address);
+    }
+
+    /** The registered mailboxes' addresses as first used, sorted. */
+    public Set<String> mailboxes() {
+        Set<String> out = new TreeSet<>();
+        mailboxes.values().forEach(m -> out.add(m.address));
+        return out;
+    }
+
+    /**
+     * Takes away (or gives back) the service account's right to impersonate this mailbox's owner:
+     * requests impersonating it get the SOAP fault {@code ErrorImpersonateUserDenied}.
+     */
+    public void denyImpersonation(String address, boolean denied) {
+        mailbox(address).impersonationDenied(denied);
+    }
+
+    /** The rep who owns this mailbox, working in Outlook; registers the mailbox if needed. */
+    public OutlookRep outlook(String address) {
+        return new OutlookRep(mailbox(address));
+    }
+
+    private TaskMailbox mailbox(String address) {
+        Objects.requireNonNull(address, "address");
+        if (address.isBlank()) {
+            throw new IllegalArgumentException("a mailbox address must not be blank");
+        }
+        return mailboxes.computeIfAbsent(mailboxKey(address), k -> new TaskMailbox(address.trim(), clock));
+    }
+
+    private TaskMailbox resolve(String address, boolean impersonation) throws EwsError {
+        String key = mailboxKey(address);
+        TaskMailbox mb = mailboxes.get(key);
+        if (mb == null) {
+            if (rejectUnknownMailboxes || key.isEmpty()) {
+                String text = "The SMTP address has no mailbox associated with it: " + address;
+                throw impersonation ? EwsError.fault("ErrorNonExistentMailbox", text)
+                        : new EwsError("ErrorNonExistentMailbox", text);
+            }
+            mb = mailbox(address);
+        }
+        if (impersonation && mb.impersonationDenied()) {
+            throw EwsError.fault("ErrorImpersonateUserDenied",
+                    "The account does not have permission to impersonate the requested user.");
+        }
+        return mb;
+    }
+
+    static String mailboxKey(String address) {
+        return address == null ? "" : address.trim().toLowerCase(Locale.ROOT);
+    }
+
+    // ------------------------------------------------------------------ faults, traffic, errors
+
+    /** Arms a fault; it strikes the next matching requests (see {@link EwsFault}). */
+    public InjectedFault inject(EwsFault fault) {
+        InjectedFault f = new InjectedFault(Objects.requireNonNull(fault, "fault"));
+        faults.add(f);
+        return f;
+    }
+
+    /** Disarms every fault. */
+    public void clearFaults() {
+        faults.forEach(InjectedFault::remove);
+        faults.clear();
+    }
+
+    public EwsTraffic traffic() {
+        return traffic;
+    }
+
+    /**
+     * The simulator's own failures: responses that broke the EWS schema and internal exceptions.
+     * Each one is a bug in the simulator; tests assert this list empty.
+     */
+    public List<String> responseErrors() {
+        return List.copyOf(responseErrors);
+    }
+
+    /** Requests the schema (or the SOAP envelope check) rejected, with the reasons. */
+    public List<String> requestValidationErrors() {
+        return List.copyOf(requestErrors);
+    }
+
+    /** Throws an AssertionError listing {@link #responseErrors()} unless it is empty. */
+    public void assertNoResponseErrors() {
+        if (!responseErrors.isEmpty()) {
+            throw new AssertionError("the EWS simulator produced " + responseErrors.size()
+                    + " invalid response(s) or internal errors:\n" + String.join("\n", responseErrors));
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private void handle(HttpExchange ex) {
+        try {
+            serve(ex);
+        } catch (IOException e) {
+            LOG.debug("EWS simulator: connection failed while answering", e);
+        } catch (RuntimeException | Error e) {
+            responseErrors.add("internal error of the simulator: " + e);
+            LOG.error("EWS simulator: internal error", e);
+            try {
+                sendFault(ex, EwsError.fault("ErrorInternalServerError", "EWS simulator internal error: " + e));
+            } catch (IOException | RuntimeException ignored) {
+                // the response may have been under way already
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        if (!ex.getRequestURI().getPath().equalsIgnoreCase(PATH)) {
+            send(ex, 404, "text/plain; charset=utf-8", ("no EWS endpoint here; use " + PATH).getBytes(UTF_8));
+            return;
+        }
+        if (!ex.getRequestMethod().equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            send(ex, 405, "text/plain; charset=utf-8", "EWS takes SOAP requests by POST".getBytes(UTF_8));
+            return;
+        }
+        byte[] body = ex.getRequestBody().readAllBytes();
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("EWS simulator request: {}", new String(body, UTF_8));
+        }
+        if (!authorized(ex)) {
+            traffic.unauthorizedRequest();
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"EWS simulator\"");
+            ex.sendResponseHeaders(401, -1);
+            return;
+        }
+        EwsOperations.SoapCall call;
+        try {
+            call = soapCall(Xml.parse(body));
+        } catch (SAXException | EwsError e) {
+            String reason = e instanceof EwsError ee ? ee.getMessage() : "not well-formed XML: " + e.getMessage();
+            requestErrors.add("(unreadable request): " + reason);
+            traffic.end("", "(unreadable)", traffic.begin("", "(unreadable)"));
+            sendFault(ex, EwsError.fault("ErrorSchemaValidation", "The request failed schema validation: " + reason));
+            return;
+        }
+        String mailbox = requestMailbox(call);
+        String op = call.name();
+        long start = traffic.begin(mailbox, op);
+        try {
+            if (!delay(mailbox, op)) {
+                return; // shutting down
+            }
+            List<String> invalid = validateRequest(call);
+            if (!invalid.isEmpty()) {
+                requestErrors.add(op + ": " + String.join("; ", invalid));
+                LOG.info("EWS simulator: {} request failed schema validation: {}", op, invalid);
+                sendFault(ex, EwsError.fault("ErrorSchemaValidation",
+                        "The request failed schema validation: " + String.join(" ", invalid)));
+                return;
+            }
+            InjectedFault fault = claimFailure(mailbox, op);
+            if (fault != null) {
+                strike(ex, fault.fault(), call);
+                return;
+            }
+            SoapResponse response;
+            try {
+                response = operations.handle(call);
+            } catch (EwsError e) {
+                sendFault(ex, e);
+                return;
+            }
+            sendResponse(ex, response);
+        } finally {
+            traffic.end(mailbox, op, start);
+        }
+    }
+
+    private boolean authorized(HttpExchange ex) {
+        if (user == null) {
+            return true;
+        }
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return false;
+        }
+        String u = decoded.substring(0, colon);
+        // ews-java-api hands NTCredentials to HttpClient, which sends "DOMAIN\\user" (or "\\user").
+        if (!user.contains("\\") && u.contains("\\")) {
+            u = u.substring(u.lastIndexOf('\\') + 1);
+        }
+        return MessageDigest.isEqual(u.getBytes(UTF_8), user.getBytes(UTF_8))
+                & MessageDigest.isEqual(decoded.substring(colon + 1).getBytes(UTF_8), password.getBytes(UTF_8));
+    }
+
+    private static EwsOperations.SoapCall soapCall(Document doc) throws EwsError {
+        Element envelope = doc.getDocumentElement();
+        if (!Xml.is(envelope, SOAP, "Envelope")) {
+            throw EwsError.fault("ErrorSchemaValidation", "The root element is not a SOAP 1.1 Envelope but {"
+                    + envelope.getNamespaceURI() + "}" + envelope.getLocalName() + ".");
+        }
+        Element header = Xml.child(envelope, SOAP, "Header").orElse(null);
+        Element body = Xml.child(envelope, SOAP, "Body")
+                .orElseThrow(() -> EwsError.fault("ErrorSchemaValidation", "The SOAP envelope has no Body."));
+        List<Element> ops = Xml.children(body);
+        if (ops.size() != 1 || !M.equals(ops.get(0).getNamespaceURI())) {
+            throw EwsError.fault("ErrorSchemaValidation",
+                    "The SOAP Body must hold exactly one element of the EWS messages namespace.");
+        }
+        String impersonated = null;
+        String version = "Exchange2010_SP2";
+        if (header != null) {
+            Optional<Element> sid = Xml.child(header, T, "ExchangeImpersonation")
+                    .flatMap(i -> Xml.child(i, T, "ConnectingSID"))
+                    .flatMap(Xml::firstChild);
+            if (sid.isPresent()) {
+                impersonated = sid.get().getTextContent().trim();
+            }
+            Optional<Element> v = Xml.child(header, T, "RequestServerVersion");
+            if (v.isPresent() && v.get().hasAttribute("Version")) {
+                version = v.get().getAttribute("Version");
+            }
+        }
+        return new EwsOperations.SoapCall(header, ops.get(0), impersonated, version);
+    }
+
+    /** The mailbox a request is for, for counters and faults: impersonated, else first named, else "". */
+    private static String requestMailbox(EwsOperations.SoapCall call) {
+        if (call.impersonated() != null) {
+            return mailboxKey(call.impersonated());
+        }
+        NodeList boxes = call.operation().getElementsByTagNameNS(T, "Mailbox");
+        for (int i = 0; i < boxes.getLength(); i++) {
+            Optional<String> address = Xml.childText((Element) boxes.item(i), T, "EmailAddress");
+            if (address.isPresent()) {
+                return mailboxKey(address.get());
+            }
+        }
+        return "";
+    }
+
+    private List<String> validateRequest(EwsOperations.SoapCall call) {
+        if (schema == null) {
+            return List.of();
+        }
+        List<String> errors = new ArrayList<>();
+        if (call.header() != null) {
+            for (Element h : Xml.children(call.header())) {
+                if (T.equals(h.getNamespaceURI())) {
+                    errors.addAll(schema.validate(h));
+                }
+            }
+        }
+        errors.addAll(schema.validate(call.operation()));
+        return errors;
+    }
+
+    /** Waits as the latency and hold faults say; false when interrupted by {@link #close()}. */
+    private boolean delay(String mailbox, String op) {
+        long millis = 0;
+        List<EwsFault> holds = new ArrayList<>();
+        for (InjectedFault f : faults) {
+            EwsFault.Kind kind = f.fault().kind();
+            if ((kind == EwsFault.Kind.LATENCY || kind == EwsFault.Kind.HOLD) && f.claim(mailbox, op)) {
+                if (kind == EwsFault.Kind.LATENCY) {
+                    millis += f.fault().duration().toMillis();
+                } else {
+                    holds.add(f.fault());
+                }
+            }
+        }
+        try {
+            if (millis > 0) {
+                Thread.sleep(millis);
+            }
+            for (EwsFault hold : holds) {
+                hold.release().await();
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private InjectedFault claimFailure(String mailbox, String op) {
+        InjectedFault hit = null;
+        for (InjectedFault f : faults) {
+            EwsFault.Kind kind = f.fault().kind();
+            if (kind != EwsFault.Kind.LATENCY && kind != EwsFault.Kind.HOLD && f.claim(mailbox, op)) {
+                hit = f;
+                break;
+            }
+        }
+        faults.removeIf(InjectedFault::spent);
+        return hit;
+    }
+
+    private void strike(HttpExchange ex, EwsFault fault, EwsOperations.SoapCall call) throws IOException {
+        LOG.debug("EWS simulator: injecting {} into {}", fault, call.name());
+        switch (fault.kind()) {
+            case DROP_CONNECTION -> {
+                // Closing an exchange before any response header closes the connection.
+            }
+            case HTTP_503 -> send(ex, 503, "text/html; charset=utf-8",
+                    "<html><body><h1>HTTP Error 503. The service is unavailable.</h1></body></html>".getBytes(UTF_8));
+            case SERVER_BUSY_FAULT -> {
+                EwsError e = EwsError.fault("ErrorServerBusy", SERVER_BUSY_TEXT);
+                if (fault.duration() != null) {
+                    e.detail("BackOffMilliseconds", Long.toString(fault.duration().toMillis()));
+                }
+                sendFault(ex, e);
+            }
+            case SERVER_BUSY_MESSAGE -> {
+                SoapResponse r = new SoapResponse(call.name(), call.version());
+                int n = EwsOperations.expectedMessages(call.operation());
+                for (int i = 0; i < n; i++) {
+                    r.error(new EwsError("ErrorServerBusy", SERVER_BUSY_TEXT)
+                            .detail("BackOffMilliseconds", Long.toString(fault.duration().toMillis())));
+                }
+                sendResponse(ex, r);
+            }
+            case LATENCY, HOLD -> throw new IllegalStateException(fault.kind() + " is not a failure");
+        }
+    }
+
+    private void sendResponse(HttpExchange ex, SoapResponse r) throws IOException {
+        if (schema != null) {
+            List<String> errors = new ArrayList<>(schema.validate(r.operationResponse));
+            for (Element h : Xml.children(r.header)) {
+                errors.addAll(schema.validate(h));
+            }
+            if (!errors.isEmpty()) {
+                String what = r.operationResponse.getLocalName() + " failed schema validation: "
+                        + String.join("; ", errors);
+                responseErrors.add(what);
+                LOG.error("EWS simulator BUG: {}", what);
+                sendFault(ex, EwsError.fault("ErrorInternalServerError", "EWS simulator bug: " + what));
+                return;
+            }
+        }
+        send(ex, 200, "text/xml; charset=utf-8", Xml.serialize(r.doc));
+    }
+
+    private static void sendFault(HttpExchange ex, EwsError e) throws IOException {
+        send(ex, 500, "text/xml; charset=utf-8", Xml.serialize(SoapResponse.fault(e)));
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("EWS simulator response {}: {}", status, new String(body, UTF_8));
+        }
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Settings of a simulator; {@link #start()} starts it. Not thread-safe. */
+    public static final class Builder {
+
+        private String user;
+        private String password;
+        private boolean rejectUnknownMailboxes;
+        private boolean validate = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Requires HTTP Basic authentication with these credentials (401 otherwise). */
+        public Builder basicAuth(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (user.isEmpty() || user.contains(":")) {
+                throw new IllegalArgumentException("basic auth user must be non-empty and without ':'");
+            }
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * Unregistered mailboxes answer {@code ErrorNonExistentMailbox} instead of being created on
+         * first use; register them with {@link EwsSimulator#registerMailbox(String)}.
+         */
+        public Builder rejectUnknownMailboxes() {
+            this.rejectUnknownMailboxes = true;
+            return this;
+        }
+
+        /** Turns schema validation off, e.g. for benchmarks; it is on by default when the schema is found. */
+        public Builder schemaValidation(boolean validate) {
+            this.validate = validate;
+            return this;
+        }
+
+        /** The clock for creation and modification times and for completion dates. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public EwsSimulator start() {
+            try {
+                return new EwsSimulator(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the EWS simulator", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "EwsSimulator.Builder[auth=" + (user != null ? "basic" : "none") + ", rejectUnknownMailboxes="
+                    + rejectUnknownMailboxes + ", validate=" + validate + "]";
+        }
+    }
+}

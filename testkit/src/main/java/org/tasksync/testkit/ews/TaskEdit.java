@@ -1,0 +1,122 @@
+package org.tasksync.testkit.ews;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The fields a rep changes in one save in Outlook, collected by {@link OutlookRep#edit} and
+ * {@link OutlookRep#create}. Each setter checks its value at once; {@code null} clears a field.
+ * Status, percent complete and complete date follow each other as in Outlook unless the same edit
+ * sets them too.
+ */
+public final class TaskEdit {
+
+    final TaskChange change = new TaskChange();
+
+    TaskEdit() {
+    }
+
+    public TaskEdit subject(String subject) {
+        change.set(TaskField.SUBJECT, subject);
+        return this;
+    }
+
+    /** A plain-text body. */
+    public TaskEdit body(String text) {
+        change.set(TaskField.BODY, text == null ? null : new StoredTask.Body("Text", text));
+        return this;
+    }
+
+    /** An HTML body, as Outlook writes when the rep formats the text. */
+    public TaskEdit htmlBody(String html) {
+        change.set(TaskField.BODY, html == null ? null : new StoredTask.Body("HTML", html));
+        return this;
+    }
+
+    public TaskEdit startDate(Instant start) {
+        change.set(TaskField.START_DATE, start);
+        return this;
+    }
+
+    public TaskEdit dueDate(Instant due) {
+        change.set(TaskField.DUE_DATE, due);
+        return this;
+    }
+
+    /** One of NotStarted, InProgress, Completed, WaitingOnOthers, Deferred. */
+    public TaskEdit status(String status) {
+        change.set(TaskField.STATUS, checked(TaskField.STATUS, status));
+        return this;
+    }
+
+    public TaskEdit percentComplete(double percent) {
+        if (!(percent >= 0 && percent <= 100)) {
+            throw new IllegalArgumentException("percentComplete must be within 0..100, not " + percent);
+        }
+        change.set(TaskField.PERCENT_COMPLETE, percent);
+        return this;
+    }
+
+    public TaskEdit completeDate(Instant date) {
+        change.set(TaskField.COMPLETE_DATE, date);
+        return this;
+    }
+
+    /** One of Low, Normal, High. */
+    public TaskEdit importance(String importance) {
+        change.set(TaskField.IMPORTANCE, checked(TaskField.IMPORTANCE, importance));
+        return this;
+    }
+
+    /** Turns the reminder on at the given time, or off with {@code null}. */
+    public TaskEdit reminder(Instant dueBy) {
+        change.set(TaskField.REMINDER_IS_SET, dueBy != null);
+        change.set(TaskField.REMINDER_DUE_BY, dueBy);
+        return this;
+    }
+
+    public TaskEdit categories(List<String> categories) {
+        change.set(TaskField.CATEGORIES, categories == null ? null : List.copyOf(categories));
+        return this;
+    }
+
+    /**
+     * Sets an extended property.
+     *
+     * @param mapiType an EWS {@code PropertyType} such as {@code String} or {@code Integer}
+     */
+    public TaskEdit extended(ExtendedPropertyKey key, String mapiType, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(mapiType, "mapiType");
+        Objects.requireNonNull(value, "value");
+        change.setExtended(key, new StoredTask.ExtendedValue(mapiType, List.of(value)));
+        return this;
+    }
+
+    public TaskEdit removeExtended(ExtendedPropertyKey key) {
+        change.setExtended(Objects.requireNonNull(key, "key"), null);
+        return this;
+    }
+
+    /** PidLidTaskOwner, the owner's display name. */
+    public TaskEdit owner(String displayName) {
+        return displayName == null ? removeExtended(ExtendedPropertyKey.TASK_OWNER)
+                : extended(ExtendedPropertyKey.TASK_OWNER, "String", displayName);
+    }
+
+    /** PidLidTaskOwnership: 0 not assigned, 1 assigner's copy, 2 assignee's copy. */
+    public TaskEdit ownership(int ownership) {
+        if (ownership < 0 || ownership > 2) {
+            throw new IllegalArgumentException("ownership must be 0, 1 or 2, not " + ownership);
+        }
+        return extended(ExtendedPropertyKey.TASK_OWNERSHIP, "Integer", Integer.toString(ownership));
+    }
+
+    private static String checked(TaskField field, String value) {
+        if (value == null || !field.allowed.contains(value)) {
+            throw new IllegalArgumentException(field.element + " must be one of " + field.allowed + ", not " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,268 @@
+package org.tasksync.testkit.ews;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One simulated mailbox with its Tasks folder.
+ *
+ * <p>Thread-safety: every method is {@code synchronized} on the mailbox; callers that need several
+ * steps to be atomic (check a change key, then write) hold the same monitor around them.
+ */
+final class TaskMailbox {
+
+    /** How many SyncFolderItems states a mailbox remembers; older ones become invalid, as in Exchange. */
+    static final int MAX_SYNC_STATES = 10_000;
+
+    enum ChangeKind { CREATE, UPDATE, DELETE }
+
+    record SyncChange(ChangeKind kind, String itemId, StoredTask task) {
+    }
+
+    record SyncPage(List<SyncChange> changes, String syncState, boolean includesLastItemInRange) {
+    }
+
+    final String address;
+    final String folderId;
+    final String folderChangeKey;
+    private final Clock clock;
+    private final Map<String, StoredTask> items = new LinkedHashMap<>();
+    private final Map<String, Long> tombstones = new HashMap<>();
+    private final Map<String, Map<String, String>> syncStates = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, String>> eldest) {
+            return size() > MAX_SYNC_STATES;
+        }
+    };
+    private long seq;
+    private volatile boolean impersonationDenied;
+
+    TaskMailbox(String address, Clock clock) {
+        this.address = address;
+        this.clock = clock;
+        this.folderId = "AQMkAD" + randomBase64(30);
+        this.folderChangeKey = "AQAAABYAAA" + randomBase64(9);
+    }
+
+    boolean impersonationDenied() {
+        return impersonationDenied;
+    }
+
+    void impersonationDenied(boolean denied) {
+        this.impersonationDenied = denied;
+    }
+
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    synchronized StoredTask get(String id) {
+        return items.get(id);
+    }
+
+    /** The folder's items in creation order. */
+    synchronized List<StoredTask> items() {
+        return new ArrayList<>(items.values());
+    }
+
+    synchronized int size() {
+        return items.size();
+    }
+
+    synchronized StoredTask create(TaskChange change) {
+        String id = "AAMkAD" + randomBase64(45);
+        StoredTask t = new StoredTask(id, now(), ++seq);
+        t.fields.put(TaskField.ITEM_CLASS, "IPM.Task");
+        t.fields.put(TaskField.IMPORTANCE, "Normal");
+        t.fields.put(TaskField.SENSITIVITY, "Normal");
+        t.fields.put(TaskField.STATUS, "NotStarted");
+        t.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
+        t.fields.put(TaskField.REMINDER_IS_SET, Boolean.FALSE);
+        items.put(id, t);
+        apply(t, change);
+        return t;
+    }
+
+    /** Writes a change to an item: the fields given, then what Exchange derives from them. */
+    synchronized void apply(StoredTask t, TaskChange change) {
+        Map<TaskField, Object> before = new EnumMap<>(TaskField.class);
+        before.putAll(t.fields);
+        for (Map.Entry<TaskField, Object> e : change.fields.entrySet()) {
+            if (e.getValue() == null) {
+                remove(t, e.getKey());
+            } else {
+                t.fields.put(e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<ExtendedPropertyKey, StoredTask.ExtendedValue> e : change.extended.entrySet()) {
+            if (e.getValue() == null) {
+                t.extended.remove(e.getKey());
+            } else {
+                t.extended.put(e.getKey(), e.getValue());
+            }
+        }
+        coupleStatus(t, change);
+        t.version++;
+        t.changeKey = "CQAAABYAAA" + randomBase64(27);
+        t.changeKeyVersions.put(t.changeKey, t.version);
+        t.lastModified = now();
+        t.lastChangeSeq = ++seq;
+        // Written means named by the write or changed by what Exchange derived from it (Outlook
+        // writes status, percent and complete date together), for AutoResolve's conflict check.
+        for (TaskField f : TaskField.values()) {
+            if (change.fields.containsKey(f) || !Objects.equals(before.get(f), t.fields.get(f))) {
+                t.fieldVersions.put(f, t.version);
+            }
+        }
+        for (Object key : change.extended.keySet()) {
+            t.fieldVersions.put(key, t.version);
+        }
+    }
+
+    private static void remove(StoredTask t, TaskField f) {
+        switch (f) {
+            case STATUS -> t.fields.put(f, "NotStarted");
+            case PERCENT_COMPLETE -> t.fields.put(f, 0.0);
+            case IMPORTANCE, SENSITIVITY -> t.fields.put(f, "Normal");
+            case REMINDER_IS_SET -> t.fields.put(f, Boolean.FALSE);
+            case ITEM_CLASS -> t.fields.put(f, "IPM.Task");
+            default -> t.fields.remove(f);
+        }
+    }
+
+    /**
+     * Keeps status, percent complete and complete date together the way Exchange and Outlook do,
+     * for whatever the write did not set itself: Completed means 100 % and a complete date; leaving
+     * Completed drops the complete date; 100 % means Completed; a percentage between means the task
+     * is in progress.
+     */
+    private void coupleStatus(StoredTask t, TaskChange c) {
+        boolean statusGiven = c.fields.containsKey(TaskField.STATUS);
+        boolean percentGiven = c.fields.containsKey(TaskField.PERCENT_COMPLETE);
+        boolean dateGiven = c.fields.containsKey(TaskField.COMPLETE_DATE);
+        String status = t.status();
+        double percent = t.percentComplete();
+        if (statusGiven) {
+            if (status.equals("Completed")) {
+                if (!percentGiven) {
+                    t.fields.put(TaskField.PERCENT_COMPLETE, 100.0);
+                }
+                if (!dateGiven && !t.fields.containsKey(TaskField.COMPLETE_DATE)) {
+                    t.fields.put(TaskField.COMPLETE_DATE, now());
+                }
+            } else {
+                if (!dateGiven) {
+                    t.fields.remove(TaskField.COMPLETE_DATE);
+                }
+                if (!percentGiven && (status.equals("NotStarted") || percent >= 100.0)) {
+                    t.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
+                }
+            }
+        } else if (percentGiven) {
+            if (percent >= 100.0 && !status.equals("Completed")) {
+                t.fields.put(TaskField.STATUS, "Completed");
+                if (!dateGiven && !t.fields.containsKey(TaskField.COMPLETE_DATE)) {
+                    t.fields.put(TaskField.COMPLETE_DATE, now());
+                }
+            } else if (percent < 100.0 && status.equals("Completed")) {
+                t.fields.put(TaskField.STATUS, percent == 0.0 ? "NotStarted" : "InProgress");
+                if (!dateGiven) {
+                    t.fields.remove(TaskField.COMPLETE_DATE);
+                }
+            } else if (percent > 0.0 && status.equals("NotStarted")) {
+                t.fields.put(TaskField.STATUS, "InProgress");
+            }
+        }
+    }
+
+    synchronized boolean delete(String id) {
+        StoredTask t = items.remove(id);
+        if (t == null) {
+            return false;
+        }
+        tombstones.put(id, ++seq);
+        return true;
+    }
+
+    /**
+     * One page of SyncFolderItems: the items created, changed and deleted since the state (null or
+     * empty: since the beginning), oldest change first. A state is the set of items (with change
+     * keys) the client has been told about, kept here and named by an opaque token.
+     */
+    synchronized SyncPage sync(String state, int maxChanges, Set<String> ignored) throws EwsError {
+        Map<String, String> known;
+        if (state == null || state.isEmpty()) {
+            known = Map.of();
+        } else {
+            known = syncStates.get(state);
+            if (known == null) {
+                throw new EwsError("ErrorInvalidSyncStateData",
+                        "Synchronization state data is corrupt or otherwise invalid.");
+            }
+        }
+        record Pending(ChangeKind kind, String id, long seq, StoredTask task) {
+        }
+        List<Pending> pending = new ArrayList<>();
+        for (StoredTask t : items.values()) {
+            String ck = known.get(t.id);
+            if (ck == null) {
+                pending.add(new Pending(ChangeKind.CREATE, t.id, t.lastChangeSeq, t));
+            } else if (!ck.equals(t.changeKey)) {
+                pending.add(new Pending(ChangeKind.UPDATE, t.id, t.lastChangeSeq, t));
+            }
+        }
+        for (String id : known.keySet()) {
+            if (!items.containsKey(id)) {
+                pending.add(new Pending(ChangeKind.DELETE, id, tombstones.getOrDefault(id, 0L), null));
+            }
+        }
+        pending.sort(Comparator.comparingLong(Pending::seq));
+        Map<String, String> next = new HashMap<>(known);
+        List<SyncChange> out = new ArrayList<>();
+        int i = 0;
+        for (; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            boolean ignore = ignored.contains(p.id());
+            if (!ignore && out.size() == maxChanges) {
+                break;
+            }
+            if (p.kind() == ChangeKind.DELETE) {
+                next.remove(p.id());
+            } else {
+                next.put(p.id(), p.task().changeKey);
+            }
+            if (!ignore) {
+                out.add(new SyncChange(p.kind(), p.id(), p.task()));
+            }
+        }
+        boolean includesLast = i == pending.size();
+        String token;
+        if (state != null && !state.isEmpty() && next.equals(known)) {
+            token = state;
+        } else {
+            token = "H4sIAAAAAAAEAO29B2AcSZ" + randomBase64(33);
+            syncStates.put(token, Map.copyOf(next));
+        }
+        return new SyncPage(out, token, includesLast);
+    }
+
+    static String randomBase64(int bytes) {
+        byte[] b = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
+    }
+}
