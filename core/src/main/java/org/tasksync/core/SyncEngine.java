@@ -49,10 +49,20 @@ public final class SyncEngine {
         return run(true);
     }
 
+    /**
+     * Runs one cycle over a share of the mailboxes only (for scale-out over several nodes): other
+     * partitions' mailboxes, cursors and pending tasks are left alone, and the partition keeps a
+     * CRM change cursor of its own. Cycles of different partitions may run at the same time, in
+     * this engine or in engines on other nodes sharing the state store.
+     */
+    public SyncReport runOnce(MailboxPartition partition) {
+        return new Cycle(parts, parts.settings().dryRun(), partition).run();
+    }
+
     private SyncReport run(boolean dryRun) {
         cycleLock.lock();
         try {
-            return new Cycle(parts, dryRun).run();
+            return new Cycle(parts, dryRun, MailboxPartition.ALL).run();
         } finally {
             cycleLock.unlock();
         }

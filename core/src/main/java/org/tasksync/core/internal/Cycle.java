@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tasksync.core.MailboxPartition;
 import org.tasksync.core.MailboxReport;
 import org.tasksync.core.PlannedWrite;
 import org.tasksync.core.SkipReason;
@@ -72,6 +73,7 @@ public final class Cycle {
     public static final String CRM_CURSOR = "crm.changes";
     public static final String MAILBOX_CURSOR_PREFIX = "mailbox.";
     public static final String REP_WINDOW_PREFIX = "rep.";
+    private static final String START_SUFFIX = ".start";
 
     private static final Logger log = LoggerFactory.getLogger(Cycle.class);
 
@@ -83,6 +85,8 @@ public final class Cycle {
     private final Set<ExchangeField> managed;
     private final boolean dryRun;
     private final Instant start;
+    private final MailboxPartition partition;
+    private final String crmCursorKey;
 
     private final Map<String, Rep> reps = new HashMap<>();
     private final Map<String, Participant> participants = new HashMap<>();
@@ -91,6 +95,7 @@ public final class Cycle {
     private final Map<SkipReason, Integer> unassignedSkips = Collections.synchronizedMap(new EnumMap<>(SkipReason.class));
     private final List<PlannedWrite> planned = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> failedTaskIds = ConcurrentHashMap.newKeySet();
+    private final Set<String> foreignTaskIds = ConcurrentHashMap.newKeySet();
     private final AtomicInteger mailboxIndex = new AtomicInteger();
     private volatile Error fatal;
     private String cycleError;
@@ -98,6 +103,11 @@ public final class Cycle {
     private Semaphore inFlight;
 
     public Cycle(EngineParts parts, boolean dryRun) {
+        this(parts, dryRun, MailboxPartition.ALL);
+    }
+
+    /** A cycle over one partition of the mailboxes; its CRM cursor is its own. */
+    public Cycle(EngineParts parts, boolean dryRun, MailboxPartition partition) {
         this.parts = parts;
         this.settings = parts.settings();
         this.store = parts.store();
@@ -106,6 +116,8 @@ public final class Cycle {
         this.managed = settings.mapping().fields().managedFields();
         this.dryRun = dryRun;
         this.start = parts.clock().instant();
+        this.partition = partition;
+        this.crmCursorKey = partition.isAll() ? CRM_CURSOR : CRM_CURSOR + "." + partition.name();
     }
 
     /** A rep that takes part, with its mailbox and its time frame for this cycle. */
@@ -140,7 +152,7 @@ public final class Cycle {
         final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
         /** A cursor held back until the tagged items it passed have been adopted (end of the cycle). */
         volatile String deferredCursor;
-        List<CrmTask> buffer = new ArrayList<>();
+        Map<String, CrmTask> buffer = new LinkedHashMap<>();
         CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
 
         MailboxWork(Mailbox mailbox) {
@@ -204,6 +216,9 @@ public final class Cycle {
             reps.put(rep.id(), rep);
             if (!rep.enabled() || !rep.hasMailbox()) {
                 continue;
+            }
+            if (!partition.contains(rep.mailbox())) {
+                continue; // another partition's rep
             }
             ZoneId zone = rep.timeZone() != null ? rep.timeZone() : settings.defaultZone();
             LocalDate today = now.atZone(zone).toLocalDate();
@@ -460,9 +475,9 @@ public final class Cycle {
     private void crmToExchange() {
         Set<String> pendingBefore = store.pendingTaskIds();
         Set<String> deletedIds = new LinkedHashSet<>();
-        Set<String> seen = new HashSet<>();
+        Map<String, Instant> seen = new HashMap<>();
         Map<String, String> windowStates = store.cursors(REP_WINDOW_PREFIX);
-        String crmCursor = store.cursor(CRM_CURSOR).orElse(null);
+        String crmCursor = store.cursor(crmCursorKey).orElse(null);
         String newCursor = null;
         boolean crmOk = true;
         try {
@@ -471,14 +486,23 @@ public final class Cycle {
             for (List<String> chunk : chunks(new ArrayList<>(again), settings.crmPageSize())) {
                 dispatch(parts.crm().tasksById(chunk), seen, deletedIds);
             }
+            String c = crmCursor;
             if (crmCursor == null) {
-                newCursor = parts.crm().currentChangeCursor();
+                // First cycle: the whole time frame, then the changes made since it began. The start
+                // is stored first, so a cycle that dies here does not lose a deletion made meanwhile.
+                c = store.cursor(crmCursorKey + START_SUFFIX).orElse(null);
+                if (c == null) {
+                    c = parts.crm().currentChangeCursor();
+                    if (!dryRun) {
+                        store.saveCursors(Map.of(crmCursorKey + START_SUFFIX, c));
+                    }
+                }
                 if (!participants.isEmpty()) {
                     readTimeFrame(new TimeFrameQuery(minFrom(participants.values()), maxTo(participants.values()),
-                            true, null), seen, deletedIds);
+                            true, partition.isAll() ? null : participants.keySet()), seen, deletedIds);
                 }
-            } else {
-                String c = crmCursor;
+            }
+            {
                 CrmPage page;
                 do {
                     page = parts.crm().changesSince(c, settings.crmPageSize());
@@ -488,7 +512,9 @@ public final class Cycle {
                     }
                 } while (page.hasMore());
                 newCursor = c;
-                readEnteredWindows(windowStates, seen, deletedIds);
+                if (crmCursor != null) {
+                    readEnteredWindows(windowStates, seen, deletedIds);
+                }
             }
         } catch (RuntimeException e) {
             crmOk = false;
@@ -513,6 +539,7 @@ public final class Cycle {
         }
         Set<String> done = new HashSet<>(pendingBefore);
         done.removeAll(failedTaskIds);
+        done.removeAll(foreignTaskIds);
         if (!failedTaskIds.isEmpty()) {
             store.addPending(failedTaskIds);
         }
@@ -528,11 +555,13 @@ public final class Cycle {
                 }
             }
             for (String key : windowStates.keySet()) {
-                if (!participants.containsKey(key.substring(REP_WINDOW_PREFIX.length()))) {
-                    cursors.put(key, null);
+                Rep rep = reps.get(key.substring(REP_WINDOW_PREFIX.length()));
+                if (rep == null || !rep.enabled() || !rep.hasMailbox()) {
+                    cursors.put(key, null); // a rep that returns gets its whole time frame again
                 }
             }
-            cursors.put(CRM_CURSOR, newCursor);
+            cursors.put(crmCursorKey, newCursor);
+            cursors.put(crmCursorKey + START_SUFFIX, null);
             for (MailboxWork w : mailboxes.values()) {
                 if (w.deferredCursor != null && !w.tally.failed()) {
                     cursors.put(MAILBOX_CURSOR_PREFIX + w.address(), w.deferredCursor);
@@ -543,7 +572,7 @@ public final class Cycle {
     }
 
     /** Reps new to the engine get their whole window; reps whose window moved get the days that entered. */
-    private void readEnteredWindows(Map<String, String> windowStates, Set<String> seen, Set<String> deletedIds) {
+    private void readEnteredWindows(Map<String, String> windowStates, Map<String, Instant> seen, Set<String> deletedIds) {
         List<Participant> full = new ArrayList<>();
         Map<List<LocalDate>, Set<String>> entered = new LinkedHashMap<>();
         for (Participant p : participants.values()) {
@@ -575,7 +604,7 @@ public final class Cycle {
         }
     }
 
-    private void readTimeFrame(TimeFrameQuery q, Set<String> seen, Set<String> deletedIds) {
+    private void readTimeFrame(TimeFrameQuery q, Map<String, Instant> seen, Set<String> deletedIds) {
         String token = null;
         CrmPage page;
         do {
@@ -593,7 +622,11 @@ public final class Cycle {
         return ps.stream().map(Participant::to).max(LocalDate::compareTo).orElseThrow();
     }
 
-    private void dispatch(CrmPage page, Set<String> seen, Set<String> deletedIds) {
+    /**
+     * Routes a page of CRM tasks. A task read twice in a cycle (by id, then among the changes) is
+     * routed again only when the later read is newer, so no source can hide a later edit.
+     */
+    private void dispatch(CrmPage page, Map<String, Instant> seen, Set<String> deletedIds) {
         checkFatal();
         for (TaskError e : page.errors()) {
             crmErrors.add(e);
@@ -601,12 +634,13 @@ public final class Cycle {
             safeListener(() -> parts.listener().taskError(null, e));
         }
         for (String id : page.deletedTaskIds()) {
-            if (seen.add(id)) {
-                deletedIds.add(id);
-            }
+            seen.put(id, Instant.MAX);
+            deletedIds.add(id);
         }
         for (CrmTask task : page.tasks()) {
-            if (seen.add(task.id())) {
+            Instant before = seen.get(task.id());
+            if (before == null || task.modifiedAt().isAfter(before)) {
+                seen.put(task.id(), task.modifiedAt());
                 route(task);
             }
         }
@@ -616,7 +650,9 @@ public final class Cycle {
         Participant p = task.repId() == null ? null : participants.get(task.repId());
         if (p == null) {
             Rep rep = task.repId() == null ? null : reps.get(task.repId());
-            if (rep == null) {
+            if (rep != null && rep.enabled() && rep.hasMailbox()) {
+                foreignTaskIds.add(task.id()); // another partition's
+            } else if (rep == null) {
                 TaskError e = new TaskError(task.id(), "#4 Rep", task.repId(), "no such rep in the CRM");
                 crmErrors.add(e);
                 safeListener(() -> parts.listener().taskError(null, e));
@@ -636,7 +672,7 @@ public final class Cycle {
             failedTaskIds.add(task.id());
             return;
         }
-        w.buffer.add(task);
+        w.buffer.put(task.id(), task); // a newer version read later in the cycle replaces an unsent one
         if (w.buffer.size() >= settings.batchSize()) {
             submit(w);
         }
@@ -651,8 +687,8 @@ public final class Cycle {
     }
 
     private void submit(MailboxWork w) {
-        List<CrmTask> batch = w.buffer;
-        w.buffer = new ArrayList<>();
+        List<CrmTask> batch = new ArrayList<>(w.buffer.values());
+        w.buffer = new LinkedHashMap<>();
         inFlight.acquireUninterruptibly();
         w.lane = w.lane.thenRunAsync(() -> {
             try {
@@ -951,12 +987,12 @@ public final class Cycle {
      * deleted in the CRM. Items of tasks that still exist (the old copy after a keep-original
      * reassignment, a task outside the time frame) stay.
      */
-    private void collectOrphans(Set<String> seen) {
+    private void collectOrphans(Map<String, Instant> seen) {
         for (MailboxWork w : mailboxes.values()) {
             if (w.tally.failed()) {
                 continue;
             }
-            List<String> leftovers = w.adoptable.keySet().stream().filter(id -> !seen.contains(id)).toList();
+            List<String> leftovers = w.adoptable.keySet().stream().filter(id -> !seen.containsKey(id)).toList();
             for (List<String> chunk : chunks(leftovers, settings.crmPageSize())) {
                 CrmPage page = parts.crm().tasksById(chunk);
                 Set<String> alive = new HashSet<>();
@@ -992,6 +1028,10 @@ public final class Cycle {
         List<String> dropNow = new ArrayList<>();
         for (List<String> chunk : chunks(new ArrayList<>(deletedIds), settings.crmPageSize())) {
             for (Link link : store.findLinks(chunk).values()) {
+                if (!partition.contains(link.mailbox())) {
+                    foreignTaskIds.add(link.crmTaskId()); // the partition that holds the mailbox deletes it
+                    continue;
+                }
                 switch (link.state()) {
                     case LINKED -> {
                         if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
