@@ -744,7 +744,8 @@ public final class Cycle {
     }
 
     private void reassign(Link old) {
-        if (old.state() == Link.State.LINKED && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
+        if (old.state() == Link.State.LINKED && !old.delegated()
+                && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
             workFor(old.mailbox()).deletions.add(new Deletion(old.crmTaskId(), new ItemRef(old.itemId(), old.changeKey()),
                     false));
         }
@@ -855,7 +856,10 @@ public final class Cycle {
             for (Link link : store.findLinks(chunk).values()) {
                 switch (link.state()) {
                     case LINKED -> {
-                        if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
+                        if (link.delegated()) {
+                            dropNow.add(link.crmTaskId()); // SPEC §6.2: a delegated task is never written
+                            workFor(link.mailbox()).tally.skip(SkipReason.DELEGATED);
+                        } else if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
                             dropNow.add(link.crmTaskId());
                             workFor(link.mailbox()).tally.skip(SkipReason.COMPLETED_KEPT);
                         } else {
