@@ -10,10 +10,13 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
+import org.tasksync.core.mapping.FieldMapping;
+import org.tasksync.core.mapping.FieldTable;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.model.Importance;
+import org.tasksync.core.model.Rep;
 import org.tasksync.core.model.TaskValues;
 
 /** SPEC §6.3 to §6.5: what goes from the CRM to Outlook, and what happens to deletions on either side. */
@@ -160,6 +163,49 @@ class CrmToExchangeTest {
         assertThat(idle.created() + idle.updated()).isZero();
         assertThat(g.exchange.totalRequests() - exchangeBefore).isEqualTo(2);
         return g.crm.queries() - crmBefore;
+    }
+
+    @Test
+    void mailboxAddressIsMatchedIgnoringCaseAndBlanks() {
+        f.task("A1:7-1", "anna");
+        f.cycle();
+
+        f.crm.putRep(new Rep("anna", "Rep ANNA", " Anna@Example.COM ", java.time.ZoneId.of("Europe/Vienna"), true));
+        f.editTask("A1:7-1", b -> b.subject("same mailbox"));
+        SyncReport report = f.cycle();
+
+        assertThat(f.outlook(ANNA)).singleElement()
+                .satisfies(t -> assertThat(t.values().subject()).isEqualTo("same mailbox"));
+        assertThat(report.created()).isZero();
+        assertThat(report.mailboxes()).extracting(m -> m.mailbox()).containsExactly(ANNA, BEN);
+    }
+
+    @Test
+    void switchedOffFieldIsNeitherWrittenNorOverwritten() {
+        f.settings(b -> b.fields(FieldTable.defaults().without(FieldTable.COMMENTS)));
+        f.task("A1:7-1", "anna", b -> b.comments("CRM text"));
+        f.cycle();
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().body()).isNull();
+
+        f.later(Duration.ofMinutes(1));
+        f.exchange.userEdit(ANNA, f.outlookTask(ANNA, "A1:7-1").itemId(), v -> v.toBuilder().body("rep's notes").build());
+        f.editTask("A1:7-1", b -> b.comments("CRM text, revised").subject("revised"));
+        f.cycle();
+
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().subject()).isEqualTo("revised");
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().body()).isEqualTo("rep's notes");
+    }
+
+    @Test
+    void fieldAddedByTheHostIsWrittenAsAnExtendedField() {
+        f.settings(b -> b.fields(FieldTable.defaults().with(FieldMapping.extended(77, "Customer", "tasksyncCustomer"))));
+        f.task("A1:7-1", "anna", b -> b.extraField(77, "ACME Corp."));
+        f.cycle();
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().extended()).containsEntry("tasksyncCustomer", "ACME Corp.");
+
+        f.editTask("A1:7-1", b -> b.extraField(77, "ACME Inc."));
+        f.cycle();
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().extended()).containsEntry("tasksyncCustomer", "ACME Inc.");
     }
 
     // ------------------------------------------------------------------ reassignment

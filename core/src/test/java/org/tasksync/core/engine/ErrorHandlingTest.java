@@ -178,6 +178,23 @@ class ErrorHandlingTest {
     }
 
     @Test
+    void crmDeletionWhileTheMailboxFailsIsDoneAfterHealing() {
+        f.task("A1:5-1", "anna");
+        f.task("A1:5-2", "anna");
+        f.cycle();
+
+        f.exchange.failMailbox(ANNA, MailboxException.Kind.UNAVAILABLE);
+        f.crm.deleteTask("A1:5-1");
+        f.cycle();
+        assertThat(f.outlook(ANNA)).hasSize(2);
+
+        f.exchange.failMailbox(ANNA, null);
+        SyncReport healed = f.cycle();
+        assertThat(f.outlook(ANNA)).extracting(ExchangeTask::crmId).containsExactly("A1:5-2");
+        assertThat(healed.deleted()).isEqualTo(1);
+    }
+
+    @Test
     void failedWriteIsTriedAgainNextCycle() {
         f.exchange.failWritesOf("A1:5-2");
         f.task("A1:5-1", "anna");

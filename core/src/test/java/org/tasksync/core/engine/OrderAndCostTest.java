@@ -110,4 +110,49 @@ class OrderAndCostTest {
         assertThat(Collections.max(observed.createBatchSizes)).isEqualTo(20);
         assertThat(f.outlook(ANNA)).hasSize(250);
     }
+
+    @Test
+    void crmChangesAreReadPageByPage() {
+        f.settings(b -> b.crmPageSize(7));
+        f.rep("anna", ANNA);
+        for (int i = 0; i < 30; i++) {
+            f.task(String.format("A1:6-%03d", i), "anna");
+        }
+        f.cycle();
+        assertThat(f.outlook(ANNA)).hasSize(30);
+
+        for (int i = 0; i < 30; i++) {
+            f.editTask(String.format("A1:6-%03d", i), b -> b.subject("edited"));
+        }
+        for (int i = 0; i < 10; i++) {
+            f.crm.deleteTask(String.format("A1:6-%03d", i));
+        }
+        f.task("A1:6-100", "anna");
+        SyncReport report = f.cycle();
+
+        assertThat(report.updated()).isEqualTo(20);
+        assertThat(report.deleted()).isEqualTo(10);
+        assertThat(report.created()).isEqualTo(1);
+        assertThat(f.outlook(ANNA)).hasSize(21).allSatisfy(t -> assertThat(t.values().subject())
+                .isIn("edited", "Call customer A1:6-100"));
+    }
+
+    @Test
+    void outlookChangesAreReadPageByPage() {
+        f.exchange.pageSize(4);
+        f.rep("anna", ANNA);
+        for (int i = 0; i < 30; i++) {
+            f.task(String.format("A1:6-%03d", i), "anna");
+        }
+        f.cycle();
+        f.cycle();
+
+        f.later(java.time.Duration.ofMinutes(1));
+        f.outlook(ANNA).forEach(t -> f.exchange.userSetStatus(ANNA, t.itemId(),
+                org.tasksync.core.model.ExchangeStatus.COMPLETED));
+        SyncReport report = f.cycle();
+
+        assertThat(report.statusesWrittenBack()).isEqualTo(30);
+        assertThat(f.crm.tasks().values()).allSatisfy(t -> assertThat(t.status()).isEqualTo("Completed"));
+    }
 }

@@ -74,6 +74,8 @@ class StatusTableTest {
 
         assertThat(f.crm.task("A1:1-1").orElseThrow().status()).isEqualTo(expected);
         assertThat(report.statusesWrittenBack()).isEqualTo(1);
+        assertThat(report.updated()).as("nothing written back to Outlook").isZero();
+        assertThat(f.outlookTask(MB, "A1:1-1").values().status()).isEqualTo(outlook);
     }
 
     @Test

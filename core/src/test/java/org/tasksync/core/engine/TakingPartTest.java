@@ -54,6 +54,19 @@ class TakingPartTest {
     }
 
     @Test
+    void widenedTimeFrameBringsInTheTasksNowInside() {
+        f.task("A1:2-1", "anna", b -> b.dueDate(Fixture.TODAY.minusDays(40)));
+        f.task("A1:2-2", "anna", b -> b.dueDate(Fixture.TODAY.plusDays(80)));
+        f.cycle();
+        assertThat(f.outlook(ANNA)).isEmpty();
+
+        f.settings(b -> b.pastDays(45).futureDays(90));
+        f.cycle();
+
+        assertThat(f.outlook(ANNA)).extracting(ExchangeTask::crmId).containsExactlyInAnyOrder("A1:2-1", "A1:2-2");
+    }
+
+    @Test
     void taskLeavingTheTimeFrameIsNotDeleted() {
         f.task("A1:2-1", "anna", b -> b.dueDate(Fixture.TODAY.plusDays(1)));
         f.cycle();
