@@ -347,6 +347,27 @@ class CrmToExchangeTest {
         assertThat(report.created()).isEqualTo(1);
     }
 
+    @Test
+    void outlookDeletionIsNotUndoneByACrmEditMadeBeforeIt() {
+        f.task("A1:7-1", "anna");
+        f.cycle();
+
+        f.editTask("A1:7-1", b -> b.subject("edited before the rep deleted it"));
+        f.later(Duration.ofMinutes(1));
+        f.exchange.userDelete(ANNA, f.outlookTask(ANNA, "A1:7-1").itemId());
+        SyncReport report = f.cycle();
+        f.cycle();
+
+        assertThat(f.outlook(ANNA)).isEmpty();
+        assertThat(report.created()).isZero();
+        assertThat(f.crm.task("A1:7-1")).isPresent();
+
+        f.editTask("A1:7-1", b -> b.subject("edited after the deletion"));
+        f.cycle();
+        assertThat(f.outlook(ANNA)).singleElement()
+                .satisfies(t -> assertThat(t.values().subject()).isEqualTo("edited after the deletion"));
+    }
+
     // ------------------------------------------------------------------ edits in Outlook
 
     @Test
