@@ -329,7 +329,10 @@ public final class Cycle {
         for (String deletedId : page.deletedItemIds()) {
             Link link = links.get(deletedId);
             if (link != null && link.state() == Link.State.LINKED) {
-                toSave.add(link.withState(Link.State.DELETED_IN_OUTLOOK));
+                // The rep deleted it before this cycle began: only a CRM change after that brings it back (SPEC §6.5).
+                Instant seenDeleted = link.lastCrmModifiedAt() != null && link.lastCrmModifiedAt().isAfter(start)
+                        ? link.lastCrmModifiedAt() : start;
+                toSave.add(link.withState(Link.State.DELETED_IN_OUTLOOK).withCrm(link.lastCrmStatus(), seenDeleted));
                 w.tally.deletedInOutlook();
             }
         }
