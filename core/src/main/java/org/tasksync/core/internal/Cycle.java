@@ -360,7 +360,10 @@ public final class Cycle {
         for (String deletedId : page.deletedItemIds()) {
             Link link = links.get(deletedId);
             if (link != null && link.state() == Link.State.LINKED) {
-                toSave.add(link.withState(Link.State.DELETED_IN_OUTLOOK));
+                // The rep deleted it before this cycle began: only a CRM change after that brings it back (SPEC §6.5).
+                Instant seenDeleted = link.lastCrmModifiedAt() != null && link.lastCrmModifiedAt().isAfter(start)
+                        ? link.lastCrmModifiedAt() : start;
+                toSave.add(link.withState(Link.State.DELETED_IN_OUTLOOK).withCrm(link.lastCrmStatus(), seenDeleted));
                 w.tally.deletedInOutlook();
             }
         }
@@ -876,7 +879,8 @@ public final class Cycle {
     }
 
     private void reassign(Link old) {
-        if (old.state() == Link.State.LINKED && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
+        if (old.state() == Link.State.LINKED && !old.delegated()
+                && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
             workFor(old.mailbox()).deletions.add(new Deletion(old.crmTaskId(), new ItemRef(old.itemId(), old.changeKey()),
                     false));
         }
@@ -1034,7 +1038,10 @@ public final class Cycle {
                 }
                 switch (link.state()) {
                     case LINKED -> {
-                        if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
+                        if (link.delegated()) {
+                            dropNow.add(link.crmTaskId()); // SPEC §6.2: a delegated task is never written
+                            workFor(link.mailbox()).tally.skip(SkipReason.DELEGATED);
+                        } else if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
                             dropNow.add(link.crmTaskId());
                             workFor(link.mailbox()).tally.skip(SkipReason.COMPLETED_KEPT);
                         } else {
