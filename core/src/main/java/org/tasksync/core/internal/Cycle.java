@@ -90,6 +90,8 @@ public final class Cycle {
 
     private final Map<String, Rep> reps = new HashMap<>();
     private final Map<String, Participant> participants = new HashMap<>();
+    /** Mailboxes of enabled reps, in any partition: the only ones the engine writes to. */
+    private final Set<String> activeMailboxes = new HashSet<>();
     private final Map<String, MailboxWork> mailboxes = new ConcurrentHashMap<>();
     private final List<TaskError> crmErrors = Collections.synchronizedList(new ArrayList<>());
     private final Map<SkipReason, Integer> unassignedSkips = Collections.synchronizedMap(new EnumMap<>(SkipReason.class));
@@ -217,6 +219,7 @@ public final class Cycle {
             if (!rep.enabled() || !rep.hasMailbox()) {
                 continue;
             }
+            activeMailboxes.add(rep.mailboxKey());
             if (!partition.contains(rep.mailbox())) {
                 continue; // another partition's rep
             }
@@ -328,13 +331,16 @@ public final class Cycle {
                 }
                 continue;
             }
-            if (!link.delegated() && Objects.equals(item.changeKey(), link.changeKey())) {
-                continue; // the engine's own write coming back
-            }
             TaskValues seen = item.values();
             boolean statusChanged = managed.contains(ExchangeField.STATUS) && seen.status() != null
                     && seen.status() != link.lastExchangeStatus();
-            Set<ExchangeField> edited = seen.differingFields(link.lastWritten(), edits);
+            boolean ownWrite = !link.delegated() && Objects.equals(item.changeKey(), link.changeKey());
+            if (ownWrite && !statusChanged) {
+                // The engine's own write coming back. Its status still counts: a rep who changed the
+                // status while the engine updated other fields gets a change key that covers both.
+                continue;
+            }
+            Set<ExchangeField> edited = ownWrite ? new LinkedHashSet<>() : seen.differingFields(link.lastWritten(), edits);
             if (statusChanged) {
                 edited.remove(ExchangeField.PERCENT_COMPLETE);
                 edited.remove(ExchangeField.COMPLETE_DATE);
@@ -879,7 +885,7 @@ public final class Cycle {
     }
 
     private void reassign(Link old) {
-        if (old.state() == Link.State.LINKED && !old.delegated()
+        if (old.state() == Link.State.LINKED && !old.delegated() && activeMailboxes.contains(old.mailbox())
                 && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
             workFor(old.mailbox()).deletions.add(new Deletion(old.crmTaskId(), new ItemRef(old.itemId(), old.changeKey()),
                     false));
@@ -1034,6 +1040,12 @@ public final class Cycle {
             for (Link link : store.findLinks(chunk).values()) {
                 if (!partition.contains(link.mailbox())) {
                     foreignTaskIds.add(link.crmTaskId()); // the partition that holds the mailbox deletes it
+                    continue;
+                }
+                if (!activeMailboxes.contains(link.mailbox())) {
+                    // its rep no longer takes part (disabled, new address): the connector leaves that mailbox alone
+                    dropNow.add(link.crmTaskId());
+                    unassignedSkips.merge(SkipReason.REP_DISABLED, 1, Integer::sum);
                     continue;
                 }
                 switch (link.state()) {
