@@ -13,6 +13,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -373,11 +374,12 @@ public final class JdbcCrmAdapter implements CrmAdapter {
                 }
             }
             Page page = new Page();
+            Set<String> answered = new HashSet<>();
             for (String id : new LinkedHashSet<>(ids)) {
-                if (id == null) {
-                    continue;
+                String key = id == null ? null : wanted.get(id);
+                if (id == null || key != null && !answered.add(key)) {
+                    continue; // "7" and "007" ask for the same row of a numeric id column
                 }
-                String key = wanted.get(id);
                 TaskRow row = key == null ? null : found.get(key);
                 if (row == null) {
                     page.deleted.add(id);
