@@ -169,37 +169,42 @@ public final class JdbcCrmAdapter implements CrmAdapter {
             if (from != null && from.id() != null && idKey == null) {
                 throw new IllegalArgumentException("'" + cursor + "' names an id that the id column cannot hold");
             }
-            PreparedStatement ps = c.prepareStatement(from == null ? t.changesFromStart()
-                    : idKey == null ? t.changesFrom() : t.changesAfter());
-            int p = 1;
-            if (from != null) {
-                t.timestamps().bind(ps, p++, from.modifiedAt());
-            }
-            if (idKey != null) {
-                t.timestamps().bind(ps, p++, from.modifiedAt());
-                SqlValue.bindKey(ps, p++, idKey);
-            }
-            try (PreparedStatement stmt = ps) {
-                stmt.setInt(p, pageSize + 1);
-                stmt.setFetchSize(pageSize + 1);
+            try (PreparedStatement ps = c.prepareStatement(t.changes(from))) {
+                int p = 1;
+                for (int source = 0; source < (t.hasDeletionLog() ? 2 : 1); source++) {
+                    if (from != null) {
+                        t.timestamps().bind(ps, p++, from.modifiedAt());
+                    }
+                    if (idKey != null) {
+                        t.timestamps().bind(ps, p++, from.modifiedAt());
+                        SqlValue.bindKey(ps, p++, idKey);
+                    }
+                    ps.setInt(p++, pageSize + 1);
+                }
+                if (t.hasDeletionLog()) {
+                    ps.setInt(p, pageSize + 1);
+                }
+                ps.setFetchSize(pageSize + 1);
                 Page page = new Page();
                 TaskRow last = null;
+                boolean lastLogged = false;
                 boolean hasMore = false;
-                try (ResultSet rs = stmt.executeQuery()) {
+                try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         if (page.size() == pageSize) {
                             hasMore = true;
                             break;
                         }
                         last = TaskRow.read(rs, t);
+                        lastLogged = t.hasDeletionLog() && rs.getInt(t.sourceColumn()) == 1;
                         page.add(last);
                     }
                 }
                 ChangeCursor next;
                 if (hasMore) {
-                    next = new ChangeCursor(last.modifiedAt(), last.id(), floor);
+                    next = new ChangeCursor(last.modifiedAt(), last.id(), lastLogged, floor);
                 } else {
-                    ChangeCursor reached = last != null ? new ChangeCursor(last.modifiedAt(), last.id(), null)
+                    ChangeCursor reached = last != null ? new ChangeCursor(last.modifiedAt(), last.id(), lastLogged, null)
                             : from != null ? from : ChangeCursor.before(floor);
                     next = reached.fallBackTo(floor);
                 }

@@ -41,6 +41,9 @@ public final class JdbcCrmSettings {
     public static final String MODIFIED_AT_COLUMN = PREFIX + "column.modified-at";
     public static final String DELETED_COLUMN = PREFIX + "column.deleted";
     public static final String SCHEDULED_DAY_COLUMN = PREFIX + "column.scheduled-day";
+    public static final String DELETION_LOG_TABLE = PREFIX + "deletion-log.table";
+    public static final String DELETION_LOG_TASK_ID_COLUMN = PREFIX + "deletion-log.column.task-id";
+    public static final String DELETION_LOG_DELETED_AT_COLUMN = PREFIX + "deletion-log.column.deleted-at";
     /** Followed by an A1 field number: {@code tasksync.crm.jdbc.column.a1.58 = subject}. */
     public static final String FIELD_COLUMN_PREFIX = PREFIX + "column.a1.";
     public static final String REP_ID_COLUMN = PREFIX + "rep.column.id";
@@ -66,6 +69,9 @@ public final class JdbcCrmSettings {
     private final String modifiedAtColumn;
     private final String deletedColumn;
     private final String scheduledDayColumn;
+    private final String deletionLogTable;
+    private final String deletionLogTaskIdColumn;
+    private final String deletionLogDeletedAtColumn;
     private final Map<A1Field, String> fieldColumns;
     private final Map<Integer, String> extraFieldColumns;
     private final String repIdColumn;
@@ -87,6 +93,9 @@ public final class JdbcCrmSettings {
         modifiedAtColumn = b.modifiedAtColumn;
         deletedColumn = b.deletedColumn;
         scheduledDayColumn = b.scheduledDayColumn;
+        deletionLogTable = b.deletionLogTable;
+        deletionLogTaskIdColumn = b.deletionLogTaskIdColumn;
+        deletionLogDeletedAtColumn = b.deletionLogDeletedAtColumn;
         fieldColumns = Collections.unmodifiableMap(new EnumMap<>(b.fieldColumns));
         extraFieldColumns = Collections.unmodifiableMap(new TreeMap<>(b.extraFieldColumns));
         repIdColumn = b.repIdColumn;
@@ -135,7 +144,10 @@ public final class JdbcCrmSettings {
                 case REP_TABLE: b.repTable(value); break;
                 case TASK_ID_COLUMN: b.taskIdColumn(value); break;
                 case MODIFIED_AT_COLUMN: b.modifiedAtColumn(value); break;
-                case DELETED_COLUMN: b.deletedColumn(value); break;
+                case DELETED_COLUMN: b.deletedColumn(emptyToNull(value)); break;
+                case DELETION_LOG_TABLE: b.deletionLogTable(emptyToNull(value)); break;
+                case DELETION_LOG_TASK_ID_COLUMN: b.deletionLogTaskIdColumn(value); break;
+                case DELETION_LOG_DELETED_AT_COLUMN: b.deletionLogDeletedAtColumn(value); break;
                 case SCHEDULED_DAY_COLUMN: b.scheduledDayColumn(emptyToNull(value)); break;
                 case REP_ID_COLUMN: b.repIdColumn(value); break;
                 case REP_DISPLAY_NAME_COLUMN: b.repDisplayNameColumn(value); break;
@@ -228,8 +240,20 @@ public final class JdbcCrmSettings {
     public String taskIdColumn() { return taskIdColumn; }
     /** The column the CRM sets to its clock on every insert, update and deletion mark. */
     public String modifiedAtColumn() { return modifiedAtColumn; }
-    /** The deletion mark: a boolean (or 0/1 number) column that is true for deleted tasks. */
-    public String deletedColumn() { return deletedColumn; }
+    /**
+     * The deletion mark: a boolean, number (non-zero) or text (Y, 1, T, X) column that is set for
+     * deleted tasks; empty when the CRM deletes rows and logs them in {@link #deletionLogTable()}.
+     */
+    public Optional<String> deletedColumn() { return Optional.ofNullable(deletedColumn); }
+    /**
+     * A table where the CRM logs the ids of the rows it deletes, with the deletion time; empty
+     * when the CRM marks deleted rows instead (or as well).
+     */
+    public Optional<String> deletionLogTable() { return Optional.ofNullable(deletionLogTable); }
+    /** The deletion log's task id column (same type as the task id). */
+    public String deletionLogTaskIdColumn() { return deletionLogTaskIdColumn; }
+    /** The deletion log's time column (same type as the modification time, from the same clock). */
+    public String deletionLogDeletedAtColumn() { return deletionLogDeletedAtColumn; }
     /**
      * A column that holds {@code COALESCE(due, start)} (a generated column), or empty when the
      * adapter should use that expression itself (then index the expression).
@@ -267,6 +291,8 @@ public final class JdbcCrmSettings {
     public String toString() {
         return "JdbcCrmSettings{taskTable=" + taskTable + ", repTable=" + repTable + ", id=" + taskIdColumn
                 + ", modifiedAt=" + modifiedAtColumn + ", deleted=" + deletedColumn
+                + ", deletionLog=" + (deletionLogTable == null ? null
+                        : deletionLogTable + "(" + deletionLogTaskIdColumn + ", " + deletionLogDeletedAtColumn + ")")
                 + ", scheduledDay=" + (scheduledDayColumn == null ? "(expression)" : scheduledDayColumn)
                 + ", fields=" + fieldColumns + ", extraFields=" + extraFieldColumns
                 + ", rep={id=" + repIdColumn + ", displayName=" + repDisplayNameColumn + ", email=" + repEmailColumn
@@ -287,6 +313,9 @@ public final class JdbcCrmSettings {
         private String modifiedAtColumn = "modified_at";
         private String deletedColumn = "deleted";
         private String scheduledDayColumn = "scheduled_day";
+        private String deletionLogTable;
+        private String deletionLogTaskIdColumn = "task_id";
+        private String deletionLogDeletedAtColumn = "deleted_at";
         private final Map<A1Field, String> fieldColumns = new EnumMap<>(A1Field.class);
         private final Map<Integer, String> extraFieldColumns = new TreeMap<>();
         private String repIdColumn = "id";
@@ -334,6 +363,9 @@ public final class JdbcCrmSettings {
             modifiedAtColumn = s.modifiedAtColumn;
             deletedColumn = s.deletedColumn;
             scheduledDayColumn = s.scheduledDayColumn;
+            deletionLogTable = s.deletionLogTable;
+            deletionLogTaskIdColumn = s.deletionLogTaskIdColumn;
+            deletionLogDeletedAtColumn = s.deletionLogDeletedAtColumn;
             fieldColumns.putAll(s.fieldColumns);
             extraFieldColumns.putAll(s.extraFieldColumns);
             repIdColumn = s.repIdColumn;
@@ -353,7 +385,27 @@ public final class JdbcCrmSettings {
         public Builder repTable(String name) { repTable = identifier(REP_TABLE, name); return this; }
         public Builder taskIdColumn(String name) { taskIdColumn = identifier(TASK_ID_COLUMN, name); return this; }
         public Builder modifiedAtColumn(String name) { modifiedAtColumn = identifier(MODIFIED_AT_COLUMN, name); return this; }
-        public Builder deletedColumn(String name) { deletedColumn = identifier(DELETED_COLUMN, name); return this; }
+        /** The deletion mark column, or null when the CRM deletes rows (then configure the deletion log). */
+        public Builder deletedColumn(String nameOrNull) {
+            deletedColumn = nameOrNull == null ? null : identifier(DELETED_COLUMN, nameOrNull);
+            return this;
+        }
+
+        /** The table where the CRM logs deleted task ids, or null for none. */
+        public Builder deletionLogTable(String nameOrNull) {
+            deletionLogTable = nameOrNull == null ? null : identifier(DELETION_LOG_TABLE, nameOrNull);
+            return this;
+        }
+
+        public Builder deletionLogTaskIdColumn(String name) {
+            deletionLogTaskIdColumn = identifier(DELETION_LOG_TASK_ID_COLUMN, name);
+            return this;
+        }
+
+        public Builder deletionLogDeletedAtColumn(String name) {
+            deletionLogDeletedAtColumn = identifier(DELETION_LOG_DELETED_AT_COLUMN, name);
+            return this;
+        }
 
         /** A column holding {@code COALESCE(due, start)}, or null to let the adapter use the expression. */
         public Builder scheduledDayColumn(String nameOrNull) {
@@ -458,6 +510,10 @@ public final class JdbcCrmSettings {
         }
 
         public JdbcCrmSettings build() {
+            if (deletedColumn == null && deletionLogTable == null) {
+                throw new IllegalArgumentException(DELETED_COLUMN + " and " + DELETION_LOG_TABLE
+                        + " are both empty: deletions in the CRM would never reach Exchange; configure one of them");
+            }
             requireCatalogFor(A1Field.STATUS, statusCatalog, STATUS_CATALOG_PREFIX);
             requireCatalogFor(A1Field.PRIORITY, priorityCatalog, PRIORITY_CATALOG_PREFIX);
             requireCatalogFor(A1Field.REMINDER_UNIT, reminderUnitCatalog, REMINDER_UNIT_CATALOG_PREFIX);

@@ -37,7 +37,7 @@ import org.tasksync.core.spi.CrmPage;
  *
  * <p>Table and column names and the catalogs come from the {@link JdbcCrmSettings} (by default the
  * reference schema's); the column types are the reference schema's (codes as numbers, modification
- * time WITH TIME ZONE, a boolean deletion mark). Thread-safe: each call uses its own connection.
+ * time WITH TIME ZONE, a boolean deletion mark or a deletion log). Thread-safe: each call uses its own connection.
  */
 public final class ReferenceCrm {
 
@@ -133,12 +133,15 @@ public final class ReferenceCrm {
         return this;
     }
 
-    /** Deletes every task and rep (rows, not marks). */
+    /** Deletes every task, rep and deletion log entry (rows, not marks). */
     public void clear() {
         run(c -> {
             try (Statement st = c.createStatement()) {
                 st.executeUpdate("DELETE FROM " + settings.taskTable());
                 st.executeUpdate("DELETE FROM " + settings.repTable());
+                if (settings.deletionLogTable().isPresent()) {
+                    st.executeUpdate("DELETE FROM " + settings.deletionLogTable().get());
+                }
             }
             return null;
         });
@@ -212,8 +215,10 @@ public final class ReferenceCrm {
             });
             cols.add(settings.modifiedAtColumn());
             values.add(OffsetDateTime.ofInstant(stamp, ZoneOffset.UTC));
-            cols.add(settings.deletedColumn());
-            values.add(Boolean.FALSE);
+            settings.deletedColumn().ifPresent(col -> {
+                cols.add(col);
+                values.add(Boolean.FALSE);
+            });
             try (PreparedStatement del = c.prepareStatement("DELETE FROM " + settings.taskTable() + " WHERE "
                     + settings.taskIdColumn() + " = ?")) {
                 del.setString(1, task.id());
@@ -225,20 +230,34 @@ public final class ReferenceCrm {
     }
 
     /**
-     * Marks a task deleted as the CRM does, stamping it like a save.
+     * Deletes a task as the CRM does: sets the deletion mark and stamps the row like a save, or,
+     * without a mark column, deletes the row and logs its id in the deletion log.
      *
-     * @return the new modification time, or empty when there is no such task
+     * @return the deletion's time, or empty when there is no such task
      */
     public Optional<Instant> deleteTask(String id) {
         return run(c -> {
             Instant stamp = nextStamp(c, id);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + settings.taskTable() + " SET "
-                    + settings.deletedColumn() + " = TRUE, " + settings.modifiedAtColumn() + " = ? WHERE "
-                    + settings.taskIdColumn() + " = ?")) {
-                ps.setObject(1, OffsetDateTime.ofInstant(stamp, ZoneOffset.UTC));
-                ps.setString(2, id);
-                return ps.executeUpdate() == 0 ? Optional.empty() : Optional.of(stamp);
+            OffsetDateTime at = OffsetDateTime.ofInstant(stamp, ZoneOffset.UTC);
+            if (settings.deletedColumn().isPresent()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + settings.taskTable() + " SET "
+                        + settings.deletedColumn().get() + " = TRUE, " + settings.modifiedAtColumn() + " = ? WHERE "
+                        + settings.taskIdColumn() + " = ?")) {
+                    ps.setObject(1, at);
+                    ps.setString(2, id);
+                    return ps.executeUpdate() == 0 ? Optional.empty() : Optional.of(stamp);
+                }
             }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + settings.taskTable() + " WHERE "
+                    + settings.taskIdColumn() + " = ?")) {
+                ps.setString(1, id);
+                if (ps.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            insert(c, settings.deletionLogTable().orElseThrow(),
+                    List.of(settings.deletionLogTaskIdColumn(), settings.deletionLogDeletedAtColumn()), List.of(id, at));
+            return Optional.of(stamp);
         });
     }
 

@@ -35,3 +35,11 @@ CREATE INDEX IF NOT EXISTS a1_task_modified ON a1_task (modified_at, id);
 CREATE INDEX IF NOT EXISTS a1_task_scheduled ON a1_task (scheduled_day, id);
 -- a rep's tasks
 CREATE INDEX IF NOT EXISTS a1_task_rep ON a1_task (rep_id, scheduled_day);
+
+-- For CRMs that delete rows instead of marking them: the ids of deleted tasks and when they went
+-- (read only when tasksync.crm.jdbc.deletion-log.table is set). Same id type and clock as a1_task.
+CREATE TABLE IF NOT EXISTS a1_task_deletion (
+    task_id     VARCHAR(40)  NOT NULL,
+    deleted_at  TIMESTAMP(6) WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS a1_task_deletion_at ON a1_task_deletion (deleted_at, task_id);

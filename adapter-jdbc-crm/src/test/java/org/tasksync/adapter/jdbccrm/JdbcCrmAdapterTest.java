@@ -85,6 +85,37 @@ class JdbcCrmAdapterTest {
     }
 
     @Test
+    void aLoggedDeletionAndATaskRowWithTheSameTimeAndIdAreEachReadOnce() throws SQLException {
+        JdbcCrmSettings logged = crm.settings().toBuilder().deletedColumn(null).deletionLogTable("a1_task_deletion")
+                .build();
+        ReferenceCrm logging = ReferenceCrm.of(db, logged);
+        JdbcCrmAdapter adapter = logging.adapter();
+        String cursor = adapter.currentChangeCursor();
+        logging.putTask(task("A1:x").build());
+        logging.deleteTask("A1:x");
+        logging.putTask(task("A1:x").subject("created again").build());
+        logging.putTask(task("A1:y").build());
+        Instant same = logging.now();
+        logging.setModifiedAt("A1:x", same);
+        logging.setModifiedAt("A1:y", same);
+        try (Connection c = db.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE a1_task_deletion SET deleted_at = TIMESTAMP WITH TIME ZONE '"
+                    + java.time.OffsetDateTime.ofInstant(same, java.time.ZoneOffset.UTC) + "'");
+        }
+
+        List<String> seen = new ArrayList<>();
+        CrmPage page;
+        do {
+            page = adapter.changesSince(cursor, 1);
+            page.tasks().forEach(t -> seen.add("task " + t.id()));
+            page.deletedTaskIds().forEach(id -> seen.add("deleted " + id));
+            cursor = page.next();
+        } while (page.hasMore());
+
+        assertThat(seen).containsExactly("task A1:x", "deleted A1:x", "task A1:y");
+    }
+
+    @Test
     void tasksByIdAsksInChunksOfTheConfiguredSize() {
         JdbcCrmAdapter adapter = JdbcCrmAdapter.create(db, crm.settings().toBuilder().idsPerQuery(3).build());
         List<String> ids = new ArrayList<>();

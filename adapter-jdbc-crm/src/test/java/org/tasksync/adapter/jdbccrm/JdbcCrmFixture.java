@@ -31,6 +31,15 @@ final class JdbcCrmFixture implements CrmFixture {
         return new JdbcCrmFixture(dataSource, JdbcCrmSettings.builder().changeSafetyLag(SAFETY_LAG).build());
     }
 
+    /**
+     * The reference schema in {@code dataSource} for a CRM that deletes rows and logs them in
+     * {@code a1_task_deletion} instead of marking them.
+     */
+    static JdbcCrmFixture deletionLog(DataSource dataSource) {
+        return new JdbcCrmFixture(dataSource, JdbcCrmSettings.builder().changeSafetyLag(SAFETY_LAG)
+                .deletedColumn(null).deletionLogTable("a1_task_deletion").build());
+    }
+
     ReferenceCrm crm() {
         return crm;
     }

@@ -19,6 +19,8 @@ class JdbcCrmSettingsTest {
     private static final List<String> IDENTIFIER_KEYS = List.of(
             JdbcCrmSettings.TASK_TABLE, JdbcCrmSettings.REP_TABLE, JdbcCrmSettings.TASK_ID_COLUMN,
             JdbcCrmSettings.MODIFIED_AT_COLUMN, JdbcCrmSettings.DELETED_COLUMN, JdbcCrmSettings.SCHEDULED_DAY_COLUMN,
+            JdbcCrmSettings.DELETION_LOG_TABLE, JdbcCrmSettings.DELETION_LOG_TASK_ID_COLUMN,
+            JdbcCrmSettings.DELETION_LOG_DELETED_AT_COLUMN,
             JdbcCrmSettings.FIELD_COLUMN_PREFIX + "58", JdbcCrmSettings.FIELD_COLUMN_PREFIX + "4",
             JdbcCrmSettings.FIELD_COLUMN_PREFIX + "20", JdbcCrmSettings.FIELD_COLUMN_PREFIX + "77",
             JdbcCrmSettings.REP_ID_COLUMN, JdbcCrmSettings.REP_DISPLAY_NAME_COLUMN, JdbcCrmSettings.REP_EMAIL_COLUMN,
@@ -42,7 +44,8 @@ class JdbcCrmSettingsTest {
         }
         List<Consumer<JdbcCrmSettings.Builder>> setters = List.of(
                 b -> b.taskTable(bad), b -> b.repTable(bad), b -> b.taskIdColumn(bad), b -> b.modifiedAtColumn(bad),
-                b -> b.deletedColumn(bad), b -> b.scheduledDayColumn(bad), b -> b.fieldColumn(A1Field.SUBJECT, bad),
+                b -> b.deletedColumn(bad), b -> b.scheduledDayColumn(bad), b -> b.deletionLogTable(bad),
+                b -> b.deletionLogTaskIdColumn(bad), b -> b.deletionLogDeletedAtColumn(bad), b -> b.fieldColumn(A1Field.SUBJECT, bad),
                 b -> b.fieldColumn(99, bad), b -> b.repIdColumn(bad), b -> b.repDisplayNameColumn(bad),
                 b -> b.repEmailColumn(bad), b -> b.repTimeZoneColumn(bad), b -> b.repEnabledColumn(bad));
         for (Consumer<JdbcCrmSettings.Builder> set : setters) {
@@ -73,7 +76,7 @@ class JdbcCrmSettingsTest {
             for (A1Field f : A1Field.values()) {
                 assertThat(sql).as("%s in %s", f, d).contains(" " + s.fieldColumn(f).orElseThrow() + " ");
             }
-            assertThat(sql).contains(s.taskTable(), s.repTable(), s.modifiedAtColumn(), s.deletedColumn(),
+            assertThat(sql).contains(s.taskTable(), s.repTable(), s.modifiedAtColumn(), s.deletedColumn().orElseThrow(),
                     s.scheduledDayColumn().orElseThrow(), s.repEnabledColumn().orElseThrow(),
                     s.repTimeZoneColumn().orElseThrow());
         }
@@ -88,6 +91,9 @@ class JdbcCrmSettingsTest {
         p.setProperty("tasksync.crm.jdbc.column.modified-at", "upd_time");
         p.setProperty("tasksync.crm.jdbc.column.deleted", "del_flag");
         p.setProperty("tasksync.crm.jdbc.column.scheduled-day", "");
+        p.setProperty("tasksync.crm.jdbc.deletion-log.table", "mc_task_gone");
+        p.setProperty("tasksync.crm.jdbc.deletion-log.column.task-id", "gone_no");
+        p.setProperty("tasksync.crm.jdbc.deletion-log.column.deleted-at", "gone_at");
         p.setProperty("tasksync.crm.jdbc.column.a1.58", " betreff ");
         p.setProperty("tasksync.crm.jdbc.column.a1.10", "");
         p.setProperty("tasksync.crm.jdbc.column.a1.70", "region");
@@ -111,7 +117,10 @@ class JdbcCrmSettingsTest {
         assertThat(s.repTable()).isEqualTo("mc_user");
         assertThat(s.taskIdColumn()).isEqualTo("task_no");
         assertThat(s.modifiedAtColumn()).isEqualTo("upd_time");
-        assertThat(s.deletedColumn()).isEqualTo("del_flag");
+        assertThat(s.deletedColumn()).hasValue("del_flag");
+        assertThat(s.deletionLogTable()).hasValue("mc_task_gone");
+        assertThat(s.deletionLogTaskIdColumn()).isEqualTo("gone_no");
+        assertThat(s.deletionLogDeletedAtColumn()).isEqualTo("gone_at");
         assertThat(s.scheduledDayColumn()).isEmpty();
         assertThat(s.fieldColumn(A1Field.SUBJECT)).hasValue("betreff");
         assertThat(s.fieldColumn(A1Field.CREATED_BY_REP)).isEmpty();
@@ -195,6 +204,18 @@ class JdbcCrmSettingsTest {
         JdbcCrmSettings s = JdbcCrmSettings.builder().priorityCatalog(Map.of()).fieldColumn(A1Field.PRIORITY, null)
                 .build();
         assertThat(s.fieldColumn(A1Field.PRIORITY)).isEmpty();
+    }
+
+    @Test
+    void withoutDeletionMarkAndWithoutDeletionLogDeletionsWouldBeLostSoTheSettingsAreRejected() {
+        Properties p = new Properties();
+        p.setProperty(JdbcCrmSettings.DELETED_COLUMN, "");
+
+        assertThatThrownBy(() -> JdbcCrmSettings.fromProperties(p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(JdbcCrmSettings.DELETED_COLUMN)
+                .hasMessageContaining(JdbcCrmSettings.DELETION_LOG_TABLE);
+        p.setProperty(JdbcCrmSettings.DELETION_LOG_TABLE, "a1_task_deletion");
+        assertThat(JdbcCrmSettings.fromProperties(p).deletionLogTable()).hasValue("a1_task_deletion");
     }
 
     @Test

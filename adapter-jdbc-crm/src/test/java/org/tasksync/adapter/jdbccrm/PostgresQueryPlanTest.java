@@ -54,7 +54,10 @@ class PostgresQueryPlanTest {
                     + " percent_complete, subject, comments, modified_at, deleted)";
             st.execute("INSERT INTO a1_task" + columns + rows);
             st.execute("INSERT INTO a1_task_expr" + columns + rows);
+            st.execute("INSERT INTO a1_task_deletion (task_id, deleted_at) SELECT 'A1:x' || lpad(g::text, 7, '0'),"
+                    + " TIMESTAMPTZ '2024-01-01 00:00:30+00' + g * INTERVAL '2 minute' FROM generate_series(1, 20000) g");
             st.execute("ANALYZE a1_task");
+            st.execute("ANALYZE a1_task_deletion");
             st.execute("ANALYZE a1_task_expr");
         }
     }
@@ -91,6 +94,20 @@ class PostgresQueryPlanTest {
                 .anyMatch(sql -> sql.contains("rep_id IN"))
                 .anyMatch(sql -> sql.contains(" IN (?, ?, ?"))
                 .anyMatch(sql -> sql.startsWith("UPDATE"));
+    }
+
+    @Test
+    void changesMergedWithADeletionLogUseTheIndexesOfBothTables() throws SQLException {
+        JdbcCrmSettings settings = JdbcCrmSettings.builder().deletionLogTable("a1_task_deletion").build();
+
+        List<StatementRecorder.Executed> executed = record(settings, adapter -> {
+            adapter.changesSince(adapter.currentChangeCursor(), 100);
+            readChanges(adapter, ChangeCursor.before(Instant.parse("2024-02-10T00:00:00Z")).encode());
+        });
+
+        assertThat(assertNoSequentialScan(executed, "a1_task")).filteredOn(sql -> sql.contains("UNION ALL"))
+                .hasSizeGreaterThan(2);
+        assertThat(assertNoSequentialScan(executed, "a1_task_deletion")).hasSizeGreaterThan(2);
     }
 
     @Test

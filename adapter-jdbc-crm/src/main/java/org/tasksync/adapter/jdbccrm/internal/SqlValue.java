@@ -94,6 +94,24 @@ public final class SqlValue {
         }
     }
 
+    /** Literals for a set and an unset flag in a column of this type (for rows that have no such column). */
+    public static String[] flagLiterals(int sqlType) {
+        switch (sqlType) {
+            case Types.BOOLEAN:
+            case Types.BIT:
+                return new String[] {"TRUE", "FALSE"};
+            case Types.TINYINT:
+            case Types.SMALLINT:
+            case Types.INTEGER:
+            case Types.BIGINT:
+            case Types.NUMERIC:
+            case Types.DECIMAL:
+                return new String[] {"1", "0"};
+            default:
+                return new String[] {"'Y'", "'N'"};
+        }
+    }
+
     /**
      * A modification time column: with or without time zone (then in {@code zone}), and its
      * fractional second digits, which decide the smallest step by which a write advances it.

@@ -21,8 +21,10 @@ import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
  * (modification time, id) for changes, (scheduled day, id) for the time frame, the id for reads
  * by id. Page sizes go in as {@code FETCH FIRST ? ROWS ONLY}.
  *
- * <p>The select list is the same for every read: id, modification time, deletion mark, scheduled
- * day, then the configured A1 fields in {@link A1Field} order, then the extra fields.
+ * <p>The select list is the same for every read: id, modification time, deletion mark (a constant
+ * when there is none), scheduled day, then the configured A1 fields in {@link A1Field} order, then
+ * the extra fields. With a deletion log, change reads merge the log's entries in as rows that are
+ * marked deleted and carry nothing else, followed by a source column (0 task row, 1 log entry).
  */
 public final class TaskTable {
 
@@ -37,9 +39,12 @@ public final class TaskTable {
     private final boolean repIdNumeric;
     private final boolean statusNumeric;
     private final SqlValue.Timestamps timestamps;
-    private final String notDeleted;
+    private final String andNotDeleted;
+    private final String markSet;
+    private final String markNotSet;
     private final String scheduledDay;
     private final String select;
+    private final int selectedColumns;
     private final Map<A1Field, Integer> fieldIndex;
     private final Map<Integer, Integer> extraFieldIndex;
 
@@ -48,11 +53,18 @@ public final class TaskTable {
         this.settings = settings;
         this.scheduledDay = scheduledDay;
         this.select = select;
+        this.selectedColumns = md.getColumnCount();
         this.fieldIndex = Collections.unmodifiableMap(fieldIndex);
         this.extraFieldIndex = Collections.unmodifiableMap(extraFieldIndex);
         this.idNumeric = SqlValue.isNumeric(md, ID);
         this.timestamps = SqlValue.Timestamps.of(md, MODIFIED_AT, settings.databaseTimeZone());
-        this.notDeleted = SqlValue.flagNotSet(settings.deletedColumn(), md.getColumnType(DELETED));
+        int markType = md.getColumnType(DELETED);
+        this.andNotDeleted = settings.deletedColumn()
+                .map(c -> " AND " + SqlValue.flagNotSet(c, markType))
+                .orElse("");
+        String[] literals = SqlValue.flagLiterals(markType);
+        this.markSet = literals[0];
+        this.markNotSet = literals[1];
         this.repIdNumeric = SqlValue.isNumeric(md, fieldIndex.get(A1Field.REP));
         this.statusNumeric = SqlValue.isNumeric(md, fieldIndex.get(A1Field.STATUS));
     }
@@ -66,7 +78,7 @@ public final class TaskTable {
         List<String> columns = new ArrayList<>();
         columns.add(s.taskIdColumn());
         columns.add(s.modifiedAtColumn());
-        columns.add(s.deletedColumn());
+        columns.add(s.deletedColumn().orElse("FALSE"));
         columns.add(scheduledDay);
         Map<A1Field, Integer> fieldIndex = new LinkedHashMap<>();
         for (A1Field f : A1Field.values()) {
@@ -80,10 +92,18 @@ public final class TaskTable {
             columns.add(c);
             extraIndex.put(n, columns.size());
         });
-        String select = "SELECT " + String.join(", ", columns) + " FROM " + s.taskTable();
-        try (PreparedStatement ps = connection.prepareStatement(select + " WHERE 1 = 0");
+        String select = "SELECT " + String.join(", ", columns);
+        try (PreparedStatement ps = connection.prepareStatement(select + " FROM " + s.taskTable() + " WHERE 1 = 0");
              ResultSet rs = ps.executeQuery()) {
-            return new TaskTable(s, rs.getMetaData(), scheduledDay, select, fieldIndex, extraIndex);
+            TaskTable table = new TaskTable(s, rs.getMetaData(), scheduledDay, select, fieldIndex, extraIndex);
+            if (s.deletionLogTable().isPresent()) {
+                try (PreparedStatement log = connection.prepareStatement("SELECT " + s.deletionLogTaskIdColumn() + ", "
+                        + s.deletionLogDeletedAtColumn() + " FROM " + s.deletionLogTable().get() + " WHERE 1 = 0");
+                     ResultSet ignored = log.executeQuery()) {
+                    // the deletion log exists with these columns
+                }
+            }
+            return table;
         }
     }
 
@@ -112,29 +132,58 @@ public final class TaskTable {
     public Object repKey(String repId) { return SqlValue.key(repId, repIdNumeric); }
 
     private String id() { return settings.taskIdColumn(); }
+    private String from() { return " FROM " + settings.taskTable(); }
     private String modified() { return settings.modifiedAtColumn(); }
 
     // --- changes: ordered by (modification time, id), deleted rows included -----------------
 
-    /** The first page when there is no cursor. Params: limit. */
-    public String changesFromStart() {
-        return select + " WHERE " + modified() + " IS NOT NULL ORDER BY " + modified() + ", " + id()
-                + " FETCH FIRST ? ROWS ONLY";
+    /** Whether change reads merge a deletion log in. */
+    public boolean hasDeletionLog() {
+        return settings.deletionLogTable().isPresent();
     }
 
-    /** Rows modified at or after a time. Params: time, limit. */
-    public String changesFrom() {
-        return select + " WHERE " + modified() + " >= ? ORDER BY " + modified() + ", " + id()
-                + " FETCH FIRST ? ROWS ONLY";
+    /** With a deletion log, the column that tells log entries (1) from task rows (0). */
+    public int sourceColumn() {
+        return selectedColumns + 1;
     }
 
     /**
-     * Rows after (time, id). The redundant {@code >=} gives every database a plain range on the
-     * index's first column. Params: time, time, id, limit.
+     * The changes after a position: from the first change ({@code from} null), from a time
+     * ({@code from.id()} null), or after a row or log entry. Parameters, in order: the position's
+     * values for the task table (none; time; time, time, id), the limit, and with a deletion log
+     * the same position values again for the log, its limit, and the limit of the merge. The
+     * redundant {@code >=} gives every database a plain range on the index's first column.
      */
-    public String changesAfter() {
-        return select + " WHERE " + modified() + " >= ? AND (" + modified() + " > ? OR " + id() + " > ?)"
-                + " ORDER BY " + modified() + ", " + id() + " FETCH FIRST ? ROWS ONLY";
+    public String changes(ChangeCursor from) {
+        String m = modified();
+        String tasks = select + (hasDeletionLog() ? ", 0" : "") + " FROM " + settings.taskTable()
+                + " WHERE " + after(from, m, id(), false) + " ORDER BY " + m + ", " + id() + " FETCH FIRST ? ROWS ONLY";
+        if (!hasDeletionLog()) {
+            return tasks;
+        }
+        String logId = settings.deletionLogTaskIdColumn();
+        String logAt = settings.deletionLogDeletedAtColumn();
+        StringBuilder log = new StringBuilder("SELECT ").append(logId).append(", ").append(logAt).append(", ")
+                .append(markSet).append(", CAST(NULL AS DATE)");
+        for (int i = FIRST_FIELD; i <= selectedColumns; i++) {
+            log.append(", NULL");
+        }
+        log.append(", 1 FROM ").append(settings.deletionLogTable().get())
+                .append(" WHERE ").append(after(from, logAt, logId, true))
+                .append(" ORDER BY ").append(logAt).append(", ").append(logId).append(" FETCH FIRST ? ROWS ONLY");
+        return "(" + tasks + ") UNION ALL (" + log + ") ORDER BY 2, 1, " + sourceColumn() + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    /** The keyset condition of one source; a log entry sorts after a task row of equal time and id. */
+    private static String after(ChangeCursor from, String at, String id, boolean logSource) {
+        if (from == null) {
+            return at + " IS NOT NULL";
+        }
+        if (from.id() == null) {
+            return at + " >= ?";
+        }
+        boolean sameKeyComesAfter = logSource && !from.logged();
+        return at + " >= ? AND (" + at + " > ? OR " + id + (sameKeyComesAfter ? " >= ?" : " > ?") + ")";
     }
 
     // --- time frame: ordered by (scheduled day, id), deleted rows left out --------------------
@@ -144,9 +193,9 @@ public final class TaskTable {
      * first day. Params: from, to, [first day, id], rep ids..., limit.
      */
     public String scheduled(boolean afterId, int repCount) {
-        return select + " WHERE " + scheduledDay + " >= ? AND " + scheduledDay + " <= ?"
+        return select + from() + " WHERE " + scheduledDay + " >= ? AND " + scheduledDay + " <= ?"
                 + (afterId ? " AND (" + scheduledDay + " > ? OR " + id() + " > ?)" : "")
-                + " AND " + notDeleted + repFilter(repCount)
+                + andNotDeleted + repFilter(repCount)
                 + " ORDER BY " + scheduledDay + ", " + id() + " FETCH FIRST ? ROWS ONLY";
     }
 
@@ -155,9 +204,9 @@ public final class TaskTable {
      * scheduled ones, so the same index serves. Params: [id], rep ids..., limit.
      */
     public String unscheduled(boolean afterId, int repCount) {
-        return select + " WHERE " + scheduledDay + " IS NULL"
+        return select + from() + " WHERE " + scheduledDay + " IS NULL"
                 + (afterId ? " AND " + id() + " > ?" : "")
-                + " AND " + notDeleted + repFilter(repCount)
+                + andNotDeleted + repFilter(repCount)
                 + " ORDER BY " + scheduledDay + ", " + id() + " FETCH FIRST ? ROWS ONLY";
     }
 
@@ -172,7 +221,7 @@ public final class TaskTable {
 
     /** Rows with these ids, deleted or not. Params: n ids. */
     public String byIds(int n) {
-        return select + " WHERE " + id() + " IN (" + placeholders(n) + ")";
+        return select + from() + " WHERE " + id() + " IN (" + placeholders(n) + ")";
     }
 
     // --- status write-back -----------------------------------------------------------------------
@@ -183,12 +232,12 @@ public final class TaskTable {
      */
     public String writeStatus() {
         return "UPDATE " + settings.taskTable() + " SET " + settings.fieldColumn(A1Field.STATUS).orElseThrow()
-                + " = ?, " + modified() + " = ? WHERE " + id() + " = ? AND " + modified() + " = ? AND " + notDeleted;
+                + " = ?, " + modified() + " = ? WHERE " + id() + " = ? AND " + modified() + " = ?" + andNotDeleted;
     }
 
     /** The modification time and deletion mark of one row. Params: id. */
     public String currentState() {
-        return "SELECT " + modified() + ", " + settings.deletedColumn() + " FROM " + settings.taskTable()
+        return "SELECT " + modified() + ", " + settings.deletedColumn().orElse(markNotSet) + " FROM " + settings.taskTable()
                 + " WHERE " + id() + " = ?";
     }
 
