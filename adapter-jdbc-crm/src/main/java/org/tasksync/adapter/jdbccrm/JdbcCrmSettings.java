@@ -1,0 +1,556 @@
+package org.tasksync.adapter.jdbccrm;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * How the CRM's tables look: which table holds the A1 tasks and the reps, which column holds each
+ * field, which database codes stand for which catalog values, and how far the change cursor stays
+ * behind the database clock.
+ *
+ * <p>Immutable and thread-safe. Built with {@link #builder()}, which checks every value as it is
+ * set and names the key and the value in its error, or read from {@link Properties} with
+ * {@link #fromProperties(Properties)} (keys under {@value #PREFIX}, listed in
+ * {@code docs/jdbc-crm.md}). The defaults describe the reference schema that
+ * {@link ReferenceSchema} creates.
+ *
+ * <p>Every table and column name must be a plain SQL identifier ({@code [A-Za-z_][A-Za-z0-9_]*}):
+ * names go into SQL text unquoted, so anything else is rejected rather than escaped.
+ */
+public final class JdbcCrmSettings {
+
+    /** The prefix of every property key this class reads. */
+    public static final String PREFIX = "tasksync.crm.jdbc.";
+
+    public static final String TASK_TABLE = PREFIX + "task-table";
+    public static final String REP_TABLE = PREFIX + "rep-table";
+    public static final String TASK_ID_COLUMN = PREFIX + "column.id";
+    public static final String MODIFIED_AT_COLUMN = PREFIX + "column.modified-at";
+    public static final String DELETED_COLUMN = PREFIX + "column.deleted";
+    public static final String SCHEDULED_DAY_COLUMN = PREFIX + "column.scheduled-day";
+    public static final String DELETION_LOG_TABLE = PREFIX + "deletion-log.table";
+    public static final String DELETION_LOG_TASK_ID_COLUMN = PREFIX + "deletion-log.column.task-id";
+    public static final String DELETION_LOG_DELETED_AT_COLUMN = PREFIX + "deletion-log.column.deleted-at";
+    /** Followed by an A1 field number: {@code tasksync.crm.jdbc.column.a1.58 = subject}. */
+    public static final String FIELD_COLUMN_PREFIX = PREFIX + "column.a1.";
+    public static final String REP_ID_COLUMN = PREFIX + "rep.column.id";
+    public static final String REP_DISPLAY_NAME_COLUMN = PREFIX + "rep.column.display-name";
+    public static final String REP_EMAIL_COLUMN = PREFIX + "rep.column.email";
+    public static final String REP_TIME_ZONE_COLUMN = PREFIX + "rep.column.time-zone";
+    public static final String REP_ENABLED_COLUMN = PREFIX + "rep.column.enabled";
+    /** Followed by a database code: {@code tasksync.crm.jdbc.catalog.status.2 = Completed}. */
+    public static final String STATUS_CATALOG_PREFIX = PREFIX + "catalog.status.";
+    public static final String PRIORITY_CATALOG_PREFIX = PREFIX + "catalog.priority.";
+    public static final String REMINDER_UNIT_CATALOG_PREFIX = PREFIX + "catalog.reminder-unit.";
+    public static final String CHANGE_SAFETY_LAG = PREFIX + "change-safety-lag";
+    public static final String DATABASE_TIME_ZONE = PREFIX + "database-time-zone";
+    public static final String IDS_PER_QUERY = PREFIX + "ids-per-query";
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final int MAX_IDS_PER_QUERY = 1000;
+    private static final Duration MAX_SAFETY_LAG = Duration.ofDays(1);
+
+    private final String taskTable;
+    private final String repTable;
+    private final String taskIdColumn;
+    private final String modifiedAtColumn;
+    private final String deletedColumn;
+    private final String scheduledDayColumn;
+    private final String deletionLogTable;
+    private final String deletionLogTaskIdColumn;
+    private final String deletionLogDeletedAtColumn;
+    private final Map<A1Field, String> fieldColumns;
+    private final Map<Integer, String> extraFieldColumns;
+    private final String repIdColumn;
+    private final String repDisplayNameColumn;
+    private final String repEmailColumn;
+    private final String repTimeZoneColumn;
+    private final String repEnabledColumn;
+    private final Map<String, String> statusCatalog;
+    private final Map<String, String> priorityCatalog;
+    private final Map<String, String> reminderUnitCatalog;
+    private final Duration changeSafetyLag;
+    private final ZoneId databaseTimeZone;
+    private final int idsPerQuery;
+
+    private JdbcCrmSettings(Builder b) {
+        taskTable = b.taskTable;
+        repTable = b.repTable;
+        taskIdColumn = b.taskIdColumn;
+        modifiedAtColumn = b.modifiedAtColumn;
+        deletedColumn = b.deletedColumn;
+        scheduledDayColumn = b.scheduledDayColumn;
+        deletionLogTable = b.deletionLogTable;
+        deletionLogTaskIdColumn = b.deletionLogTaskIdColumn;
+        deletionLogDeletedAtColumn = b.deletionLogDeletedAtColumn;
+        fieldColumns = Collections.unmodifiableMap(new EnumMap<>(b.fieldColumns));
+        extraFieldColumns = Collections.unmodifiableMap(new TreeMap<>(b.extraFieldColumns));
+        repIdColumn = b.repIdColumn;
+        repDisplayNameColumn = b.repDisplayNameColumn;
+        repEmailColumn = b.repEmailColumn;
+        repTimeZoneColumn = b.repTimeZoneColumn;
+        repEnabledColumn = b.repEnabledColumn;
+        statusCatalog = Collections.unmodifiableMap(new LinkedHashMap<>(b.statusCatalog));
+        priorityCatalog = Collections.unmodifiableMap(new LinkedHashMap<>(b.priorityCatalog));
+        reminderUnitCatalog = Collections.unmodifiableMap(new LinkedHashMap<>(b.reminderUnitCatalog));
+        changeSafetyLag = b.changeSafetyLag;
+        databaseTimeZone = b.databaseTimeZone;
+        idsPerQuery = b.idsPerQuery;
+    }
+
+    /** The settings of the reference schema ({@link ReferenceSchema}). */
+    public static JdbcCrmSettings ofDefaults() {
+        return builder().build();
+    }
+
+    /** A builder that starts from the defaults of the reference schema. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Reads the keys under {@value #PREFIX} from {@code properties}; keys not given keep their
+     * defaults, keys under the prefix that this class does not know are rejected (a typo would
+     * otherwise pass unnoticed). Giving any code of a catalog replaces that whole catalog.
+     *
+     * @throws IllegalArgumentException naming the key and the value that is wrong
+     */
+    public static JdbcCrmSettings fromProperties(Properties properties) {
+        Builder b = builder();
+        Map<String, String> status = new LinkedHashMap<>();
+        Map<String, String> priority = new LinkedHashMap<>();
+        Map<String, String> unit = new LinkedHashMap<>();
+        for (String key : new TreeMap<>(propertiesUnder(properties)).keySet()) {
+            String value = properties.getProperty(key).trim();
+            switch (key) {
+                case TASK_TABLE: b.taskTable(value); break;
+                case REP_TABLE: b.repTable(value); break;
+                case TASK_ID_COLUMN: b.taskIdColumn(value); break;
+                case MODIFIED_AT_COLUMN: b.modifiedAtColumn(value); break;
+                case DELETED_COLUMN: b.deletedColumn(emptyToNull(value)); break;
+                case DELETION_LOG_TABLE: b.deletionLogTable(emptyToNull(value)); break;
+                case DELETION_LOG_TASK_ID_COLUMN: b.deletionLogTaskIdColumn(value); break;
+                case DELETION_LOG_DELETED_AT_COLUMN: b.deletionLogDeletedAtColumn(value); break;
+                case SCHEDULED_DAY_COLUMN: b.scheduledDayColumn(emptyToNull(value)); break;
+                case REP_ID_COLUMN: b.repIdColumn(value); break;
+                case REP_DISPLAY_NAME_COLUMN: b.repDisplayNameColumn(value); break;
+                case REP_EMAIL_COLUMN: b.repEmailColumn(value); break;
+                case REP_TIME_ZONE_COLUMN: b.repTimeZoneColumn(emptyToNull(value)); break;
+                case REP_ENABLED_COLUMN: b.repEnabledColumn(emptyToNull(value)); break;
+                case CHANGE_SAFETY_LAG: b.changeSafetyLag(parseDuration(key, value)); break;
+                case DATABASE_TIME_ZONE: b.databaseTimeZone(parseZone(key, value)); break;
+                case IDS_PER_QUERY: b.idsPerQuery(parseInt(key, value)); break;
+                default:
+                    if (key.startsWith(FIELD_COLUMN_PREFIX)) {
+                        b.fieldColumn(parseFieldNumber(key), emptyToNull(value));
+                    } else if (key.startsWith(STATUS_CATALOG_PREFIX)) {
+                        status.put(key.substring(STATUS_CATALOG_PREFIX.length()), value);
+                    } else if (key.startsWith(PRIORITY_CATALOG_PREFIX)) {
+                        priority.put(key.substring(PRIORITY_CATALOG_PREFIX.length()), value);
+                    } else if (key.startsWith(REMINDER_UNIT_CATALOG_PREFIX)) {
+                        unit.put(key.substring(REMINDER_UNIT_CATALOG_PREFIX.length()), value);
+                    } else {
+                        throw new IllegalArgumentException("unknown setting " + key + " = '" + value
+                                + "' (see docs/jdbc-crm.md for the keys under " + PREFIX + ")");
+                    }
+            }
+        }
+        if (!status.isEmpty()) {
+            b.statusCatalog(status);
+        }
+        if (!priority.isEmpty()) {
+            b.priorityCatalog(priority);
+        }
+        if (!unit.isEmpty()) {
+            b.reminderUnitCatalog(unit);
+        }
+        return b.build();
+    }
+
+    private static Map<String, String> propertiesUnder(Properties properties) {
+        Map<String, String> out = new HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(PREFIX)) {
+                out.put(key, properties.getProperty(key));
+            }
+        }
+        return out;
+    }
+
+    private static int parseFieldNumber(String key) {
+        String n = key.substring(FIELD_COLUMN_PREFIX.length());
+        try {
+            return Integer.parseInt(n);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + n + "' is not an A1 field number");
+        }
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        try {
+            return value.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new IllegalArgumentException(key + " = '" + value
+                    + "' is neither a number of seconds nor an ISO-8601 duration such as PT5M");
+        }
+    }
+
+    private static ZoneId parseZone(String key, String value) {
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException(key + " = '" + value + "' is not a time zone id such as UTC or Europe/Vienna");
+        }
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " = '" + value + "' is not a whole number");
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** The table of A1 tasks. */
+    public String taskTable() { return taskTable; }
+    /** The table of reps. */
+    public String repTable() { return repTable; }
+    /** The task's id column (its opaque id; text or number). */
+    public String taskIdColumn() { return taskIdColumn; }
+    /** The column the CRM sets to its clock on every insert, update and deletion mark. */
+    public String modifiedAtColumn() { return modifiedAtColumn; }
+    /**
+     * The deletion mark: a boolean, number (non-zero) or text (Y, 1, T, X) column that is set for
+     * deleted tasks; empty when the CRM deletes rows and logs them in {@link #deletionLogTable()}.
+     */
+    public Optional<String> deletedColumn() { return Optional.ofNullable(deletedColumn); }
+    /**
+     * A table where the CRM logs the ids of the rows it deletes, with the deletion time; empty
+     * when the CRM marks deleted rows instead (or as well).
+     */
+    public Optional<String> deletionLogTable() { return Optional.ofNullable(deletionLogTable); }
+    /** The deletion log's task id column (same type as the task id). */
+    public String deletionLogTaskIdColumn() { return deletionLogTaskIdColumn; }
+    /** The deletion log's time column (same type as the modification time, from the same clock). */
+    public String deletionLogDeletedAtColumn() { return deletionLogDeletedAtColumn; }
+    /**
+     * A column that holds {@code COALESCE(due, start)} (a generated column), or empty when the
+     * adapter should use that expression itself (then index the expression).
+     */
+    public Optional<String> scheduledDayColumn() { return Optional.ofNullable(scheduledDayColumn); }
+    /** The column of an A1 field, empty when the field is switched off (never for required fields). */
+    public Optional<String> fieldColumn(A1Field field) { return Optional.ofNullable(fieldColumns.get(field)); }
+    /** Further A1 fields (number → column) that land in {@code CrmTask.extraFields()}. */
+    public Map<Integer, String> extraFieldColumns() { return extraFieldColumns; }
+    public String repIdColumn() { return repIdColumn; }
+    public String repDisplayNameColumn() { return repDisplayNameColumn; }
+    public String repEmailColumn() { return repEmailColumn; }
+    /** Empty when the rep table has no time zone (every rep then uses the engine's default zone). */
+    public Optional<String> repTimeZoneColumn() { return Optional.ofNullable(repTimeZoneColumn); }
+    /** Empty when the rep table has no enabled flag (every rep then takes part). */
+    public Optional<String> repEnabledColumn() { return Optional.ofNullable(repEnabledColumn); }
+    /** Database status code → catalog value ("Open", "In Progress", ...). */
+    public Map<String, String> statusCatalog() { return statusCatalog; }
+    /** Database priority code → catalog value ("Low", "Normal", "High"). */
+    public Map<String, String> priorityCatalog() { return priorityCatalog; }
+    /** Database reminder unit code → catalog value ("minutes", "hours", "days", "weeks"). */
+    public Map<String, String> reminderUnitCatalog() { return reminderUnitCatalog; }
+    /**
+     * How far the change cursor stays behind the database clock at the end of a read, so that a
+     * transaction that stamped its rows and committed later is still read: the longest time a
+     * CRM transaction may take between stamping a row and committing.
+     */
+    public Duration changeSafetyLag() { return changeSafetyLag; }
+    /** The zone of modification times stored without a time zone (ignored for TIMESTAMP WITH TIME ZONE). */
+    public ZoneId databaseTimeZone() { return databaseTimeZone; }
+    /** How many ids one {@code IN (...)} list holds when tasks are read by id. */
+    public int idsPerQuery() { return idsPerQuery; }
+
+    @Override
+    public String toString() {
+        return "JdbcCrmSettings{taskTable=" + taskTable + ", repTable=" + repTable + ", id=" + taskIdColumn
+                + ", modifiedAt=" + modifiedAtColumn + ", deleted=" + deletedColumn
+                + ", deletionLog=" + (deletionLogTable == null ? null
+                        : deletionLogTable + "(" + deletionLogTaskIdColumn + ", " + deletionLogDeletedAtColumn + ")")
+                + ", scheduledDay=" + (scheduledDayColumn == null ? "(expression)" : scheduledDayColumn)
+                + ", fields=" + fieldColumns + ", extraFields=" + extraFieldColumns
+                + ", rep={id=" + repIdColumn + ", displayName=" + repDisplayNameColumn + ", email=" + repEmailColumn
+                + ", timeZone=" + repTimeZoneColumn + ", enabled=" + repEnabledColumn + "}"
+                + ", statusCatalog=" + statusCatalog + ", priorityCatalog=" + priorityCatalog
+                + ", reminderUnitCatalog=" + reminderUnitCatalog + ", changeSafetyLag=" + changeSafetyLag
+                + ", databaseTimeZone=" + databaseTimeZone + ", idsPerQuery=" + idsPerQuery + "}";
+    }
+
+    /**
+     * Builds {@link JdbcCrmSettings}; starts from the reference schema's defaults. Each setter
+     * checks its value at once; {@link #build()} checks what depends on several values.
+     */
+    public static final class Builder {
+        private String taskTable = "a1_task";
+        private String repTable = "crm_rep";
+        private String taskIdColumn = "id";
+        private String modifiedAtColumn = "modified_at";
+        private String deletedColumn = "deleted";
+        private String scheduledDayColumn = "scheduled_day";
+        private String deletionLogTable;
+        private String deletionLogTaskIdColumn = "task_id";
+        private String deletionLogDeletedAtColumn = "deleted_at";
+        private final Map<A1Field, String> fieldColumns = new EnumMap<>(A1Field.class);
+        private final Map<Integer, String> extraFieldColumns = new TreeMap<>();
+        private String repIdColumn = "id";
+        private String repDisplayNameColumn = "display_name";
+        private String repEmailColumn = "email";
+        private String repTimeZoneColumn = "time_zone";
+        private String repEnabledColumn = "sync_enabled";
+        private Map<String, String> statusCatalog = new LinkedHashMap<>();
+        private Map<String, String> priorityCatalog = new LinkedHashMap<>();
+        private Map<String, String> reminderUnitCatalog = new LinkedHashMap<>();
+        private Duration changeSafetyLag = Duration.ofMinutes(5);
+        private ZoneId databaseTimeZone = ZoneOffset.UTC;
+        private int idsPerQuery = 500;
+
+        private Builder() {
+            fieldColumns.put(A1Field.REP, "rep_id");
+            fieldColumns.put(A1Field.CREATED_BY_REP, "created_by_rep_id");
+            fieldColumns.put(A1Field.START_DATE, "start_date");
+            fieldColumns.put(A1Field.DUE_DATE, "due_date");
+            fieldColumns.put(A1Field.STATUS, "status");
+            fieldColumns.put(A1Field.PRIORITY, "priority");
+            fieldColumns.put(A1Field.COMPLETE_PERCENT, "percent_complete");
+            fieldColumns.put(A1Field.COMPLETE_DATE, "complete_date");
+            fieldColumns.put(A1Field.REMINDER_DURATION, "reminder_duration");
+            fieldColumns.put(A1Field.REMINDER_UNIT, "reminder_unit");
+            fieldColumns.put(A1Field.SUBJECT, "subject");
+            fieldColumns.put(A1Field.COMMENTS, "comments");
+            statusCatalog.put("0", "Open");
+            statusCatalog.put("1", "In Progress");
+            statusCatalog.put("2", "Completed");
+            statusCatalog.put("3", "Missed");
+            priorityCatalog.put("1", "Low");
+            priorityCatalog.put("2", "Normal");
+            priorityCatalog.put("3", "High");
+            reminderUnitCatalog.put("0", "minutes");
+            reminderUnitCatalog.put("1", "hours");
+            reminderUnitCatalog.put("2", "days");
+            reminderUnitCatalog.put("3", "weeks");
+        }
+
+        private Builder(JdbcCrmSettings s) {
+            taskTable = s.taskTable;
+            repTable = s.repTable;
+            taskIdColumn = s.taskIdColumn;
+            modifiedAtColumn = s.modifiedAtColumn;
+            deletedColumn = s.deletedColumn;
+            scheduledDayColumn = s.scheduledDayColumn;
+            deletionLogTable = s.deletionLogTable;
+            deletionLogTaskIdColumn = s.deletionLogTaskIdColumn;
+            deletionLogDeletedAtColumn = s.deletionLogDeletedAtColumn;
+            fieldColumns.putAll(s.fieldColumns);
+            extraFieldColumns.putAll(s.extraFieldColumns);
+            repIdColumn = s.repIdColumn;
+            repDisplayNameColumn = s.repDisplayNameColumn;
+            repEmailColumn = s.repEmailColumn;
+            repTimeZoneColumn = s.repTimeZoneColumn;
+            repEnabledColumn = s.repEnabledColumn;
+            statusCatalog = new LinkedHashMap<>(s.statusCatalog);
+            priorityCatalog = new LinkedHashMap<>(s.priorityCatalog);
+            reminderUnitCatalog = new LinkedHashMap<>(s.reminderUnitCatalog);
+            changeSafetyLag = s.changeSafetyLag;
+            databaseTimeZone = s.databaseTimeZone;
+            idsPerQuery = s.idsPerQuery;
+        }
+
+        public Builder taskTable(String name) { taskTable = identifier(TASK_TABLE, name); return this; }
+        public Builder repTable(String name) { repTable = identifier(REP_TABLE, name); return this; }
+        public Builder taskIdColumn(String name) { taskIdColumn = identifier(TASK_ID_COLUMN, name); return this; }
+        public Builder modifiedAtColumn(String name) { modifiedAtColumn = identifier(MODIFIED_AT_COLUMN, name); return this; }
+        /** The deletion mark column, or null when the CRM deletes rows (then configure the deletion log). */
+        public Builder deletedColumn(String nameOrNull) {
+            deletedColumn = nameOrNull == null ? null : identifier(DELETED_COLUMN, nameOrNull);
+            return this;
+        }
+
+        /** The table where the CRM logs deleted task ids, or null for none. */
+        public Builder deletionLogTable(String nameOrNull) {
+            deletionLogTable = nameOrNull == null ? null : identifier(DELETION_LOG_TABLE, nameOrNull);
+            return this;
+        }
+
+        public Builder deletionLogTaskIdColumn(String name) {
+            deletionLogTaskIdColumn = identifier(DELETION_LOG_TASK_ID_COLUMN, name);
+            return this;
+        }
+
+        public Builder deletionLogDeletedAtColumn(String name) {
+            deletionLogDeletedAtColumn = identifier(DELETION_LOG_DELETED_AT_COLUMN, name);
+            return this;
+        }
+
+        /** A column holding {@code COALESCE(due, start)}, or null to let the adapter use the expression. */
+        public Builder scheduledDayColumn(String nameOrNull) {
+            scheduledDayColumn = nameOrNull == null ? null : identifier(SCHEDULED_DAY_COLUMN, nameOrNull);
+            return this;
+        }
+
+        /**
+         * The column of an A1 field. For the fields of SPEC §2 this replaces the default; null
+         * switches an optional field off (its value is then always empty), while the required
+         * fields (#2 Status, #4 Rep, #58 Subject) cannot be switched off. Any other field number
+         * adds an extra field (null removes it), read as text into {@code CrmTask.extraFields()}.
+         */
+        public Builder fieldColumn(int a1Number, String columnOrNull) {
+            String key = FIELD_COLUMN_PREFIX + a1Number;
+            if (a1Number <= 0) {
+                throw new IllegalArgumentException(key + ": A1 field numbers are positive");
+            }
+            Optional<A1Field> standard = A1Field.byNumber(a1Number);
+            if (columnOrNull == null) {
+                if (standard.isPresent() && standard.get().required()) {
+                    throw new IllegalArgumentException(key + " (" + standard.get().label()
+                            + ") is required and cannot be switched off");
+                }
+                standard.ifPresentOrElse(fieldColumns::remove, () -> extraFieldColumns.remove(a1Number));
+                return this;
+            }
+            String column = identifier(key, columnOrNull);
+            standard.ifPresentOrElse(f -> fieldColumns.put(f, column), () -> extraFieldColumns.put(a1Number, column));
+            return this;
+        }
+
+        public Builder fieldColumn(A1Field field, String columnOrNull) {
+            return fieldColumn(field.number(), columnOrNull);
+        }
+
+        public Builder repIdColumn(String name) { repIdColumn = identifier(REP_ID_COLUMN, name); return this; }
+        public Builder repDisplayNameColumn(String name) { repDisplayNameColumn = identifier(REP_DISPLAY_NAME_COLUMN, name); return this; }
+        public Builder repEmailColumn(String name) { repEmailColumn = identifier(REP_EMAIL_COLUMN, name); return this; }
+
+        /** Null when the rep table has no time zone column. */
+        public Builder repTimeZoneColumn(String nameOrNull) {
+            repTimeZoneColumn = nameOrNull == null ? null : identifier(REP_TIME_ZONE_COLUMN, nameOrNull);
+            return this;
+        }
+
+        /** Null when the rep table has no enabled flag: every rep then takes part. */
+        public Builder repEnabledColumn(String nameOrNull) {
+            repEnabledColumn = nameOrNull == null ? null : identifier(REP_ENABLED_COLUMN, nameOrNull);
+            return this;
+        }
+
+        /** Replaces the status catalog: database code → catalog value; values must be distinct (write-back maps back). */
+        public Builder statusCatalog(Map<String, String> codeToValue) {
+            Map<String, String> c = catalog(STATUS_CATALOG_PREFIX, codeToValue);
+            Map<String, String> seen = new HashMap<>();
+            c.forEach((code, value) -> {
+                String other = seen.put(value, code);
+                if (other != null) {
+                    throw new IllegalArgumentException(STATUS_CATALOG_PREFIX + code + " = '" + value
+                            + "': the status value is already mapped from code " + other
+                            + ", so a status written back would have two codes");
+                }
+            });
+            statusCatalog = c;
+            return this;
+        }
+
+        /** Replaces the priority catalog: database code → catalog value. */
+        public Builder priorityCatalog(Map<String, String> codeToValue) {
+            priorityCatalog = catalog(PRIORITY_CATALOG_PREFIX, codeToValue);
+            return this;
+        }
+
+        /** Replaces the reminder unit catalog: database code → "minutes", "hours", "days" or "weeks". */
+        public Builder reminderUnitCatalog(Map<String, String> codeToValue) {
+            reminderUnitCatalog = catalog(REMINDER_UNIT_CATALOG_PREFIX, codeToValue);
+            return this;
+        }
+
+        public Builder changeSafetyLag(Duration lag) {
+            if (lag == null || lag.isNegative() || lag.compareTo(MAX_SAFETY_LAG) > 0) {
+                throw new IllegalArgumentException(CHANGE_SAFETY_LAG + " = '" + lag
+                        + "' must be between PT0S and " + MAX_SAFETY_LAG);
+            }
+            changeSafetyLag = lag;
+            return this;
+        }
+
+        public Builder databaseTimeZone(ZoneId zone) {
+            databaseTimeZone = Objects.requireNonNull(zone, DATABASE_TIME_ZONE);
+            return this;
+        }
+
+        public Builder idsPerQuery(int n) {
+            if (n < 1 || n > MAX_IDS_PER_QUERY) {
+                throw new IllegalArgumentException(IDS_PER_QUERY + " = '" + n + "' must be between 1 and "
+                        + MAX_IDS_PER_QUERY);
+            }
+            idsPerQuery = n;
+            return this;
+        }
+
+        public JdbcCrmSettings build() {
+            if (deletedColumn == null && deletionLogTable == null) {
+                throw new IllegalArgumentException(DELETED_COLUMN + " and " + DELETION_LOG_TABLE
+                        + " are both empty: deletions in the CRM would never reach Exchange; configure one of them");
+            }
+            requireCatalogFor(A1Field.STATUS, statusCatalog, STATUS_CATALOG_PREFIX);
+            requireCatalogFor(A1Field.PRIORITY, priorityCatalog, PRIORITY_CATALOG_PREFIX);
+            requireCatalogFor(A1Field.REMINDER_UNIT, reminderUnitCatalog, REMINDER_UNIT_CATALOG_PREFIX);
+            return new JdbcCrmSettings(this);
+        }
+
+        private void requireCatalogFor(A1Field field, Map<String, String> catalog, String prefix) {
+            if (fieldColumns.containsKey(field) && catalog.isEmpty()) {
+                throw new IllegalArgumentException(prefix + "*: no codes are configured, but "
+                        + FIELD_COLUMN_PREFIX + field.number() + " (" + field.label() + ") = '"
+                        + fieldColumns.get(field) + "' is read");
+            }
+        }
+
+        private static Map<String, String> catalog(String prefix, Map<String, String> codeToValue) {
+            Objects.requireNonNull(codeToValue, prefix + "*");
+            Map<String, String> out = new LinkedHashMap<>();
+            codeToValue.forEach((code, value) -> {
+                if (code == null || code.isBlank()) {
+                    throw new IllegalArgumentException(prefix + code + " = '" + value + "': the code is empty");
+                }
+                if (value == null || value.isBlank()) {
+                    throw new IllegalArgumentException(prefix + code + " = '" + value + "': the catalog value is empty");
+                }
+                if (out.put(code.trim(), value.trim()) != null) {
+                    throw new IllegalArgumentException(prefix + code + " = '" + value + "': the code is given twice");
+                }
+            });
+            return out;
+        }
+
+        private static String identifier(String key, String name) {
+            if (name == null || !IDENTIFIER.matcher(name).matches()) {
+                throw new IllegalArgumentException(key + " = '" + name
+                        + "' is not a plain SQL identifier (a letter or '_', then letters, digits or '_')");
+            }
+            return name;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package org.tasksync.adapter.jdbccrm.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tasksync.adapter.jdbccrm.A1Field;
+import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
+
+/**
+ * The task table as the adapter sees it: the settings plus the column types the driver reports,
+ * and the SQL built from both. Built once per adapter by {@link #probe}.
+ *
+ * <p>Every statement is keyset-paged and ordered by columns that the reference schema indexes:
+ * (modification time, id) for changes, (scheduled day, id) for the time frame, the id for reads
+ * by id. Page sizes go in as {@code FETCH FIRST ? ROWS ONLY}.
+ *
+ * <p>The select list is the same for every read: id, modification time, deletion mark (a constant
+ * when there is none), scheduled day, then the configured A1 fields in {@link A1Field} order, then
+ * the extra fields. With a deletion log, change reads merge the log's entries in as rows that are
+ * marked deleted and carry nothing else, followed by a source column (0 task row, 1 log entry).
+ */
+public final class TaskTable {
+
+    public static final int ID = 1;
+    public static final int MODIFIED_AT = 2;
+    public static final int DELETED = 3;
+    public static final int SCHEDULED_DAY = 4;
+    private static final int FIRST_FIELD = 5;
+
+    private final JdbcCrmSettings settings;
+    private final boolean idNumeric;
+    private final boolean repIdNumeric;
+    private final boolean statusNumeric;
+    private final SqlValue.Timestamps timestamps;
+    private final String andNotDeleted;
+    private final String markSet;
+    private final String markNotSet;
+    private final String scheduledDay;
+    private final String select;
+    private final int selectedColumns;
+    private final Map<A1Field, Integer> fieldIndex;
+    private final Map<Integer, Integer> extraFieldIndex;
+
+    private TaskTable(JdbcCrmSettings settings, ResultSetMetaData md, String scheduledDay, String select,
+                      Map<A1Field, Integer> fieldIndex, Map<Integer, Integer> extraFieldIndex) throws SQLException {
+        this.settings = settings;
+        this.scheduledDay = scheduledDay;
+        this.select = select;
+        this.selectedColumns = md.getColumnCount();
+        this.fieldIndex = Collections.unmodifiableMap(fieldIndex);
+        this.extraFieldIndex = Collections.unmodifiableMap(extraFieldIndex);
+        this.idNumeric = SqlValue.isNumeric(md, ID);
+        this.timestamps = SqlValue.Timestamps.of(md, MODIFIED_AT, settings.databaseTimeZone());
+        int markType = md.getColumnType(DELETED);
+        this.andNotDeleted = settings.deletedColumn()
+                .map(c -> " AND " + SqlValue.flagNotSet(c, markType))
+                .orElse("");
+        String[] literals = SqlValue.flagLiterals(markType);
+        this.markSet = literals[0];
+        this.markNotSet = literals[1];
+        this.repIdNumeric = SqlValue.isNumeric(md, fieldIndex.get(A1Field.REP));
+        this.statusNumeric = SqlValue.isNumeric(md, fieldIndex.get(A1Field.STATUS));
+    }
+
+    /**
+     * Reads the column types with a query that returns no row, which also fails early, naming the
+     * database's complaint, when a configured table or column does not exist.
+     */
+    public static TaskTable probe(Connection connection, JdbcCrmSettings s) throws SQLException {
+        String scheduledDay = s.scheduledDayColumn().orElseGet(() -> scheduledDayExpression(s));
+        List<String> columns = new ArrayList<>();
+        columns.add(s.taskIdColumn());
+        columns.add(s.modifiedAtColumn());
+        columns.add(s.deletedColumn().orElse("FALSE"));
+        columns.add(scheduledDay);
+        Map<A1Field, Integer> fieldIndex = new LinkedHashMap<>();
+        for (A1Field f : A1Field.values()) {
+            s.fieldColumn(f).ifPresent(c -> {
+                columns.add(c);
+                fieldIndex.put(f, columns.size());
+            });
+        }
+        Map<Integer, Integer> extraIndex = new LinkedHashMap<>();
+        s.extraFieldColumns().forEach((n, c) -> {
+            columns.add(c);
+            extraIndex.put(n, columns.size());
+        });
+        String select = "SELECT " + String.join(", ", columns);
+        try (PreparedStatement ps = connection.prepareStatement(select + " FROM " + s.taskTable() + " WHERE 1 = 0");
+             ResultSet rs = ps.executeQuery()) {
+            TaskTable table = new TaskTable(s, rs.getMetaData(), scheduledDay, select, fieldIndex, extraIndex);
+            if (s.deletionLogTable().isPresent()) {
+                try (PreparedStatement log = connection.prepareStatement("SELECT " + s.deletionLogTaskIdColumn() + ", "
+                        + s.deletionLogDeletedAtColumn() + " FROM " + s.deletionLogTable().get() + " WHERE 1 = 0");
+                     ResultSet ignored = log.executeQuery()) {
+                    // the deletion log exists with these columns
+                }
+            }
+            return table;
+        }
+    }
+
+    private static String scheduledDayExpression(JdbcCrmSettings s) {
+        String due = s.fieldColumn(A1Field.DUE_DATE).orElse(null);
+        String start = s.fieldColumn(A1Field.START_DATE).orElse(null);
+        if (due != null && start != null) {
+            return "COALESCE(" + due + ", " + start + ")";
+        }
+        if (due != null || start != null) {
+            return due != null ? due : start;
+        }
+        return "CAST(NULL AS DATE)";
+    }
+
+    public JdbcCrmSettings settings() { return settings; }
+    public SqlValue.Timestamps timestamps() { return timestamps; }
+    public Map<A1Field, Integer> fieldIndex() { return fieldIndex; }
+    public Map<Integer, Integer> extraFieldIndex() { return extraFieldIndex; }
+    public boolean statusNumeric() { return statusNumeric; }
+
+    /** An id as the id column wants it; null when the value cannot be an id of this table. */
+    public Object idKey(String id) { return SqlValue.key(id, idNumeric); }
+
+    /** A rep id as the rep column wants it; null when the value cannot be one. */
+    public Object repKey(String repId) { return SqlValue.key(repId, repIdNumeric); }
+
+    private String id() { return settings.taskIdColumn(); }
+    private String from() { return " FROM " + settings.taskTable(); }
+    private String modified() { return settings.modifiedAtColumn(); }
+
+    // --- changes: ordered by (modification time, id), deleted rows included -----------------
+
+    /** Whether change reads merge a deletion log in. */
+    public boolean hasDeletionLog() {
+        return settings.deletionLogTable().isPresent();
+    }
+
+    /** With a deletion log, the column that tells log entries (1) from task rows (0). */
+    public int sourceColumn() {
+        return selectedColumns + 1;
+    }
+
+    /**
+     * The changes after a position: from the first change ({@code from} null), from a time
+     * ({@code from.id()} null), or after a row or log entry. Parameters, in order: the position's
+     * values for the task table (none; time; time, time, id), the limit, and with a deletion log
+     * the same position values again for the log, its limit, and the limit of the merge. The
+     * redundant {@code >=} gives every database a plain range on the index's first column.
+     */
+    public String changes(ChangeCursor from) {
+        String m = modified();
+        String tasks = select + (hasDeletionLog() ? ", 0" : "") + " FROM " + settings.taskTable()
+                + " WHERE " + after(from, m, id(), false) + " ORDER BY " + m + ", " + id() + " FETCH FIRST ? ROWS ONLY";
+        if (!hasDeletionLog()) {
+            return tasks;
+        }
+        String logId = settings.deletionLogTaskIdColumn();
+        String logAt = settings.deletionLogDeletedAtColumn();
+        StringBuilder log = new StringBuilder("SELECT ").append(logId).append(", ").append(logAt).append(", ")
+                .append(markSet).append(", CAST(NULL AS DATE)");
+        for (int i = FIRST_FIELD; i <= selectedColumns; i++) {
+            log.append(", NULL");
+        }
+        log.append(", 1 FROM ").append(settings.deletionLogTable().get())
+                .append(" WHERE ").append(after(from, logAt, logId, true))
+                .append(" ORDER BY ").append(logAt).append(", ").append(logId).append(" FETCH FIRST ? ROWS ONLY");
+        return "(" + tasks + ") UNION ALL (" + log + ") ORDER BY 2, 1, " + sourceColumn() + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    /** The keyset condition of one source; a log entry sorts after a task row of equal time and id. */
+    private static String after(ChangeCursor from, String at, String id, boolean logSource) {
+        if (from == null) {
+            return at + " IS NOT NULL";
+        }
+        if (from.id() == null) {
+            return at + " >= ?";
+        }
+        boolean sameKeyComesAfter = logSource && !from.logged();
+        return at + " >= ? AND (" + at + " > ? OR " + id + (sameKeyComesAfter ? " >= ?" : " > ?") + ")";
+    }
+
+    // --- time frame: ordered by (scheduled day, id), deleted rows left out --------------------
+
+    /**
+     * Scheduled tasks from a day (inclusive) to a day (inclusive), optionally after an id on the
+     * first day. Params: from, to, [first day, id], rep ids..., limit.
+     */
+    public String scheduled(boolean afterId, int repCount) {
+        return select + from() + " WHERE " + scheduledDay + " >= ? AND " + scheduledDay + " <= ?"
+                + (afterId ? " AND (" + scheduledDay + " > ? OR " + id() + " > ?)" : "")
+                + andNotDeleted + repFilter(repCount)
+                + " ORDER BY " + scheduledDay + ", " + id() + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    /**
+     * Tasks with neither date, optionally after an id. Ordered by (scheduled day, id) like the
+     * scheduled ones, so the same index serves. Params: [id], rep ids..., limit.
+     */
+    public String unscheduled(boolean afterId, int repCount) {
+        return select + from() + " WHERE " + scheduledDay + " IS NULL"
+                + (afterId ? " AND " + id() + " > ?" : "")
+                + andNotDeleted + repFilter(repCount)
+                + " ORDER BY " + scheduledDay + ", " + id() + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    private String repFilter(int repCount) {
+        if (repCount == 0) {
+            return "";
+        }
+        return " AND " + settings.fieldColumn(A1Field.REP).orElseThrow() + " IN (" + placeholders(repCount) + ")";
+    }
+
+    // --- by id ---------------------------------------------------------------------------------
+
+    /** Rows with these ids, deleted or not. Params: n ids. */
+    public String byIds(int n) {
+        return select + from() + " WHERE " + id() + " IN (" + placeholders(n) + ")";
+    }
+
+    // --- status write-back -----------------------------------------------------------------------
+
+    /**
+     * Sets status and modification time if the row is not deleted and still has the expected
+     * modification time. Params: status code, new time, id, expected time.
+     */
+    public String writeStatus() {
+        return "UPDATE " + settings.taskTable() + " SET " + settings.fieldColumn(A1Field.STATUS).orElseThrow()
+                + " = ?, " + modified() + " = ? WHERE " + id() + " = ? AND " + modified() + " = ?" + andNotDeleted;
+    }
+
+    /** The modification time and deletion mark of one row. Params: id. */
+    public String currentState() {
+        return "SELECT " + modified() + ", " + settings.deletedColumn().orElse(markNotSet) + " FROM " + settings.taskTable()
+                + " WHERE " + id() + " = ?";
+    }
+
+    /** A status code as the status column wants it. */
+    public Object statusKey(String code) {
+        Object key = SqlValue.key(code, statusNumeric);
+        if (key == null) {
+            throw new IllegalStateException("status code '" + code + "' is not a number, but the column "
+                    + settings.fieldColumn(A1Field.STATUS).orElseThrow() + " is numeric");
+        }
+        return key;
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+}

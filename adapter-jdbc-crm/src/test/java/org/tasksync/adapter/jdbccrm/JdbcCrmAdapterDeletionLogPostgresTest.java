@@ -1,0 +1,21 @@
+package org.tasksync.adapter.jdbccrm;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.tasksync.testkit.crm.CrmAdapterCompatibilityKit;
+import org.tasksync.testkit.crm.CrmFixture;
+
+/** The CRM adapter contract in PostgreSQL, for a CRM that deletes rows and logs them in a table. */
+class JdbcCrmAdapterDeletionLogPostgresTest extends CrmAdapterCompatibilityKit {
+
+    private static JdbcCrmFixture crm;
+
+    @BeforeAll
+    static void startPostgres() {
+        crm = JdbcCrmFixture.deletionLog(TestDatabases.postgres());
+    }
+
+    @Override
+    protected CrmFixture fixture() {
+        return crm;
+    }
+}

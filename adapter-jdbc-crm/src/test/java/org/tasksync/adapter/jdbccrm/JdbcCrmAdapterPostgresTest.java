@@ -1,0 +1,21 @@
+package org.tasksync.adapter.jdbccrm;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.tasksync.testkit.crm.CrmAdapterCompatibilityKit;
+import org.tasksync.testkit.crm.CrmFixture;
+
+/** The CRM adapter contract, on the reference schema in an embedded PostgreSQL. */
+class JdbcCrmAdapterPostgresTest extends CrmAdapterCompatibilityKit {
+
+    private static JdbcCrmFixture crm;
+
+    @BeforeAll
+    static void startPostgres() {
+        crm = JdbcCrmFixture.referenceSchema(TestDatabases.postgres());
+    }
+
+    @Override
+    protected CrmFixture fixture() {
+        return crm;
+    }
+}
