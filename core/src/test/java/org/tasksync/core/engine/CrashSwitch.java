@@ -39,12 +39,27 @@ final class CrashSwitch {
 
     private int writes;
     private int crashAt = -1;
+    private Boolean after;
     private boolean dead;
+    private final java.util.List<String> log = new java.util.ArrayList<>();
 
     synchronized void arm(int atWrite) {
         writes = 0;
         crashAt = atWrite;
+        after = null;
         dead = false;
+        log.clear();
+    }
+
+    /** Crashes at write {@code atWrite}, before it reaches its target or after it did. */
+    synchronized void arm(int atWrite, boolean afterTheWrite) {
+        arm(atWrite);
+        after = afterTheWrite;
+    }
+
+    /** The writes seen since arming, in order, e.g. {@code saveLinks}, {@code create}. */
+    synchronized java.util.List<String> writeLog() {
+        return java.util.List.copyOf(log);
     }
 
     synchronized void disarm() {
@@ -65,6 +80,7 @@ final class CrashSwitch {
     private synchronized void write(String what) {
         read(what);
         writes++;
+        log.add(what);
         if (writes == crashAt) {
             dead = true;
             throw new Crash(what + " (write " + writes + ")");
@@ -73,7 +89,7 @@ final class CrashSwitch {
 
     /** Crashes before or after the write, alternating, so both sides of every write are covered. */
     private synchronized boolean crashAfter() {
-        return crashAt % 2 == 0;
+        return after != null ? after : crashAt % 2 == 0;
     }
 
     private interface Call<T> {
