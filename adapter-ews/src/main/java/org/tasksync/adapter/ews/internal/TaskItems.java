@@ -85,7 +85,7 @@ final class TaskItems {
             // them, forget that as a change, then remove them, which it records as deletions.
             ExtendedPropertyCollection props = t.getExtendedProperties();
             for (ExtendedPropertyDefinition d : removals) {
-                props.setExtendedProperty(d, "");
+                props.setExtendedProperty(d, "-"); // any value: it is never sent
             }
             props.clearChangeLog();
             for (ExtendedPropertyDefinition d : removals) {
