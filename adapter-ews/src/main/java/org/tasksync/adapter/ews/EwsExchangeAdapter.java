@@ -1,11 +1,7 @@
 package org.tasksync.adapter.ews;
 
-import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import microsoft.exchange.webservices.data.core.ExchangeService;
 import microsoft.exchange.webservices.data.core.enumeration.misc.ConnectingIdType;
 import microsoft.exchange.webservices.data.credential.WebCredentials;
@@ -51,15 +47,15 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
 
     private final EwsConfig config;
     private final EwsMailboxConnection.Limits limits;
-    /** Extended fields read back: the configured ones and every one written through this adapter. */
-    private final Set<String> extendedFields = ConcurrentHashMap.newKeySet();
+    /** Extended fields read back (configured, and every one written), tasks created since the last read. */
+    private final EwsMailboxConnection.Shared shared;
 
     private EwsExchangeAdapter(EwsConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.limits = new EwsMailboxConnection.Limits(config.batchSize(), config.syncPageSize(),
                 config.throttleMaxWait().toMillis(), config.throttleInitialBackoff().toMillis(),
                 config.throttleMaxRetries());
-        this.extendedFields.addAll(config.extendedFields());
+        this.shared = new EwsMailboxConnection.Shared(config.extendedFields());
         log.info("EWS adapter for {} (requests as {}, impersonating each rep by SMTP address)", config.url(),
                 config.version());
     }
@@ -83,16 +79,12 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
             service.setImpersonatedUserId(new ImpersonatedUserId(ConnectingIdType.SmtpAddress, mailbox.address()));
             service.setTimeout((int) config.timeout().toMillis());
             service.setTraceEnabled(false); // its traces would show request headers and bodies
-            return new EwsMailboxConnection(service, mailbox, limits, this::extendedFields, extendedFields::add);
+            return new EwsMailboxConnection(service, mailbox, limits, shared);
         } catch (Exception e) {
             service.close();
             throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
                     "cannot set up the EWS client: " + e.getClass().getSimpleName());
         }
-    }
-
-    private Collection<String> extendedFields() {
-        return List.copyOf(extendedFields);
     }
 
     @Override

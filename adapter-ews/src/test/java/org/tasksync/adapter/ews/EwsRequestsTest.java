@@ -282,4 +282,44 @@ class EwsRequestsTest {
             assertThat(c.findByCrmIds(List.of("A1:9-2")).get(0).delegated()).isFalse();
         }
     }
+
+    @Test
+    void aTaskDeletedBeforeTheServerEverReportedItIsReportedDeleted() throws Exception {
+        EwsExchangeAdapter adapter = adapter(100);
+        String cursor;
+        try (MailboxConnection c = adapter.connect(MAILBOX)) {
+            cursor = c.changes(null).next();
+        }
+        List<WriteOutcome> created;
+        try (MailboxConnection c = adapter.connect(MAILBOX)) {
+            created = c.create(newTasks(3));
+        }
+        // Exchange's sync state never named these tasks: deleting one leaves no trace in SyncFolderItems
+        ews.outlook(REP).delete(created.get(0).itemId());
+
+        try (MailboxConnection c = adapter.connect(MAILBOX)) {
+            ChangePage page = c.changes(cursor);
+            assertThat(page.deletedItemIds()).containsExactly(created.get(0).itemId());
+            assertThat(page.changed()).extracting(ExchangeTask::itemId)
+                    .containsExactly(created.get(1).itemId(), created.get(2).itemId());
+            assertThat(c.changes(page.next()).deletedItemIds()).as("reported once").isEmpty();
+        }
+    }
+
+    @Test
+    void onlyAReadFromTheCursorLastHandedOutClaimsVanishedTasks() throws Exception {
+        EwsExchangeAdapter adapter = adapter(100);
+        try (MailboxConnection c = adapter.connect(MAILBOX)) {
+            String older = c.changes(null).next();
+            c.create(newTasks(1));
+            c.changes(older);
+            List<WriteOutcome> created = c.create(newTasks(2));
+            ews.outlook(REP).delete(created.get(1).itemId());
+
+            // a read from the beginning (after a rejected cursor, say) reports what is there and nothing else
+            ChangePage fromScratch = c.changes(null);
+            assertThat(fromScratch.deletedItemIds()).isEmpty();
+            assertThat(fromScratch.changed()).hasSize(2);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,22 +73,41 @@ public final class EwsMailboxConnection implements MailboxConnection {
     private final Limits limits;
     private final Supplier<Collection<String>> extendedFields;
     private final java.util.function.Consumer<String> extendedFieldWritten;
+    private final VanishedItems vanished;
     private long requests;
     private boolean closed;
+
+    /** What connections of one adapter share: the extended fields to read and the tasks created. */
+    public static final class Shared {
+        private final Set<String> extendedFields = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final VanishedItems vanished = new VanishedItems();
+
+        public Shared(Collection<String> configuredExtendedFields) {
+            extendedFields.addAll(configuredExtendedFields);
+        }
+    }
+
+    public EwsMailboxConnection(ExchangeService service, Mailbox mailbox, Limits limits, Shared shared)
+            throws Exception {
+        this(service, mailbox, limits, () -> List.copyOf(shared.extendedFields), shared.extendedFields::add,
+                shared.vanished);
+    }
 
     /**
      * @param extendedFields       the extended fields to read (configured and seen written so far)
      * @param extendedFieldWritten told the name of every extended field this connection writes
      */
-    public EwsMailboxConnection(ExchangeService service, Mailbox mailbox, Limits limits,
-                                Supplier<Collection<String>> extendedFields,
-                                java.util.function.Consumer<String> extendedFieldWritten) throws Exception {
+    private EwsMailboxConnection(ExchangeService service, Mailbox mailbox, Limits limits,
+                                 Supplier<Collection<String>> extendedFields,
+                                 java.util.function.Consumer<String> extendedFieldWritten, VanishedItems vanished)
+            throws Exception {
         this.service = service;
         this.mailbox = mailbox;
         this.zone = mailbox.zone();
         this.limits = limits;
         this.extendedFields = extendedFields;
         this.extendedFieldWritten = extendedFieldWritten;
+        this.vanished = vanished;
         this.tasksFolder = new FolderId(WellKnownFolderName.Tasks,
                 new microsoft.exchange.webservices.data.property.complex.Mailbox(mailbox.address()));
     }
@@ -101,10 +121,12 @@ public final class EwsMailboxConnection implements MailboxConnection {
                 TaskProperties.idsOnly(), null, limits.syncPageSize(), SyncFolderItemsScope.NormalItems, cursor));
         Map<String, ItemId> toRead = new LinkedHashMap<>();
         Set<String> deleted = new LinkedHashSet<>();
+        Set<String> reported = new HashSet<>();
         try {
             for (ItemChange c : changes) {
                 ChangeType type = c.getChangeType();
                 String id = c.getItemId().getUniqueId();
+                reported.add(id);
                 if (type == ChangeType.Create || type == ChangeType.Update) {
                     deleted.remove(id);
                     toRead.put(id, new ItemId(id));
@@ -122,6 +144,8 @@ public final class EwsMailboxConnection implements MailboxConnection {
         List<String> gone = new ArrayList<>();
         read(new ArrayList<>(toRead.values()), changed, gone);
         deleted.addAll(gone); // deleted between SyncFolderItems and GetItem: the next sync says so too
+        deleted.addAll(vanished.page(mailbox.address(), cursor, reported, changes.getSyncState(),
+                changes.getMoreChangesAvailable()));
         log.debug("mailbox {}: {} changed, {} deleted since {}", mailbox.address(), changed.size(), deleted.size(),
                 cursor == null ? "the beginning" : "the last sync state");
         return new ChangePage(changed, new ArrayList<>(deleted), changes.getSyncState(),
@@ -253,7 +277,14 @@ public final class EwsMailboxConnection implements MailboxConnection {
                     },
                     alreadyCreated(out));
         }
-        log.debug("mailbox {}: created {} of {} tasks", mailbox.address(), count(out), tasks.size());
+        List<String> createdIds = new ArrayList<>();
+        for (WriteOutcome o : out) {
+            if (o != null && o.succeeded()) {
+                createdIds.add(o.itemId());
+            }
+        }
+        vanished.created(mailbox.address(), createdIds);
+        log.debug("mailbox {}: created {} of {} tasks", mailbox.address(), createdIds.size(), tasks.size());
         return outcomes(out);
     }
 
