@@ -164,35 +164,39 @@ public final class EwsMailboxConnection implements MailboxConnection {
 
     /** The tasks tagged with any of these CRM ids, in the server's order. */
     private List<Tagged> findIdsByCrmIds(Set<String> wanted) throws MailboxException {
-        List<SearchFilter> terms = new ArrayList<>();
-        for (String id : wanted) {
-            terms.add(new SearchFilter.IsEqualTo(TaskProperties.CRM_ID, id));
-        }
-        SearchFilter filter = terms.size() == 1 ? terms.get(0)
-                : new SearchFilter.SearchFilterCollection(LogicalOperator.Or, terms.toArray(new SearchFilter[0]));
         List<Tagged> out = new ArrayList<>();
-        int offset = 0;
-        while (true) {
-            ItemView view = new ItemView(limits.batchSize(), offset, OffsetBasePoint.Beginning);
-            view.setPropertySet(TaskProperties.idsWithCrmId());
-            FindItemsResults<Item> page = call("FindItem", () -> service.findItems(tasksFolder, filter, view));
-            try {
-                for (Item item : page.getItems()) {
-                    // Exchange compares strings without regard to case; CRM ids are exact
-                    String crmId = TaskItems.crmId(item);
-                    if (crmId != null && wanted.contains(crmId)) {
-                        out.add(new Tagged(crmId, item.getId()));
+        // one restriction of at most a batch of ids: Exchange limits how complex a restriction may be
+        for (List<String> chunk : chunks(new ArrayList<>(wanted), limits.batchSize())) {
+            List<SearchFilter> terms = new ArrayList<>();
+            for (String id : chunk) {
+                terms.add(new SearchFilter.IsEqualTo(TaskProperties.CRM_ID, id));
+            }
+            SearchFilter filter = terms.size() == 1 ? terms.get(0)
+                    : new SearchFilter.SearchFilterCollection(LogicalOperator.Or, terms.toArray(new SearchFilter[0]));
+            int offset = 0;
+            while (true) {
+                ItemView view = new ItemView(limits.batchSize(), offset, OffsetBasePoint.Beginning);
+                view.setPropertySet(TaskProperties.idsWithCrmId());
+                FindItemsResults<Item> page = call("FindItem", () -> service.findItems(tasksFolder, filter, view));
+                try {
+                    for (Item item : page.getItems()) {
+                        // Exchange compares strings without regard to case; CRM ids are exact
+                        String crmId = TaskItems.crmId(item);
+                        if (crmId != null && wanted.contains(crmId)) {
+                            out.add(new Tagged(crmId, item.getId()));
+                        }
                     }
+                } catch (Exception e) {
+                    throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                            "FindItem: unreadable item: " + e);
                 }
-            } catch (Exception e) {
-                throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
-                        "FindItem: unreadable item: " + e);
+                if (!page.isMoreAvailable() || page.getNextPageOffset() == null || page.getItems().isEmpty()) {
+                    break;
+                }
+                offset = page.getNextPageOffset();
             }
-            if (!page.isMoreAvailable() || page.getNextPageOffset() == null || page.getItems().isEmpty()) {
-                return out;
-            }
-            offset = page.getNextPageOffset();
         }
+        return out;
     }
 
     /** GetItem for these ids in batches; tasks read go to {@code out}, ids no longer there to {@code gone}. */
