@@ -246,7 +246,7 @@ class EwsRequestsTest {
     }
 
     @Test
-    void findByCrmIdsPagesThroughManyMatches() throws Exception {
+    void findByCrmIdsAsksInBatchesAndPagesThroughManyMatches() throws Exception {
         try (MailboxConnection c = adapter(10).connect(MAILBOX)) {
             c.create(newTasks(25));
             ews.outlook(REP).create(e -> e.subject("made by hand"));
@@ -260,9 +260,19 @@ class EwsRequestsTest {
             List<ExchangeTask> found = c.findByCrmIds(wanted);
 
             assertThat(found).extracting(ExchangeTask::crmId).containsExactlyInAnyOrderElementsOf(wanted.subList(0, 25));
-            assertThat(requests("FindItem")).as("25 matches in pages of 10").isEqualTo(3);
+            assertThat(requests("FindItem")).as("26 ids asked for in restrictions of at most 10").isEqualTo(3);
             assertThat(requests("GetItem")).isEqualTo(3);
             assertThat(found).allSatisfy(t -> assertThat(t.values().owner()).isEqualTo("Rita Rep"));
+
+            // more matches than fit in one page: copies of one task (after a crash, say) are all found
+            List<NewExchangeTask> copies = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                copies.add(new NewExchangeTask("A1:copied", values("Copy " + i)));
+            }
+            c.create(copies);
+            ews.traffic().reset();
+            assertThat(c.findByCrmIds(List.of("A1:copied"))).hasSize(12);
+            assertThat(requests("FindItem")).as("12 matches in pages of 10").isEqualTo(2);
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
 import microsoft.exchange.webservices.data.core.ExchangeService;
 import microsoft.exchange.webservices.data.core.enumeration.misc.error.ServiceError;
 import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
@@ -26,7 +26,6 @@ import microsoft.exchange.webservices.data.core.enumeration.sync.ChangeType;
 import microsoft.exchange.webservices.data.core.response.GetItemResponse;
 import microsoft.exchange.webservices.data.core.response.ServiceResponse;
 import microsoft.exchange.webservices.data.core.response.ServiceResponseCollection;
-import microsoft.exchange.webservices.data.core.response.UpdateItemResponse;
 import microsoft.exchange.webservices.data.core.service.item.Item;
 import microsoft.exchange.webservices.data.core.service.item.Task;
 import microsoft.exchange.webservices.data.property.complex.FolderId;
@@ -71,43 +70,36 @@ public final class EwsMailboxConnection implements MailboxConnection {
     private final ZoneId zone;
     private final FolderId tasksFolder;
     private final Limits limits;
-    private final Supplier<Collection<String>> extendedFields;
-    private final java.util.function.Consumer<String> extendedFieldWritten;
-    private final VanishedItems vanished;
+    private final Shared shared;
     private long requests;
     private boolean closed;
 
-    /** What connections of one adapter share: the extended fields to read and the tasks created. */
+    /**
+     * What the connections of one adapter share: the extended fields to read (the configured ones and
+     * every one written through the adapter) and the tasks created since the last read of changes.
+     * Thread-safe.
+     */
     public static final class Shared {
-        private final Set<String> extendedFields = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<String> extendedFields = ConcurrentHashMap.newKeySet();
         private final VanishedItems vanished = new VanishedItems();
 
         public Shared(Collection<String> configuredExtendedFields) {
             extendedFields.addAll(configuredExtendedFields);
         }
+
+        List<String> extendedFields() {
+            return List.copyOf(extendedFields);
+        }
     }
 
+    /** A connection through {@code service}, which it closes when it is closed. */
     public EwsMailboxConnection(ExchangeService service, Mailbox mailbox, Limits limits, Shared shared)
-            throws Exception {
-        this(service, mailbox, limits, () -> List.copyOf(shared.extendedFields), shared.extendedFields::add,
-                shared.vanished);
-    }
-
-    /**
-     * @param extendedFields       the extended fields to read (configured and seen written so far)
-     * @param extendedFieldWritten told the name of every extended field this connection writes
-     */
-    private EwsMailboxConnection(ExchangeService service, Mailbox mailbox, Limits limits,
-                                 Supplier<Collection<String>> extendedFields,
-                                 java.util.function.Consumer<String> extendedFieldWritten, VanishedItems vanished)
             throws Exception {
         this.service = service;
         this.mailbox = mailbox;
         this.zone = mailbox.zone();
         this.limits = limits;
-        this.extendedFields = extendedFields;
-        this.extendedFieldWritten = extendedFieldWritten;
-        this.vanished = vanished;
+        this.shared = shared;
         this.tasksFolder = new FolderId(WellKnownFolderName.Tasks,
                 new microsoft.exchange.webservices.data.property.complex.Mailbox(mailbox.address()));
     }
@@ -144,7 +136,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
         List<String> gone = new ArrayList<>();
         read(new ArrayList<>(toRead.values()), changed, gone);
         deleted.addAll(gone); // deleted between SyncFolderItems and GetItem: the next sync says so too
-        deleted.addAll(vanished.page(mailbox.address(), cursor, reported, changes.getSyncState(),
+        deleted.addAll(shared.vanished.page(mailbox.address(), cursor, reported, changes.getSyncState(),
                 changes.getMoreChangesAvailable()));
         log.debug("mailbox {}: {} changed, {} deleted since {}", mailbox.address(), changed.size(), deleted.size(),
                 cursor == null ? "the beginning" : "the last sync state");
@@ -172,35 +164,39 @@ public final class EwsMailboxConnection implements MailboxConnection {
 
     /** The tasks tagged with any of these CRM ids, in the server's order. */
     private List<Tagged> findIdsByCrmIds(Set<String> wanted) throws MailboxException {
-        List<SearchFilter> terms = new ArrayList<>();
-        for (String id : wanted) {
-            terms.add(new SearchFilter.IsEqualTo(TaskProperties.CRM_ID, id));
-        }
-        SearchFilter filter = terms.size() == 1 ? terms.get(0)
-                : new SearchFilter.SearchFilterCollection(LogicalOperator.Or, terms.toArray(new SearchFilter[0]));
         List<Tagged> out = new ArrayList<>();
-        int offset = 0;
-        while (true) {
-            ItemView view = new ItemView(limits.batchSize(), offset, OffsetBasePoint.Beginning);
-            view.setPropertySet(TaskProperties.idsWithCrmId());
-            FindItemsResults<Item> page = call("FindItem", () -> service.findItems(tasksFolder, filter, view));
-            try {
-                for (Item item : page.getItems()) {
-                    // Exchange compares strings without regard to case; CRM ids are exact
-                    String crmId = TaskItems.crmId(item);
-                    if (crmId != null && wanted.contains(crmId)) {
-                        out.add(new Tagged(crmId, item.getId()));
+        // one restriction of at most a batch of ids: Exchange limits how complex a restriction may be
+        for (List<String> chunk : chunks(new ArrayList<>(wanted), limits.batchSize())) {
+            List<SearchFilter> terms = new ArrayList<>();
+            for (String id : chunk) {
+                terms.add(new SearchFilter.IsEqualTo(TaskProperties.CRM_ID, id));
+            }
+            SearchFilter filter = terms.size() == 1 ? terms.get(0)
+                    : new SearchFilter.SearchFilterCollection(LogicalOperator.Or, terms.toArray(new SearchFilter[0]));
+            int offset = 0;
+            while (true) {
+                ItemView view = new ItemView(limits.batchSize(), offset, OffsetBasePoint.Beginning);
+                view.setPropertySet(TaskProperties.idsWithCrmId());
+                FindItemsResults<Item> page = call("FindItem", () -> service.findItems(tasksFolder, filter, view));
+                try {
+                    for (Item item : page.getItems()) {
+                        // Exchange compares strings without regard to case; CRM ids are exact
+                        String crmId = TaskItems.crmId(item);
+                        if (crmId != null && wanted.contains(crmId)) {
+                            out.add(new Tagged(crmId, item.getId()));
+                        }
                     }
+                } catch (Exception e) {
+                    throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                            "FindItem: unreadable item: " + e);
                 }
-            } catch (Exception e) {
-                throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
-                        "FindItem: unreadable item: " + e);
+                if (!page.isMoreAvailable() || page.getNextPageOffset() == null || page.getItems().isEmpty()) {
+                    break;
+                }
+                offset = page.getNextPageOffset();
             }
-            if (!page.isMoreAvailable() || page.getNextPageOffset() == null || page.getItems().isEmpty()) {
-                return out;
-            }
-            offset = page.getNextPageOffset();
         }
+        return out;
     }
 
     /** GetItem for these ids in batches; tasks read go to {@code out}, ids no longer there to {@code gone}. */
@@ -208,7 +204,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
         if (ids.isEmpty()) {
             return;
         }
-        List<String> fields = List.copyOf(extendedFields.get());
+        List<String> fields = shared.extendedFields();
         var properties = TaskProperties.full(fields);
         for (List<ItemId> chunk : chunks(ids, limits.batchSize())) {
             Map<ItemId, ExchangeTask> got = new HashMap<>();
@@ -258,7 +254,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
             NewExchangeTask t = tasks.get(i);
             try {
                 items.add(new NewItem(i, t.crmId(), TaskItems.newTask(service, t.crmId(), t.values(), zone)));
-                t.values().extended().keySet().forEach(extendedFieldWritten);
+                shared.extendedFields.addAll(t.values().extended().keySet());
             } catch (Exception e) {
                 out[i] = WriteOutcome.failed(null, "cannot build the task of CRM task " + t.crmId() + ": " + e);
             }
@@ -283,7 +279,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
                 createdIds.add(o.itemId());
             }
         }
-        vanished.created(mailbox.address(), createdIds);
+        shared.vanished.created(mailbox.address(), createdIds);
         log.debug("mailbox {}: created {} of {} tasks", mailbox.address(), createdIds.size(), tasks.size());
         return outcomes(out);
     }
@@ -330,7 +326,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
             try {
                 items.add(new Change(i, u.item().itemId(),
                         TaskItems.updateOf(service, u.item().itemId(), u.values(), u.fields(), zone)));
-                u.fields().stream().filter(f -> f.isExtended()).forEach(f -> extendedFieldWritten.accept(f.name()));
+                u.fields().stream().filter(f -> f.isExtended()).forEach(f -> shared.extendedFields.add(f.name()));
             } catch (Exception e) {
                 out[i] = WriteOutcome.failed(u.item().itemId(), "cannot build the update of fields " + u.fields()
                         + ": " + e);
