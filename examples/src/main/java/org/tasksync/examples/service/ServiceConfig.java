@@ -170,6 +170,14 @@ public final class ServiceConfig {
         return EwsConfig.fromProperties(ews);
     }
 
+    /**
+     * The EWS configuration as the adapter needs it: with the field table's extended fields named,
+     * so that they are read back after a restart too (see {@code docs/ews-adapter.md}).
+     */
+    EwsConfig ewsWithFields() {
+        return ews.toBuilder().extendedFields(settings.mapping().fields().managedFields()).build();
+    }
+
     private static long seconds(Properties p, String key, long defaultValue) {
         String v = p.getProperty(key);
         if (v == null) {

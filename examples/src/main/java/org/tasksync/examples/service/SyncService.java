@@ -44,7 +44,7 @@ public final class SyncService {
         SyncEngine engine = SyncEngine.builder()
                 .crm(JdbcCrmAdapter.create(new DriverDataSource(ServiceConfig.CRM_URL, config.crmUrl(),
                         config.crmUser(), config.crmPassword()), config.crmSettings()))
-                .exchange(EwsExchangeAdapter.create(config.ews()))
+                .exchange(EwsExchangeAdapter.create(config.ewsWithFields()))
                 .stateStore(JdbcSyncStateStore.builder(new DriverDataSource(ServiceConfig.STATE_URL, config.stateUrl(),
                         config.stateUser(), config.statePassword())).tablePrefix(config.stateTablePrefix()).build())
                 .settings(config.settings())
