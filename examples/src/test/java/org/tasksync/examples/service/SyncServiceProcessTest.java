@@ -80,6 +80,7 @@ class SyncServiceProcessTest {
                 release.countDown();
 
                 assertThat(service.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
+                assertThat(service.exitValue()).as("the JVM's status after SIGTERM").isEqualTo(128 + 15);
                 reader.join(PATIENCE.toMillis());
                 assertThat(String.join("\n", log)).contains("cycle 1 done", "6 created",
                         "tasksync service stopped after 1 cycle").doesNotContain(PASSWORD);
