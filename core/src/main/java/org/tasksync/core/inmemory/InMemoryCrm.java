@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.tasksync.core.TaskError;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
@@ -24,11 +27,39 @@ import org.tasksync.core.spi.TimeFrameQuery;
  * stamps the task with the clock's time (strictly later than its previous stamp) and a change number
  * that the change cursor follows.
  *
+ * <p>Rows it cannot hand over as a {@link CrmTask} come back in {@link CrmPage#errors()}, as a
+ * database-backed CRM reports them: a status code its catalog does not know
+ * ({@link #upsertTaskWithUnknownStatus}), and a null status, rep or subject. Every other value goes
+ * to the engine as stored, so that the engine's own checks see it. An id with no row is reported as
+ * deleted by {@link #tasksById}.
+ *
  * <p>Thread-safe: every method holds the CRM's lock.
  */
 public final class InMemoryCrm implements CrmAdapter {
 
-    private record Row(CrmTask task, boolean deleted, long seq) {
+    /** A stored task; {@code unknownStatusCode} is set when the row holds a status code no catalog entry has. */
+    private record Row(CrmTask task, boolean deleted, long seq, String unknownStatusCode) {
+        Row(CrmTask task, boolean deleted, long seq) {
+            this(task, deleted, seq, null);
+        }
+
+        /** Why the row cannot be read as a task, or null when it can. */
+        TaskError error() {
+            CrmTask t = task;
+            if (unknownStatusCode != null) {
+                return new TaskError(t.id(), "#2 Status", unknownStatusCode, "no status catalog entry for this CRM code");
+            }
+            if (t.status() == null) {
+                return new TaskError(t.id(), "#2 Status", null, "the status is empty");
+            }
+            if (t.repId() == null) {
+                return new TaskError(t.id(), "#4 Rep", null, "the task has no rep");
+            }
+            if (t.subject() == null) {
+                return new TaskError(t.id(), "#58 Subject", null, "the subject is empty");
+            }
+            return null;
+        }
     }
 
     private final Clock clock;
@@ -49,17 +80,45 @@ public final class InMemoryCrm implements CrmAdapter {
 
     /** Creates or replaces a task, stamping its modification time; returns it as stored. */
     public synchronized CrmTask upsertTask(CrmTask task) {
+        return store(task, null);
+    }
+
+    /**
+     * Creates or replaces a task as {@link #upsertTask} does, but with a status code that the CRM's
+     * status catalog does not know (a damaged row, an entry removed from the catalog): reads report
+     * the row as a {@link TaskError} of field #2 Status with this code, until the task is saved again
+     * or its status is written.
+     */
+    public synchronized CrmTask upsertTaskWithUnknownStatus(CrmTask task, String statusCode) {
+        return store(task.toBuilder().status(statusCode).build(), Objects.requireNonNull(statusCode, "statusCode"));
+    }
+
+    /**
+     * Sets a task's modification time and nothing else, as a CRM transaction that stamped the row
+     * earlier than it committed would have; the change is read after every change before it.
+     */
+    public synchronized void setModifiedAt(String id, Instant modifiedAt) {
+        Row old = rows.get(id);
+        if (old == null) {
+            throw new IllegalArgumentException("no task " + id);
+        }
+        rows.put(id, new Row(old.task().toBuilder().modifiedAt(modifiedAt).build(), old.deleted(), ++seq,
+                old.unknownStatusCode()));
+    }
+
+    private CrmTask store(CrmTask task, String unknownStatusCode) {
         Row old = rows.get(task.id());
         Instant stamp = nextStamp(old == null ? null : old.task().modifiedAt());
         CrmTask stored = task.toBuilder().modifiedAt(stamp).build();
-        rows.put(task.id(), new Row(stored, false, ++seq));
+        rows.put(task.id(), new Row(stored, false, ++seq, unknownStatusCode));
         return stored;
     }
 
     public synchronized void deleteTask(String id) {
         Row old = rows.get(id);
         if (old != null && !old.deleted()) {
-            rows.put(id, new Row(old.task().toBuilder().modifiedAt(nextStamp(old.task().modifiedAt())).build(), true, ++seq));
+            rows.put(id, new Row(old.task().toBuilder().modifiedAt(nextStamp(old.task().modifiedAt())).build(), true, ++seq,
+                    old.unknownStatusCode()));
         }
     }
 
@@ -106,47 +165,64 @@ public final class InMemoryCrm implements CrmAdapter {
     @Override
     public synchronized CrmPage changesSince(String cursor, int pageSize) {
         queries.incrementAndGet();
-        long after = Long.parseLong(cursor);
+        long after = cursor == null || cursor.isEmpty() ? 0 : Long.parseLong(cursor);
         List<Row> changed = rows.values().stream().filter(r -> r.seq() > after)
                 .sorted(Comparator.comparingLong(Row::seq)).limit(pageSize + 1L).toList();
         boolean more = changed.size() > pageSize;
         List<Row> page = more ? changed.subList(0, pageSize) : changed;
-        List<CrmTask> tasks = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
-        for (Row r : page) {
-            if (r.deleted()) deleted.add(r.task().id()); else tasks.add(r.task());
-        }
-        String next = page.isEmpty() ? cursor : Long.toString(page.get(page.size() - 1).seq());
-        return new CrmPage(tasks, deleted, List.of(), next, more);
+        String next = page.isEmpty() ? Long.toString(after) : Long.toString(page.get(page.size() - 1).seq());
+        return toPage(page, next, more);
     }
 
     @Override
     public synchronized CrmPage tasksInTimeFrame(TimeFrameQuery q, String pageToken, int pageSize) {
         queries.incrementAndGet();
-        List<CrmTask> matching = rows.values().stream().filter(r -> !r.deleted()).map(Row::task)
-                .filter(t -> pageToken == null || t.id().compareTo(pageToken) > 0)
-                .filter(t -> q.repIds() == null || q.repIds().contains(t.repId()))
-                .filter(t -> t.scheduledDay() == null ? q.includeUnscheduled()
-                        : !t.scheduledDay().isBefore(q.from()) && !t.scheduledDay().isAfter(q.to()))
-                .sorted(Comparator.comparing(CrmTask::id)).limit(pageSize + 1L).toList();
+        List<Row> matching = rows.values().stream().filter(r -> !r.deleted())
+                .filter(r -> pageToken == null || r.task().id().compareTo(pageToken) > 0)
+                .filter(r -> q.repIds() == null || q.repIds().contains(r.task().repId()))
+                .filter(r -> r.task().scheduledDay() == null ? q.includeUnscheduled()
+                        : !r.task().scheduledDay().isBefore(q.from()) && !r.task().scheduledDay().isAfter(q.to()))
+                .sorted(Comparator.comparing(r -> r.task().id())).limit(pageSize + 1L).toList();
         boolean more = matching.size() > pageSize;
-        List<CrmTask> page = more ? matching.subList(0, pageSize) : matching;
-        return new CrmPage(page, List.of(), List.of(), page.isEmpty() ? pageToken : page.get(page.size() - 1).id(), more);
+        List<Row> page = more ? matching.subList(0, pageSize) : matching;
+        return toPage(page, page.isEmpty() ? pageToken : page.get(page.size() - 1).task().id(), more);
     }
 
     @Override
     public synchronized CrmPage tasksById(Collection<String> ids) {
         queries.incrementAndGet();
-        List<CrmTask> tasks = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
-        for (String id : ids) {
+        List<Row> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(ids)) {
             Row r = rows.get(id);
             if (r == null) {
-                continue;
+                missing.add(id); // for the engine, a task that is gone is deleted
+            } else {
+                found.add(r);
             }
-            if (r.deleted()) deleted.add(id); else tasks.add(r.task());
         }
-        return new CrmPage(tasks, deleted, List.of(), null, false);
+        CrmPage page = toPage(found, null, false);
+        List<String> deleted = new ArrayList<>(page.deletedTaskIds());
+        deleted.addAll(missing);
+        return new CrmPage(page.tasks(), deleted, page.errors(), null, false);
+    }
+
+    /** One entry per row: a deletion, an error or a task. */
+    private static CrmPage toPage(List<Row> rows, String next, boolean more) {
+        List<CrmTask> tasks = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        List<TaskError> errors = new ArrayList<>();
+        for (Row r : rows) {
+            TaskError e = r.deleted() ? null : r.error();
+            if (r.deleted()) {
+                deleted.add(r.task().id());
+            } else if (e != null) {
+                errors.add(e);
+            } else {
+                tasks.add(r.task());
+            }
+        }
+        return new CrmPage(tasks, deleted, errors, next, more);
     }
 
     @Override
@@ -159,6 +235,7 @@ public final class InMemoryCrm implements CrmAdapter {
             return StatusWriteResult.conflict(r.task().modifiedAt());
         }
         CrmTask updated = r.task().toBuilder().status(status).modifiedAt(nextStamp(r.task().modifiedAt())).build();
+        // a written status replaces an unknown code
         rows.put(taskId, new Row(updated, false, ++seq));
         return StatusWriteResult.written(updated.modifiedAt());
     }

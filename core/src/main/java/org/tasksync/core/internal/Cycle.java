@@ -662,6 +662,9 @@ public final class Cycle {
     private void dispatch(CrmPage page, Map<String, Instant> seen, Set<String> deletedIds) {
         checkFatal();
         for (TaskError e : page.errors()) {
+            if (crmErrors.contains(e)) {
+                continue; // the same bad row read twice in a cycle (time frame, then changes): one error
+            }
             crmErrors.add(e);
             log.warn("CRM row skipped: {}", e);
             safeListener(() -> parts.listener().taskError(null, e));

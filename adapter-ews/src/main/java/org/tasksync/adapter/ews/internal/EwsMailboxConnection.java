@@ -1,0 +1,546 @@
+package org.tasksync.adapter.ews.internal;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import microsoft.exchange.webservices.data.core.ExchangeService;
+import microsoft.exchange.webservices.data.core.enumeration.misc.error.ServiceError;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import microsoft.exchange.webservices.data.core.enumeration.search.LogicalOperator;
+import microsoft.exchange.webservices.data.core.enumeration.search.OffsetBasePoint;
+import microsoft.exchange.webservices.data.core.enumeration.service.ConflictResolutionMode;
+import microsoft.exchange.webservices.data.core.enumeration.service.DeleteMode;
+import microsoft.exchange.webservices.data.core.enumeration.service.MessageDisposition;
+import microsoft.exchange.webservices.data.core.enumeration.service.ServiceResult;
+import microsoft.exchange.webservices.data.core.enumeration.service.SyncFolderItemsScope;
+import microsoft.exchange.webservices.data.core.enumeration.service.calendar.AffectedTaskOccurrence;
+import microsoft.exchange.webservices.data.core.enumeration.sync.ChangeType;
+import microsoft.exchange.webservices.data.core.response.GetItemResponse;
+import microsoft.exchange.webservices.data.core.response.ServiceResponse;
+import microsoft.exchange.webservices.data.core.response.ServiceResponseCollection;
+import microsoft.exchange.webservices.data.core.service.item.Item;
+import microsoft.exchange.webservices.data.core.service.item.Task;
+import microsoft.exchange.webservices.data.property.complex.FolderId;
+import microsoft.exchange.webservices.data.property.complex.ItemId;
+import microsoft.exchange.webservices.data.search.FindItemsResults;
+import microsoft.exchange.webservices.data.search.ItemView;
+import microsoft.exchange.webservices.data.search.filter.SearchFilter;
+import microsoft.exchange.webservices.data.sync.ChangeCollection;
+import microsoft.exchange.webservices.data.sync.ItemChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tasksync.core.model.ExchangeTask;
+import org.tasksync.core.model.Mailbox;
+import org.tasksync.core.spi.ChangePage;
+import org.tasksync.core.spi.ExchangeTaskUpdate;
+import org.tasksync.core.spi.ItemRef;
+import org.tasksync.core.spi.MailboxConnection;
+import org.tasksync.core.spi.MailboxException;
+import org.tasksync.core.spi.NewExchangeTask;
+import org.tasksync.core.spi.WriteOutcome;
+
+/**
+ * One mailbox's Tasks folder through one ews-java-api {@link ExchangeService} that impersonates the
+ * mailbox's owner. Reads changes with SyncFolderItems (ids only) and GetItem (values, in batches),
+ * writes with CreateItem/UpdateItem/DeleteItem carrying many items each, finds tagged tasks with
+ * FindItem on the CRM id property; every request is retried through throttling and transient
+ * failures within the configured bound.
+ *
+ * <p>Not thread-safe, like the {@code ExchangeService} it owns: one thread uses it, then closes it.
+ */
+public final class EwsMailboxConnection implements MailboxConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(EwsMailboxConnection.class);
+
+    /** What the connection needs of the adapter's configuration. */
+    public record Limits(int batchSize, int syncPageSize, long maxWaitMillis, long initialBackoffMillis,
+                         int maxRetries) {
+    }
+
+    private final ExchangeService service;
+    private final Mailbox mailbox;
+    private final ZoneId zone;
+    private final FolderId tasksFolder;
+    private final Limits limits;
+    private final Shared shared;
+    private long requests;
+    private boolean closed;
+
+    /**
+     * What the connections of one adapter share: the extended fields to read (the configured ones and
+     * every one written through the adapter) and the tasks created since the last read of changes.
+     * Thread-safe.
+     */
+    public static final class Shared {
+        private final Set<String> extendedFields = ConcurrentHashMap.newKeySet();
+        private final VanishedItems vanished = new VanishedItems();
+
+        public Shared(Collection<String> configuredExtendedFields) {
+            extendedFields.addAll(configuredExtendedFields);
+        }
+
+        List<String> extendedFields() {
+            return List.copyOf(extendedFields);
+        }
+    }
+
+    /** A connection through {@code service}, which it closes when it is closed. */
+    public EwsMailboxConnection(ExchangeService service, Mailbox mailbox, Limits limits, Shared shared)
+            throws Exception {
+        this.service = service;
+        this.mailbox = mailbox;
+        this.zone = mailbox.zone();
+        this.limits = limits;
+        this.shared = shared;
+        this.tasksFolder = new FolderId(WellKnownFolderName.Tasks,
+                new microsoft.exchange.webservices.data.property.complex.Mailbox(mailbox.address()));
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    @Override
+    public ChangePage changes(String cursor) throws MailboxException {
+        open();
+        ChangeCollection<ItemChange> changes = call("SyncFolderItems", () -> service.syncFolderItems(tasksFolder,
+                TaskProperties.idsOnly(), null, limits.syncPageSize(), SyncFolderItemsScope.NormalItems, cursor));
+        Map<String, ItemId> toRead = new LinkedHashMap<>();
+        Set<String> deleted = new LinkedHashSet<>();
+        Set<String> reported = new HashSet<>();
+        try {
+            for (ItemChange c : changes) {
+                ChangeType type = c.getChangeType();
+                String id = c.getItemId().getUniqueId();
+                reported.add(id);
+                if (type == ChangeType.Create || type == ChangeType.Update) {
+                    deleted.remove(id);
+                    toRead.put(id, new ItemId(id));
+                } else if (type == ChangeType.Delete) {
+                    toRead.remove(id);
+                    deleted.add(id);
+                }
+                // ReadFlagChange: tasks have no read flag that matters here
+            }
+        } catch (Exception e) {
+            throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                    "SyncFolderItems: unreadable change: " + e);
+        }
+        List<ExchangeTask> changed = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        read(new ArrayList<>(toRead.values()), changed, gone);
+        deleted.addAll(gone); // deleted between SyncFolderItems and GetItem: the next sync says so too
+        deleted.addAll(shared.vanished.page(mailbox.address(), cursor, reported, changes.getSyncState(),
+                changes.getMoreChangesAvailable()));
+        log.debug("mailbox {}: {} changed, {} deleted since {}", mailbox.address(), changed.size(), deleted.size(),
+                cursor == null ? "the beginning" : "the last sync state");
+        return new ChangePage(changed, new ArrayList<>(deleted), changes.getSyncState(),
+                changes.getMoreChangesAvailable());
+    }
+
+    @Override
+    public List<ExchangeTask> findByCrmIds(Collection<String> crmIds) throws MailboxException {
+        open();
+        Set<String> wanted = new LinkedHashSet<>(crmIds);
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        List<ItemId> ids = findIdsByCrmIds(wanted).stream().map(Tagged::id).toList();
+        List<ExchangeTask> found = new ArrayList<>();
+        read(ids, found, new ArrayList<>());
+        found.removeIf(t -> t.crmId() == null || !wanted.contains(t.crmId()));
+        return found;
+    }
+
+    /** A task found by its CRM id: the id and its item id with the change key. */
+    private record Tagged(String crmId, ItemId id) {
+    }
+
+    /** The tasks tagged with any of these CRM ids, in the server's order. */
+    private List<Tagged> findIdsByCrmIds(Set<String> wanted) throws MailboxException {
+        List<Tagged> out = new ArrayList<>();
+        // one restriction of at most a batch of ids: Exchange limits how complex a restriction may be
+        for (List<String> chunk : chunks(new ArrayList<>(wanted), limits.batchSize())) {
+            List<SearchFilter> terms = new ArrayList<>();
+            for (String id : chunk) {
+                terms.add(new SearchFilter.IsEqualTo(TaskProperties.CRM_ID, id));
+            }
+            SearchFilter filter = terms.size() == 1 ? terms.get(0)
+                    : new SearchFilter.SearchFilterCollection(LogicalOperator.Or, terms.toArray(new SearchFilter[0]));
+            int offset = 0;
+            while (true) {
+                ItemView view = new ItemView(limits.batchSize(), offset, OffsetBasePoint.Beginning);
+                view.setPropertySet(TaskProperties.idsWithCrmId());
+                FindItemsResults<Item> page = call("FindItem", () -> service.findItems(tasksFolder, filter, view));
+                try {
+                    for (Item item : page.getItems()) {
+                        // Exchange compares strings without regard to case; CRM ids are exact
+                        String crmId = TaskItems.crmId(item);
+                        if (crmId != null && wanted.contains(crmId)) {
+                            out.add(new Tagged(crmId, item.getId()));
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                            "FindItem: unreadable item: " + e);
+                }
+                if (!page.isMoreAvailable() || page.getNextPageOffset() == null || page.getItems().isEmpty()) {
+                    break;
+                }
+                offset = page.getNextPageOffset();
+            }
+        }
+        return out;
+    }
+
+    /** GetItem for these ids in batches; tasks read go to {@code out}, ids no longer there to {@code gone}. */
+    private void read(List<ItemId> ids, List<ExchangeTask> out, List<String> gone) throws MailboxException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<String> fields = shared.extendedFields();
+        var properties = TaskProperties.full(fields);
+        for (List<ItemId> chunk : chunks(ids, limits.batchSize())) {
+            Map<ItemId, ExchangeTask> got = new HashMap<>();
+            batch("GetItem", chunk, pending -> service.bindToItems(pending, properties),
+                    (id, r) -> {
+                        if (r.getResult() != ServiceResult.Error) {
+                            ExchangeTask t;
+                            try {
+                                t = TaskItems.read(((GetItemResponse) r).getItem(), zone, fields);
+                            } catch (Exception e) {
+                                throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                                        "GetItem: cannot read item " + id.getUniqueId() + ": " + e);
+                            }
+                            if (t != null) {
+                                got.put(id, t);
+                            }
+                        } else if (r.getErrorCode() == ServiceError.ErrorItemNotFound) {
+                            gone.add(id.getUniqueId());
+                        } else {
+                            // A change that cannot be read must not be passed over: the mailbox fails and
+                            // the cursor stays, so the change is read again next cycle.
+                            throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                                    "GetItem of item " + id.getUniqueId() + " failed: " + describe(r));
+                        }
+                    }, null);
+            for (ItemId id : chunk) {
+                ExchangeTask t = got.get(id);
+                if (t != null) {
+                    out.add(t);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** One task of a create batch, by its position in the caller's list. */
+    private record NewItem(int index, String crmId, Task task) {
+    }
+
+    @Override
+    public List<WriteOutcome> create(List<NewExchangeTask> tasks) throws MailboxException {
+        open();
+        WriteOutcome[] out = new WriteOutcome[tasks.size()];
+        List<NewItem> items = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            NewExchangeTask t = tasks.get(i);
+            try {
+                items.add(new NewItem(i, t.crmId(), TaskItems.newTask(service, t.crmId(), t.values(), zone)));
+                shared.extendedFields.addAll(t.values().extended().keySet());
+            } catch (Exception e) {
+                out[i] = WriteOutcome.failed(null, "cannot build the task of CRM task " + t.crmId() + ": " + e);
+            }
+        }
+        for (List<NewItem> chunk : chunks(items, limits.batchSize())) {
+            batch("CreateItem", chunk,
+                    pending -> service.createItems(pending.stream().map(n -> (Item) n.task()).toList(), tasksFolder,
+                            MessageDisposition.SaveOnly, null),
+                    (n, r) -> {
+                        if (r.getResult() == ServiceResult.Error) {
+                            out[n.index()] = WriteOutcome.failed(null, describe(r));
+                        } else {
+                            ItemId id = itemId(n.task());
+                            out[n.index()] = WriteOutcome.ok(id.getUniqueId(), id.getChangeKey());
+                        }
+                    },
+                    alreadyCreated(out));
+        }
+        List<String> createdIds = new ArrayList<>();
+        for (WriteOutcome o : out) {
+            if (o != null && o.succeeded()) {
+                createdIds.add(o.itemId());
+            }
+        }
+        shared.vanished.created(mailbox.address(), createdIds);
+        log.debug("mailbox {}: created {} of {} tasks", mailbox.address(), createdIds.size(), tasks.size());
+        return outcomes(out);
+    }
+
+    /**
+     * After a create whose answer was lost (the connection dropped, the request timed out), the
+     * server may have created some items: those found by their CRM id count as created, and only the
+     * rest are sent again, so that a retry never makes a second copy.
+     */
+    private Reconciler<NewItem> alreadyCreated(WriteOutcome[] out) {
+        return pending -> {
+            Set<String> crmIds = new LinkedHashSet<>();
+            pending.forEach(n -> crmIds.add(n.crmId()));
+            Map<String, ItemId> byCrmId = new HashMap<>();
+            for (Tagged t : findIdsByCrmIds(crmIds)) {
+                byCrmId.putIfAbsent(t.crmId(), t.id());
+            }
+            List<NewItem> rest = new ArrayList<>();
+            for (NewItem n : pending) {
+                ItemId id = byCrmId.get(n.crmId());
+                if (id != null) {
+                    log.info("mailbox {}: the lost CreateItem answer had created the task of CRM task {}; not sent again",
+                            mailbox.address(), n.crmId());
+                    out[n.index()] = WriteOutcome.ok(id.getUniqueId(), id.getChangeKey());
+                } else {
+                    rest.add(n);
+                }
+            }
+            return rest;
+        };
+    }
+
+    /** One update of a batch, by its position in the caller's list. */
+    private record Change(int index, String itemId, Task task) {
+    }
+
+    @Override
+    public List<WriteOutcome> update(List<ExchangeTaskUpdate> updates) throws MailboxException {
+        open();
+        WriteOutcome[] out = new WriteOutcome[updates.size()];
+        List<Change> items = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            ExchangeTaskUpdate u = updates.get(i);
+            try {
+                items.add(new Change(i, u.item().itemId(),
+                        TaskItems.updateOf(service, u.item().itemId(), u.values(), u.fields(), zone)));
+                u.fields().stream().filter(f -> f.isExtended()).forEach(f -> shared.extendedFields.add(f.name()));
+            } catch (Exception e) {
+                out[i] = WriteOutcome.failed(u.item().itemId(), "cannot build the update of fields " + u.fields()
+                        + ": " + e);
+            }
+        }
+        for (List<Change> chunk : chunks(items, limits.batchSize())) {
+            batch("UpdateItem", chunk,
+                    pending -> service.updateItems(pending.stream().map(c -> (Item) c.task()).toList(), null,
+                            ConflictResolutionMode.AlwaysOverwrite, MessageDisposition.SaveOnly, null),
+                    (c, r) -> {
+                        if (r.getResult() == ServiceResult.Error) {
+                            out[c.index()] = WriteOutcome.failed(c.itemId(), describe(r));
+                        } else {
+                            out[c.index()] = WriteOutcome.ok(c.itemId(), itemId(c.task()).getChangeKey());
+                        }
+                    },
+                    null); // an update sent twice writes the same values twice: nothing to reconcile
+        }
+        log.debug("mailbox {}: updated {} of {} tasks", mailbox.address(), count(out), updates.size());
+        return outcomes(out);
+    }
+
+    private record Deletion(int index, ItemId id) {
+    }
+
+    @Override
+    public List<WriteOutcome> delete(List<ItemRef> items) throws MailboxException {
+        open();
+        WriteOutcome[] out = new WriteOutcome[items.size()];
+        List<Deletion> all = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            all.add(new Deletion(i, idOf(items.get(i).itemId())));
+        }
+        for (List<Deletion> chunk : chunks(all, limits.batchSize())) {
+            batch("DeleteItem", chunk,
+                    pending -> service.deleteItems(pending.stream().map(Deletion::id).toList(),
+                            DeleteMode.MoveToDeletedItems, null, AffectedTaskOccurrence.AllOccurrences),
+                    (d, r) -> {
+                        String id = d.id().getUniqueId();
+                        if (r.getResult() != ServiceResult.Error || r.getErrorCode() == ServiceError.ErrorItemNotFound) {
+                            out[d.index()] = WriteOutcome.ok(id, null); // already gone counts as deleted
+                        } else {
+                            out[d.index()] = WriteOutcome.failed(id, describe(r));
+                        }
+                    },
+                    null); // deleting twice is harmless: the second finds the item gone
+        }
+        log.debug("mailbox {}: deleted {} of {} tasks", mailbox.address(), count(out), items.size());
+        return outcomes(out);
+    }
+
+    @Override
+    public int maxBatchSize() {
+        return limits.batchSize();
+    }
+
+    @Override
+    public long requestsSent() {
+        return requests;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            service.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EwsMailboxConnection{mailbox=" + mailbox.address() + ", requests=" + requests
+                + (closed ? ", closed" : "") + "}";
+    }
+
+    // ------------------------------------------------------------------ requests and retries
+
+    /** A request with a single answer (SyncFolderItems, FindItem). */
+    private interface Request<T> {
+        T send() throws Exception;
+    }
+
+    /** Sends a batch request for the items still pending. */
+    private interface BatchRequest<T, R extends ServiceResponse> {
+        ServiceResponseCollection<R> send(List<T> pending) throws Exception;
+    }
+
+    /** Takes the answer for one item (any answer but ErrorServerBusy, which is retried). */
+    private interface ItemAnswer<T> {
+        void accept(T item, ServiceResponse response) throws MailboxException;
+    }
+
+    /** After a request whose answer was lost: which items still need to be sent. */
+    private interface Reconciler<T> {
+        List<T> stillPending(List<T> pending) throws MailboxException;
+    }
+
+    private <T> T call(String operation, Request<T> request) throws MailboxException {
+        RetryBudget budget = budget(operation);
+        while (true) {
+            requests++;
+            try {
+                return request.send();
+            } catch (Exception e) {
+                budget.pause(EwsFailure.of(e));
+            }
+        }
+    }
+
+    /**
+     * Sends the items in one request and takes each answer; items answered ErrorServerBusy are sent
+     * again after the server's back-off, the whole request again after a throttled, dropped or timed
+     * out request, within one budget.
+     */
+    private <T, R extends ServiceResponse> void batch(String operation, List<T> items, BatchRequest<T, R> request,
+                                                      ItemAnswer<T> answer, Reconciler<T> afterLostAnswer)
+            throws MailboxException {
+        RetryBudget budget = budget(operation);
+        List<T> pending = items;
+        while (!pending.isEmpty()) {
+            ServiceResponseCollection<R> responses;
+            requests++;
+            try {
+                responses = request.send(pending);
+            } catch (Exception e) {
+                EwsFailure failure = EwsFailure.of(e);
+                budget.pause(failure);
+                if (failure.ambiguous() && afterLostAnswer != null) {
+                    pending = afterLostAnswer.stillPending(pending);
+                }
+                continue;
+            }
+            if (responses.getCount() != pending.size()) {
+                throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL, operation + ": "
+                        + responses.getCount() + " answers for " + pending.size() + " items");
+            }
+            List<T> busy = new ArrayList<>();
+            EwsFailure busyFailure = null;
+            for (int i = 0; i < pending.size(); i++) {
+                R r = responses.getResponseAtIndex(i);
+                EwsFailure f = EwsFailure.ofResponse(r);
+                if (f != null && f.kind() == EwsFailure.Kind.BUSY) {
+                    busy.add(pending.get(i));
+                    busyFailure = f;
+                } else if (f != null && EwsFailure.concernsMailbox(r.getErrorCode())) {
+                    throw f.toMailboxException(mailbox.address(), operation, null);
+                } else {
+                    answer.accept(pending.get(i), r);
+                }
+            }
+            if (busyFailure != null) {
+                budget.pause(busyFailure);
+            }
+            pending = busy;
+        }
+    }
+
+    private RetryBudget budget(String operation) {
+        return new RetryBudget(mailbox.address(), operation, limits.maxWaitMillis(), limits.initialBackoffMillis(),
+                limits.maxRetries());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the connection to mailbox " + mailbox.address() + " is closed");
+        }
+    }
+
+    private static ItemId idOf(String itemId) {
+        try {
+            return new ItemId(itemId);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not an item id: '" + itemId + "'", e);
+        }
+    }
+
+    private static ItemId itemId(Task task) {
+        try {
+            return task.getId();
+        } catch (Exception e) {
+            throw new IllegalStateException("ews-java-api gave no id for a written task", e);
+        }
+    }
+
+    private static String describe(ServiceResponse r) {
+        String message = r.getErrorMessage();
+        return r.getErrorCode() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    private static List<WriteOutcome> outcomes(WriteOutcome[] out) {
+        List<WriteOutcome> list = new ArrayList<>(out.length);
+        for (WriteOutcome o : out) {
+            list.add(o != null ? o : WriteOutcome.failed(null, "no answer from Exchange"));
+        }
+        return list;
+    }
+
+    private static int count(WriteOutcome[] out) {
+        int n = 0;
+        for (WriteOutcome o : out) {
+            if (o != null && o.succeeded()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static <T> List<List<T>> chunks(List<T> list, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += size) {
+            out.add(list.subList(i, Math.min(list.size(), i + size)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,44 @@
+package org.tasksync.adapter.ews;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.tasksync.testkit.ews.EwsSimulator;
+
+/** The EWS simulator and an adapter configuration pointing at it, as the adapter's tests use them. */
+final class SimulatedExchange {
+
+    static final String USER = "svc-tasksync";
+    static final String PASSWORD = "Pa55-w0rd!for-EWS";
+
+    private SimulatedExchange() {
+    }
+
+    /** A simulator with Basic authentication, schema validation (asserted on) and known mailboxes only. */
+    static EwsSimulator start(Clock clock) {
+        EwsSimulator ews = EwsSimulator.builder().basicAuth(USER, PASSWORD).rejectUnknownMailboxes().clock(clock)
+                .start();
+        assertThat(ews.validatesSchema()).as("the EWS schema must be found beside the repository").isTrue();
+        return ews;
+    }
+
+    static EwsSimulator start() {
+        return start(Clock.systemUTC());
+    }
+
+    /** The adapter's configuration for this simulator, with throttling bounds small enough for tests. */
+    static EwsConfig.Builder config(EwsSimulator ews) {
+        return EwsConfig.builder().url(ews.url()).credentials(USER, PASSWORD)
+                .timeout(Duration.ofSeconds(20))
+                .throttleInitialBackoff(Duration.ofMillis(20))
+                .throttleMaxWait(Duration.ofSeconds(3))
+                .throttleMaxRetries(6);
+    }
+
+    /** Asserts that the simulator saw only schema-valid requests and answered only valid responses. */
+    static void assertClean(EwsSimulator ews) {
+        ews.assertNoResponseErrors();
+        assertThat(ews.requestValidationErrors()).as("requests the adapter sent").isEmpty();
+    }
+}
