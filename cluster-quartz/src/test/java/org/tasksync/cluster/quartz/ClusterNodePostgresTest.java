@@ -41,19 +41,22 @@ import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
 import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
-import org.tasksync.core.model.ExchangeStatus;
-import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.state.JdbcSyncStateStore;
+import org.tasksync.adapter.ews.EwsConfig;
+import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.testkit.ews.EwsSimulator;
+import org.tasksync.testkit.ews.ExtendedPropertyKey;
+import org.tasksync.testkit.ews.OutlookTask;
 
 /**
  * Nodes of a tasksync cluster, each a Quartz scheduler of its own, sharing a real PostgreSQL
- * (Quartz's tables and the engine's state store) and one Exchange and CRM. Triggers fire every
- * second or two through the test-only interval; nothing waits on the wall clock but bounded polling
- * for conditions a user would look for.
+ * (Quartz's tables and the engine's state store), one CRM and one Exchange: the EWS simulator,
+ * which each node reaches through an EWS adapter of its own (the real ews-java-api over HTTP).
+ * Triggers fire every second or two through the test-only interval; nothing waits on the wall clock
+ * but bounded polling for conditions a user would look for.
  */
 class ClusterNodePostgresTest {
 
@@ -65,7 +68,13 @@ class ClusterNodePostgresTest {
     private static EmbeddedPostgres postgres;
 
     private final InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
-    private final SharedExchange shared = new SharedExchange(new InMemoryExchange(Clock.systemUTC()));
+    private static final String EWS_USER = "svc-tasksync";
+    private static final String EWS_PASSWORD = "Pa55-w0rd!for-EWS";
+    private static final ExtendedPropertyKey CRM_ID = ExtendedPropertyKey.named(EwsExchangeAdapter.PROPERTY_SET_ID,
+            EwsExchangeAdapter.CRM_ID_PROPERTY);
+
+    private final SharedExchange shared = new SharedExchange();
+    private EwsSimulator ews;
     private final List<ClusterNode> nodes = Collections.synchronizedList(new ArrayList<>());
     private final List<HikariDataSource> pools = Collections.synchronizedList(new ArrayList<>());
     private final List<Cycle> cycles = Collections.synchronizedList(new ArrayList<>());
@@ -95,7 +104,9 @@ class ClusterNodePostgresTest {
         admin("CREATE SCHEMA " + schema);
         url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?currentSchema=" + schema;
         testPool = pool("test", 2);
+        ews = EwsSimulator.builder().basicAuth(EWS_USER, EWS_PASSWORD).rejectUnknownMailboxes().start();
         for (int i = 0; i < MAILBOXES; i++) {
+            ews.registerMailbox(mailbox(i));
             crm.putRep(new Rep("r" + i, "Rep " + i, mailbox(i), ZoneId.of("Europe/Vienna"), true));
             for (int t = 0; t < 2; t++) {
                 crm.upsertTask(CrmTask.builder("A1:" + i + "-" + t).repId("r" + i).subject("Call customer " + i)
@@ -117,6 +128,41 @@ class ClusterNodePostgresTest {
             pools.forEach(HikariDataSource::close);
         }
         admin("DROP SCHEMA " + schema + " CASCADE");
+        ews.close();
+        ews.assertNoResponseErrors();
+        assertThat(ews.requestValidationErrors()).as("requests the adapters sent").isEmpty();
+    }
+
+    /** Node {@code id}, with an EWS adapter of its own, as a separate process would have. */
+    private SharedExchange.Node node(String id) {
+        return shared.node(id, EwsExchangeAdapter.create(EwsConfig.builder().url(ews.url())
+                .credentials(EWS_USER, EWS_PASSWORD).timeout(Duration.ofSeconds(20)).build()));
+    }
+
+    private List<OutlookTask> outlook(String mailbox) {
+        return ews.outlook(mailbox).tasks();
+    }
+
+    private static String crmId(OutlookTask t) {
+        return t.extended(CRM_ID).orElse(null);
+    }
+
+    /** The rep sets a status in Outlook on the task of {@code crmTaskId}. */
+    private void setStatusInOutlook(String mailbox, String crmTaskId, String status) {
+        OutlookTask t = ews.outlook(mailbox).tasksWith(CRM_ID, crmTaskId).get(0);
+        ews.outlook(mailbox).setStatus(t.itemId(), status);
+    }
+
+    /**
+     * No mailbox was worked on by two nodes at once: no connection of one node overlapped another's,
+     * and the simulator never had two requests for one mailbox in flight.
+     */
+    private void assertNoMailboxSharedAtOnce() {
+        assertThat(shared.overlaps()).isEmpty();
+        for (int i = 0; i < MAILBOXES; i++) {
+            assertThat(ews.traffic().maxInFlight(mailbox(i))).as("requests in flight at once for %s", mailbox(i))
+                    .isLessThanOrEqualTo(1);
+        }
     }
 
     private static void admin(String sql) throws SQLException {
@@ -188,10 +234,10 @@ class ClusterNodePostgresTest {
 
     private boolean everyMailboxHas(Map<Integer, Set<String>> expectedIds, String subject) {
         for (int i = 0; i < MAILBOXES; i++) {
-            List<ExchangeTask> tasks = shared.exchange.tasks(mailbox(i));
-            Set<String> ids = tasks.stream().map(ExchangeTask::crmId).collect(Collectors.toSet());
+            List<OutlookTask> tasks = outlook(mailbox(i));
+            Set<String> ids = tasks.stream().map(ClusterNodePostgresTest::crmId).collect(Collectors.toSet());
             if (tasks.size() != ids.size() || !ids.equals(expectedIds.get(i))
-                    || !tasks.stream().allMatch(t -> subject.equals(t.values().subject()))) {
+                    || !tasks.stream().allMatch(t -> subject.equals(t.subject()))) {
                 return false;
             }
         }
@@ -233,7 +279,7 @@ class ClusterNodePostgresTest {
         List<CompletableFuture<ClusterNode>> starting = new ArrayList<>();
         // started at once: Quartz's tables and the partition jobs are made exactly once all the same
         for (String id : List.of("node-a", "node-b", "node-c")) {
-            starting.add(CompletableFuture.supplyAsync(() -> start(shared.node(id), properties(id, Duration.ofSeconds(30)),
+            starting.add(CompletableFuture.supplyAsync(() -> start(node(id), properties(id, Duration.ofSeconds(30)),
                     interval)));
         }
         starting.forEach(CompletableFuture::join);
@@ -244,12 +290,11 @@ class ClusterNodePostgresTest {
                 () -> everyMailboxSubjectsStartWith("Call customer"));
         for (int round = 1; round <= 2; round++) {
             String subject = "Round " + round;
-            ExchangeStatus status = round == 1 ? ExchangeStatus.IN_PROGRESS : ExchangeStatus.COMPLETED;
+            String status = round == 1 ? "InProgress" : "Completed";
             String crmStatus = round == 1 ? "In Progress" : "Completed";
             editEveryTask(subject);
             for (int i = 0; i < MAILBOXES; i++) {
-                ExchangeTask first = shared.exchange.tasks(mailbox(i)).get(0);
-                shared.exchange.userSetStatus(mailbox(i), first.itemId(), status);
+                setStatusInOutlook(mailbox(i), "A1:" + i + "-0", status);
             }
             await(subject + " in every mailbox and every Outlook status in the CRM", Duration.ofMinutes(1),
                     () -> everyMailboxHas(expected, subject) && allFirstTasksHave(crmStatus));
@@ -273,7 +318,7 @@ class ClusterNodePostgresTest {
             assertThat(c.report().failedMailboxes()).as("failed in %s", c).isEmpty();
             assertThat(c.report().cycleError()).isNull();
         }
-        assertThat(shared.overlaps()).isEmpty();
+        assertNoMailboxSharedAtOnce();
         assertThat(pending()).isEmpty();
         Map<String, Long> perNode = all.stream().collect(Collectors.groupingBy(Cycle::node, TreeMap::new,
                 Collectors.counting()));
@@ -283,10 +328,10 @@ class ClusterNodePostgresTest {
     private boolean everyMailboxSubjectsStartWith(String prefix) {
         Map<Integer, Set<String>> expected = crmIdsByMailbox();
         for (int i = 0; i < MAILBOXES; i++) {
-            List<ExchangeTask> tasks = shared.exchange.tasks(mailbox(i));
-            Set<String> ids = tasks.stream().map(ExchangeTask::crmId).collect(Collectors.toSet());
+            List<OutlookTask> tasks = outlook(mailbox(i));
+            Set<String> ids = tasks.stream().map(ClusterNodePostgresTest::crmId).collect(Collectors.toSet());
             if (tasks.size() != ids.size() || !ids.equals(expected.get(i))
-                    || !tasks.stream().allMatch(t -> t.values().subject().startsWith(prefix))) {
+                    || !tasks.stream().allMatch(t -> t.subject().startsWith(prefix))) {
                 return false;
             }
         }
@@ -295,7 +340,7 @@ class ClusterNodePostgresTest {
 
     private boolean allFirstTasksHave(String crmStatus) {
         for (int i = 0; i < MAILBOXES; i++) {
-            String id = shared.exchange.tasks(mailbox(i)).get(0).crmId();
+            String id = "A1:" + i + "-0";
             if (!crmStatus.equals(crm.task(id).orElseThrow().status())) {
                 return false;
             }
@@ -322,9 +367,9 @@ class ClusterNodePostgresTest {
     void aNodeStoppedAbruptlyMidCycleHasItsMailboxesSyncedByTheOthersOnceItsLeasesExpire() throws Exception {
         Duration lease = Duration.ofSeconds(30);
         Duration interval = Duration.ofSeconds(1);
-        SharedExchange.Node a = shared.node("node-a");
-        SharedExchange.Node b = shared.node("node-b");
-        SharedExchange.Node c = shared.node("node-c");
+        SharedExchange.Node a = node("node-a");
+        SharedExchange.Node b = node("node-b");
+        SharedExchange.Node c = node("node-c");
         // node c goes first, so that it has work when it is stopped
         ClusterNode nodeC = start(c, properties(c.id, lease), interval);
         start(a, properties(a.id, lease), interval);
@@ -345,9 +390,8 @@ class ClusterNodePostgresTest {
         }
         Set<String> completedInOutlook = new HashSet<>();
         for (int i = 0; i < MAILBOXES; i++) {
-            ExchangeTask first = shared.exchange.tasks(mailbox(i)).get(0);
-            shared.exchange.userSetStatus(mailbox(i), first.itemId(), ExchangeStatus.COMPLETED);
-            completedInOutlook.add(first.crmId());
+            setStatusInOutlook(mailbox(i), "A1:" + i + "-0", "Completed");
+            completedInOutlook.add("A1:" + i + "-0");
         }
         // its scheduler goes without waiting for anything; Quartz soon counts the node as failed
         nodeC.scheduler().shutdown(false);
@@ -357,7 +401,7 @@ class ClusterNodePostgresTest {
         await("another node defers " + held + " while node c still holds it", Duration.ofSeconds(25),
                 () -> cycleOf(partition, cyc -> !cyc.node().equals(c.id)
                         && cyc.report().mailbox(held).map(MailboxReport::deferred).orElse(false)));
-        assertThat(shared.exchange.tasks(held)).noneMatch(t -> "After the stop".equals(t.values().subject()));
+        assertThat(outlook(held)).noneMatch(t -> "After the stop".equals(t.subject()));
 
         // now node c's engine drops dead mid-cycle: its leases are never released
         c.die();
@@ -367,11 +411,11 @@ class ClusterNodePostgresTest {
                         .allMatch(id -> "Completed".equals(crm.task(id).orElseThrow().status())));
         await("nothing left pending", Duration.ofSeconds(30), () -> pending().isEmpty());
 
-        assertThat(shared.overlaps()).isEmpty();
+        assertNoMailboxSharedAtOnce();
         assertThat(cycleOf(partition, cyc -> !cyc.node().equals(c.id) && cyc.report().mailbox(held)
                 .map(m -> !m.deferred() && !m.failed()).orElse(false))).isTrue();
         for (int i = 0; i < MAILBOXES; i++) {
-            assertThat(shared.exchange.tasks(mailbox(i))).extracting(ExchangeTask::crmId).doesNotHaveDuplicates()
+            assertThat(outlook(mailbox(i))).extracting(ClusterNodePostgresTest::crmId).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expected.get(i));
         }
     }
@@ -386,7 +430,7 @@ class ClusterNodePostgresTest {
 
     @Test
     void closingANodeLetsTheCycleInFlightFinishAndReleaseItsLeases() throws Exception {
-        SharedExchange.Node a = shared.node("node-a");
+        SharedExchange.Node a = node("node-a");
         Properties p = properties(a.id, Duration.ofMinutes(10));
         p.remove("org.quartz.jobStore.dataSource");
         p.stringPropertyNames().stream().filter(k -> k.startsWith("org.quartz.dataSource.")).forEach(p::remove);
@@ -432,14 +476,14 @@ class ClusterNodePostgresTest {
     void theNodeStartedLastSetsThePartitionLayoutAndTheTablesAreMadeOnce() throws Exception {
         Properties four = properties("node-a", Duration.ofMinutes(10));
         four.setProperty("tasksync.cluster.partitions", "4");
-        ClusterNode first = start(shared.node("node-a"), four, Duration.ofSeconds(30));
+        ClusterNode first = start(node("node-a"), four, Duration.ofSeconds(30));
         assertThat(partitionJobs()).containsExactly("partition-0of4", "partition-1of4", "partition-2of4",
                 "partition-3of4");
         assertThat(quartzTables()).hasSize(QuartzTables.TABLES.size());
         first.close();
         nodes.remove(first);
 
-        ClusterNode second = start(shared.node("node-b"), properties("node-b", Duration.ofMinutes(10)),
+        ClusterNode second = start(node("node-b"), properties("node-b", Duration.ofMinutes(10)),
                 Duration.ofSeconds(20));
         assertThat(second.scheduler().getJobKeys(GroupMatcher.jobGroupEquals(ClusterNode.GROUP)))
                 .extracting(JobKey::getName)

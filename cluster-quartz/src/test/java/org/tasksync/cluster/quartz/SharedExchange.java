@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.spi.ChangePage;
 import org.tasksync.core.spi.ExchangeAdapter;
@@ -25,10 +24,10 @@ import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.spi.WriteOutcome;
 
 /**
- * One Exchange that the nodes of a test cluster share, each through its own {@link Node} view. It
- * records when two nodes work on one mailbox at the same time: a connection that a node opens to a
- * mailbox while another node has one open there is an overlap (a connection spans a mailbox's whole
- * change read, or one batch of writes). A node's view can also hold its next change read (so that a
+ * One Exchange that the nodes of a test cluster share, each through its own {@link Node} view
+ * around the node's own adapter. It records when two nodes work on one mailbox at the same time: a
+ * connection that a node opens to a mailbox while another node has one open there is an overlap (a
+ * connection spans a mailbox's whole change read, or one batch of writes). A node's view can also hold its next change read (so that a
  * cycle stops mid-way) and can make the node "die": from then on every call of its engine, to the
  * Exchange and to its state store, throws an {@link Error}, as nothing answers for a dead process.
  * Thread-safe.
@@ -46,13 +45,8 @@ final class SharedExchange {
         }
     }
 
-    final InMemoryExchange exchange;
     private final Map<String, Map<String, Integer>> open = new HashMap<>();
     private final List<Overlap> overlaps = new ArrayList<>();
-
-    SharedExchange(InMemoryExchange exchange) {
-        this.exchange = exchange;
-    }
 
     synchronized List<Overlap> overlaps() {
         return List.copyOf(overlaps);
@@ -72,21 +66,24 @@ final class SharedExchange {
         open.get(mailbox).merge(node, -1, Integer::sum);
     }
 
-    Node node(String id) {
-        return new Node(id);
+    /** Node {@code id}, which reaches Exchange through its own {@code adapter}. */
+    Node node(String id, ExchangeAdapter adapter) {
+        return new Node(id, adapter);
     }
 
     /** One node's view of the Exchange, and its switches. */
     final class Node {
         final String id;
+        private final ExchangeAdapter adapter;
         private final AtomicBoolean dead = new AtomicBoolean();
         private final AtomicBoolean holdNext = new AtomicBoolean();
         private final CountDownLatch held = new CountDownLatch(1);
         private final CountDownLatch resume = new CountDownLatch(1);
         private volatile String heldMailbox;
 
-        private Node(String id) {
+        private Node(String id, ExchangeAdapter adapter) {
             this.id = id;
+            this.adapter = adapter;
         }
 
         /** The node's next change read, of whichever mailbox, stops until {@link #resume()} or {@link #die()}. */
@@ -121,7 +118,7 @@ final class SharedExchange {
         ExchangeAdapter exchange() {
             return mailbox -> {
                 alive();
-                MailboxConnection c = exchange.connect(mailbox);
+                MailboxConnection c = adapter.connect(mailbox);
                 String address = mailbox.address();
                 opened(address, id);
                 return new MailboxConnection() {
