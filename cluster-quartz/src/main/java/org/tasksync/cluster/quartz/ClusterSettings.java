@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -93,8 +94,7 @@ public final class ClusterSettings {
                     case LEASE_DURATION_SECONDS -> b.leaseDuration(Duration.ofSeconds(integer(key, value)));
                     case CREATE_QUARTZ_TABLES -> b.createQuartzTables(bool(key, value));
                     default -> throw new IllegalArgumentException(key + ": unknown cluster setting (value '" + value
-                            + "'); known are " + new TreeMap<>(Map.of(PARTITIONS, 1, NODE_ID, 1,
-                            LEASE_DURATION_SECONDS, 1, CREATE_QUARTZ_TABLES, 1)).keySet() + "; see docs/scale-out.md");
+                            + "'); known are " + new TreeSet<>(OWN_KEYS) + "; see docs/scale-out.md");
                 }
             } else if (key.startsWith(QUARTZ_PREFIX)) {
                 b.quartz(key, value);
