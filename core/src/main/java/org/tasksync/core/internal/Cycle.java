@@ -973,6 +973,14 @@ public final class Cycle {
                             x.fields().contains(ExchangeField.STATUS) ? x.values().status() : l.lastExchangeStatus(),
                             false));
                     w.tally.updated();
+                } else if (o.itemGone()) {
+                    // deleted in Outlook although no change read said so (created and deleted between
+                    // two reads): treat it as SPEC 6.5 says, not as a failure to retry forever
+                    Link l = x.link();
+                    Instant seen = l.lastCrmModifiedAt() != null && l.lastCrmModifiedAt().isAfter(start)
+                            ? l.lastCrmModifiedAt() : start;
+                    saved.add(l.withState(Link.State.DELETED_IN_OUTLOOK).withCrm(l.lastCrmStatus(), seen));
+                    w.tally.deletedInOutlook();
                 } else {
                     writeFailed(w, x.task(), "update", o.error());
                 }
