@@ -151,6 +151,7 @@ public final class Cycle {
         final Tally tally = new Tally();
         final Map<String, ExchangeTask> adoptable = new ConcurrentHashMap<>();
         final Set<String> refresh = ConcurrentHashMap.newKeySet();
+        final Set<String> delegatedSeen = ConcurrentHashMap.newKeySet();
         final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
         /** A cursor held back until the tagged items it passed have been adopted (end of the cycle). */
         volatile String deferredCursor;
@@ -163,6 +164,13 @@ public final class Cycle {
 
         String address() {
             return mailbox.address();
+        }
+
+        /** Counts a delegated task once per cycle, however often the cycle meets it. */
+        void countDelegated(String crmTaskId) {
+            if (delegatedSeen.add(crmTaskId)) {
+                tally.skip(SkipReason.DELEGATED);
+            }
         }
 
         void fail(String reason) {
@@ -325,7 +333,7 @@ public final class Cycle {
                 continue;
             }
             if (item.delegated()) {
-                w.tally.skip(SkipReason.DELEGATED);
+                w.countDelegated(link.crmTaskId());
                 if (!link.delegated()) {
                     toSave.add(link.withDelegated(true).withItem(link.itemId(), item.changeKey()));
                 }
@@ -809,7 +817,7 @@ public final class Cycle {
                 }
                 case LINKED -> {
                     if (link.delegated()) {
-                        w.tally.skip(SkipReason.DELEGATED);
+                        w.countDelegated(task.id());
                         continue;
                     }
                     Set<ExchangeField> fields = changedFields(link.lastWritten(), values, task);
@@ -1063,7 +1071,7 @@ public final class Cycle {
                     case LINKED -> {
                         if (link.delegated()) {
                             dropNow.add(link.crmTaskId()); // SPEC §6.2: a delegated task is never written
-                            workFor(link.mailbox()).tally.skip(SkipReason.DELEGATED);
+                            workFor(link.mailbox()).countDelegated(link.crmTaskId());
                         } else if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
                             dropNow.add(link.crmTaskId());
                             workFor(link.mailbox()).tally.skip(SkipReason.COMPLETED_KEPT);
