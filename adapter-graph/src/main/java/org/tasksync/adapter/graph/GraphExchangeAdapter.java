@@ -80,7 +80,10 @@ public final class GraphExchangeAdapter implements ExchangeAdapter {
         }
         // throttling is handled by the adapter, within its own bound and for batch steps too
         RequestOption[] options = {new RetryHandlerOption((delay, attempt, request, response) -> false, 0, 0)};
+        // OkHttp would silently send a request again after a dropped connection, a create too (a
+        // duplicate task); the adapter repeats only what is safe to repeat
         OkHttpClient http = GraphClientFactory.create(options)
+                .retryOnConnectionFailure(false)
                 .callTimeout(settings.requestTimeout())
                 .readTimeout(settings.requestTimeout())
                 .build();

@@ -76,7 +76,7 @@ public final class GraphSimulator implements AutoCloseable {
         LINKED_RESOURCES, EXTENSIONS, OTHER
     }
 
-    private enum FaultKind { THROTTLE, UNAVAILABLE, DROP }
+    private enum FaultKind { THROTTLE, UNAVAILABLE, DROP, DROP_AFTER }
 
     private static final class Fault {
         final FaultKind kind;
@@ -219,6 +219,28 @@ public final class GraphSimulator implements AutoCloseable {
     }
 
     /**
+     * The next {@code times} requests are carried out, but their connection drops before the answer
+     * arrives: the client cannot know whether they were done.
+     */
+    public GraphSimulator dropResponses(int times, Op... ops) {
+        synchronized (lock) {
+            faults.add(new Fault(FaultKind.DROP_AFTER, times, null, ops));
+            return this;
+        }
+    }
+
+    /**
+     * Whether task listings accept a {@code $filter} on {@code linkedResources} (default true); false
+     * answers 400, as a Graph that does not support the filter would.
+     */
+    public GraphSimulator filterOnLinkedResources(boolean supported) {
+        synchronized (lock) {
+            store.linkedResourceFilter = supported;
+            return this;
+        }
+    }
+
+    /**
      * The next {@code times} steps inside {@code $batch} requests answer 429 with {@code Retry-After}
      * (the batch itself succeeds; Graph's SDK does not retry such steps).
      */
@@ -350,7 +372,7 @@ public final class GraphSimulator implements AutoCloseable {
                 send(ex, new ToDoStore.Answer(401, Map.of("WWW-Authenticate", "Bearer realm=\"\""), a.body()));
                 return;
             }
-            if (fault != null) {
+            if (fault != null && fault.kind != FaultKind.DROP_AFTER) {
                 send(ex, faultAnswer(fault));
                 return;
             }
@@ -366,6 +388,10 @@ public final class GraphSimulator implements AutoCloseable {
                 }
             } catch (ToDoStore.Failure f) {
                 answer = ToDoStore.error(f.status, f.code, f.getMessage());
+            }
+            if (fault != null) {
+                drop(ex);
+                return;
             }
             send(ex, answer);
         } catch (RuntimeException e) {
@@ -547,18 +573,12 @@ public final class GraphSimulator implements AutoCloseable {
         }
     }
 
-    /** Promises a body and closes the connection after a few bytes of it: the client sees the connection drop. */
+    /**
+     * Closes the connection without an answer: with no response headers sent, the JDK's server closes
+     * the socket itself, and the client sees the connection drop.
+     */
     private static void drop(HttpExchange ex) {
-        try {
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, 4096);
-            OutputStream out = ex.getResponseBody();
-            out.write("{\"val".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            out.close();
-        } catch (IOException expected) {
-            // the stream complains that fewer bytes were written than promised; that is the point
-        }
+        ex.close();
     }
 
     private static void sleep(Duration d) {

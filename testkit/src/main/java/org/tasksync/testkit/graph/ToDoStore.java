@@ -135,6 +135,7 @@ final class ToDoStore {
     private long ids;
     String baseUrl;
     int maxPageSize = 200;
+    boolean linkedResourceFilter = true;
     GraphSimulator.DateSemantics dateSemantics = GraphSimulator.DateSemantics.INSTANT;
 
     ToDoStore(Clock clock) {
@@ -419,6 +420,9 @@ final class ToDoStore {
     // ------------------------------------------------------------------ tasks
 
     private Answer listTasks(ListData l, Call c) {
+        if (!linkedResourceFilter && c.query().getOrDefault("$filter", "").contains("linkedResources")) {
+            throw new Failure(400, "BadRequest", "Invalid filter clause: filtering on linkedResources is not supported");
+        }
         ODataFilter.Predicate filter = filter(c);
         Set<String> expand = expands(c);
         int top = intParam(c, "$top", maxPageSize, 1, 1000);
