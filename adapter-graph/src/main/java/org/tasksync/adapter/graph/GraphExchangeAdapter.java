@@ -63,12 +63,20 @@ public final class GraphExchangeAdapter implements ExchangeAdapter {
                     throw new IllegalStateException("the Graph adapter needs a way to sign in: set tasksync.graph.tenant-id,"
                             + " tasksync.graph.client-id and tasksync.graph.client-secret, or give a token source");
                 }
-                credential = new ClientSecretCredentialBuilder()
+                ClientSecretCredentialBuilder cb = new ClientSecretCredentialBuilder()
                         .tenantId(settings.tenantId())
                         .clientId(settings.clientId())
                         .clientSecret(settings.clientSecret())
                         .authorityHost(settings.authorityHost())
-                        .build();
+                        // sign-in retries within the same bound as Graph's requests
+                        .retryOptions(new com.azure.core.http.policy.RetryOptions(
+                                new com.azure.core.http.policy.ExponentialBackoffOptions()
+                                        .setMaxRetries(Math.min(settings.maxRetries(), 3))));
+                if (!GraphSettings.DEFAULT_AUTHORITY_HOST.equals(settings.authorityHost())) {
+                    // an authority the administrator named is used as it is, not looked up at the public cloud
+                    cb.disableInstanceDiscovery();
+                }
+                credential = cb.build();
                 credential = new ScrubbedCredential(credential, settings.clientSecret());
                 auth = "client secret of " + settings.clientId();
             } else {
