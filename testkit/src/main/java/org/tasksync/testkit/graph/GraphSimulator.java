@@ -83,6 +83,7 @@ public final class GraphSimulator implements AutoCloseable {
         int remaining;
         final Integer retryAfterSeconds;
         final Set<Op> ops;
+        String mailbox;
 
         Fault(FaultKind kind, int times, Integer retryAfterSeconds, Op... ops) {
             this.kind = kind;
@@ -198,6 +199,19 @@ public final class GraphSimulator implements AutoCloseable {
     public GraphSimulator throttle(int times, int retryAfterSeconds, Op... ops) {
         synchronized (lock) {
             faults.add(new Fault(FaultKind.THROTTLE, times, retryAfterSeconds, ops));
+            return this;
+        }
+    }
+
+    /**
+     * The next {@code times} requests about one mailbox answer 429 with {@code Retry-After} (a
+     * {@code $batch} is about the mailbox of its first step); other mailboxes are served.
+     */
+    public GraphSimulator throttleMailbox(String mailbox, int times, int retryAfterSeconds) {
+        synchronized (lock) {
+            Fault f = new Fault(FaultKind.THROTTLE, times, retryAfterSeconds);
+            f.mailbox = mailbox.toLowerCase(Locale.ROOT);
+            faults.add(f);
             return this;
         }
     }
@@ -346,16 +360,25 @@ public final class GraphSimulator implements AutoCloseable {
             Duration wait;
             Fault fault;
             boolean authorized;
+            JsonNode json = null;
+            ToDoStore.Failure unreadable = null;
+            try {
+                json = ToDoStore.parse(requestBody);
+            } catch (ToDoStore.Failure f) {
+                unreadable = f;
+            }
             synchronized (lock) {
                 requests++;
                 requestsByOp.merge(op, 1L, Long::sum);
+                String mailbox;
                 if (op != Op.BATCH) {
-                    ToDoStore.Call c = new ToDoStore.Call(method, segments, query, headers, null);
-                    String mb = store.mailboxOf(c);
-                    if (mb != null) requestsByMailbox.merge(mb, 1L, Long::sum);
+                    mailbox = store.mailboxOf(new ToDoStore.Call(method, segments, query, headers, null));
+                    if (mailbox != null) requestsByMailbox.merge(mailbox, 1L, Long::sum);
+                } else {
+                    mailbox = firstStepMailbox(json);
                 }
                 wait = latency;
-                fault = takeFault(faults, op);
+                fault = takeFault(faults, op, mailbox);
                 authorized = ("Bearer " + token).equals(headers.get("authorization"));
             }
             if (fault != null && fault.kind == FaultKind.DROP) {
@@ -378,7 +401,9 @@ public final class GraphSimulator implements AutoCloseable {
             }
             ToDoStore.Answer answer;
             try {
-                JsonNode json = ToDoStore.parse(requestBody);
+                if (unreadable != null) {
+                    throw unreadable;
+                }
                 if (op == Op.BATCH) {
                     answer = method.equals("POST") ? batch(json) : ToDoStore.error(405, "MethodNotAllowed", "POST only");
                 } else {
@@ -400,10 +425,30 @@ public final class GraphSimulator implements AutoCloseable {
         }
     }
 
+    private String firstStepMailbox(JsonNode batch) {
+        if (batch == null || !batch.path("requests").isArray() || batch.get("requests").isEmpty()) {
+            return null;
+        }
+        String url = batch.get("requests").get(0).path("url").asText("");
+        int q = url.indexOf('?');
+        List<String> segments = new ArrayList<>();
+        for (String raw : segments(q < 0 ? url : url.substring(0, q))) {
+            segments.add(percentDecode(raw));
+        }
+        if (!segments.isEmpty() && segments.get(0).equals("v1.0")) {
+            segments.remove(0);
+        }
+        return store.mailboxOf(new ToDoStore.Call("GET", segments, Map.of(), Map.of(), null));
+    }
+
     private static Fault takeFault(List<Fault> list, Op op) {
+        return takeFault(list, op, null);
+    }
+
+    private static Fault takeFault(List<Fault> list, Op op, String mailbox) {
         for (Iterator<Fault> it = list.iterator(); it.hasNext(); ) {
             Fault f = it.next();
-            if (f.ops.contains(op)) {
+            if (f.ops.contains(op) && (f.mailbox == null || f.mailbox.equals(mailbox))) {
                 if (--f.remaining <= 0) it.remove();
                 return f;
             }
