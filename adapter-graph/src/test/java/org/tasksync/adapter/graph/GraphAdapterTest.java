@@ -255,6 +255,20 @@ class GraphAdapterTest {
         }
     }
 
+    @Test
+    void aGraphTooSlowToAnswerMakesTheMailboxUnavailableNotThrottled() throws Exception {
+        GraphExchangeAdapter a = adapter(b -> b.requestTimeout(Duration.ofSeconds(1)).maxRetries(1));
+        try (MailboxConnection c = a.connect(MAILBOX)) {
+            c.changes(null);
+            sim.latency(Duration.ofMillis(2500));
+            assertThatThrownBy(() -> c.changes(null)).isInstanceOfSatisfying(MailboxException.class, e -> {
+                assertThat(e.kind()).isEqualTo(MailboxException.Kind.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("connection");
+            });
+            assertThat(waits).as("one retry, after a back-off").hasSize(1);
+        }
+    }
+
     // ------------------------------------------------------------------ cursors
 
     @Test

@@ -149,7 +149,7 @@ public final class BatchRunner {
                 }
                 Map<String, StepResult> answers;
                 try {
-                    answers = calls.send(what, repeatable, () -> send(content, stepOwner.keySet()));
+                    answers = calls.send(what, repeatable, () -> send(content, stepOwner.keySet()), throttling);
                 } catch (GraphCalls.ConnectionLostException e) {
                     for (Item item : batch) {
                         item.failed = true;

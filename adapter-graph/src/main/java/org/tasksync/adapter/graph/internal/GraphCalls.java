@@ -77,7 +77,11 @@ public final class GraphCalls {
         public void await(String what, int status, Duration retryAfter) throws MailboxException {
             Duration wait = retryAfter != null ? retryAfter : backoff(retries);
             if (retries >= maxRetries || waited.plus(wait).compareTo(maxWait) > 0) {
-                throw new MailboxException(mailbox, MailboxException.Kind.THROTTLED, what + ": Graph answered "
+                // 429 and 503 are Graph saying "slow down" (SPEC §8: throttled); a dropped connection or a
+                // gateway timeout is Graph not answering
+                MailboxException.Kind kind = status == 429 || status == 503 ? MailboxException.Kind.THROTTLED
+                        : MailboxException.Kind.UNAVAILABLE;
+                throw new MailboxException(mailbox, kind, what + ": Graph answered "
                         + describe(status) + " after " + retries + " retries and " + waited.toSeconds()
                         + " s of waiting; the bound is " + maxRetries + " retries and " + maxWait.toSeconds()
                         + " s (tasksync.graph.throttle.*); tried again next cycle");
@@ -98,7 +102,7 @@ public final class GraphCalls {
 
     private static String describe(int status) {
         return switch (status) {
-            case 0 -> "nothing (the connection dropped)";
+            case 0 -> "nothing (the connection dropped or timed out)";
             case 429 -> "429 Too Many Requests";
             case 503 -> "503 Service Unavailable";
             case 504 -> "504 Gateway Timeout";
@@ -129,7 +133,11 @@ public final class GraphCalls {
      * done). ApiExceptions other than throttling are passed on for the caller to map.
      */
     public <T> T send(String what, boolean repeatable, Supplier<T> request) throws MailboxException {
-        Budget budget = budget();
+        return send(what, repeatable, request, budget());
+    }
+
+    /** As {@link #send(String, boolean, Supplier)}, drawing on an operation's budget that other sends share. */
+    public <T> T send(String what, boolean repeatable, Supplier<T> request, Budget budget) throws MailboxException {
         while (true) {
             requests.incrementAndGet();
             try {
