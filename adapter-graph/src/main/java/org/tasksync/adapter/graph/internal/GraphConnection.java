@@ -301,7 +301,7 @@ public final class GraphConnection implements MailboxConnection {
                 TodoTask after = item.last().as(TodoTask::createFromDiscriminatorValue);
                 out.add(WriteOutcome.ok(id, after == null ? null : TaskCodec.etag(after)));
             } else if (item.last() != null && item.last().status() == 404) {
-                out.add(WriteOutcome.failed(id, "item not found (deleted in To Do?)"));
+                out.add(WriteOutcome.gone(id, "item not found (deleted in To Do?)"));
             } else {
                 out.add(WriteOutcome.failed(id, item.failure()));
             }
