@@ -18,15 +18,37 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
+import java.util.Optional;
+import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.testkit.graph.GraphSimulator;
 import org.tasksync.testkit.graph.GraphSimulator.Op;
 import org.tasksync.testkit.graph.GraphSimulator.SimTask;
 
-/** The sync engine with the in-memory CRM on one side and To Do through the Graph adapter on the other. */
-class GraphSyncEngineTest {
+/**
+ * The sync engine with a CRM on one side and To Do through the Graph adapter on the other.
+ * Subclasses supply the CRM: core's in-memory one, and the JDBC CRM on H2.
+ */
+abstract class GraphSyncEngineStories {
+
+    /** The CRM side as these stories drive it. */
+    interface StoryCrm {
+        CrmAdapter adapter();
+
+        void putRep(Rep rep);
+
+        /** Saves the task as the CRM would, stamping a new modification time. */
+        void upsertTask(CrmTask task);
+
+        Optional<CrmTask> task(String id);
+
+        void deleteTask(String id);
+    }
+
+    /** A fresh CRM for one test. */
+    protected abstract StoryCrm newCrm(Clock clock);
+
 
     private static final LocalDate TODAY = LocalDate.of(2026, 3, 2);
     private static final String ANNA = "anna@example.com";
@@ -34,14 +56,14 @@ class GraphSyncEngineTest {
 
     private final TestClock clock = new TestClock(Instant.parse("2026-03-02T09:00:00Z"));
     private final GraphSimulator sim = GraphSimulator.start(clock);
-    private final InMemoryCrm crm = new InMemoryCrm(clock);
+    private final StoryCrm crm = newCrm(clock);
     private final GraphExchangeAdapter adapter = GraphExchangeAdapter.builder(GraphSettings.builder()
                     .baseUrl(sim.baseUrl()).maxRetries(2).build())
             .tokenSource(GraphTokenSource.fixed(sim.token())).sleeper(d -> { }).build();
-    private final SyncEngine engine = SyncEngine.builder().crm(crm).exchange(adapter).clock(clock)
+    private final SyncEngine engine = SyncEngine.builder().crm(crm.adapter()).exchange(adapter).clock(clock)
             .settings(SyncSettings.builder().pastDays(30).futureDays(60).build()).build();
 
-    GraphSyncEngineTest() {
+    GraphSyncEngineStories() {
         sim.addUser(ANNA);
         sim.addUser(BEN);
         crm.putRep(new Rep("anna", "Anna Example", ANNA, ZoneId.of("Europe/Vienna"), true));
@@ -53,14 +75,15 @@ class GraphSyncEngineTest {
         sim.close();
     }
 
-    private CrmTask task(String id, String rep, UnaryOperator<CrmTask.Builder> more) {
-        return crm.upsertTask(more.apply(CrmTask.builder(id).repId(rep).subject("Call customer " + id)
+    private void task(String id, String rep, UnaryOperator<CrmTask.Builder> more) {
+        clock.advance(Duration.ofSeconds(1));
+        crm.upsertTask(more.apply(CrmTask.builder(id).repId(rep).subject("Call customer " + id)
                 .dueDate(TODAY.plusDays(3)).status("Open").priority("Normal")).build());
     }
 
-    private CrmTask edit(String id, UnaryOperator<CrmTask.Builder> change) {
+    private void edit(String id, UnaryOperator<CrmTask.Builder> change) {
         clock.advance(Duration.ofSeconds(1));
-        return crm.upsertTask(change.apply(crm.task(id).orElseThrow().toBuilder()).build());
+        crm.upsertTask(change.apply(crm.task(id).orElseThrow().toBuilder()).build());
     }
 
     private SyncReport cycle() {
@@ -138,6 +161,37 @@ class GraphSyncEngineTest {
         assertThat(t.status()).isEqualTo("completed");
         assertThat(t.json().at("/extensions/0/percentComplete").asText()).isEqualTo("100");
         assertThat(t.json().at("/completedDateTime/dateTime").asText()).isEqualTo("2026-03-01T23:00:00.0000000");
+    }
+
+    @Test
+    void deferredInToDoBecomesMissedInTheCrm() {
+        task("A1:12-1", "anna", b -> b);
+        cycle();
+        sim.toDo().setStatus(ANNA, toDoTask(ANNA, "A1:12-1").id(), "deferred");
+        cycle();
+        assertThat(crm.task("A1:12-1").orElseThrow().status()).isEqualTo("Missed");
+    }
+
+    @Test
+    void waitingOnOthersBecomesInProgressAndStaysAsTheRepSetIt() {
+        task("A1:13-1", "anna", b -> b);
+        cycle();
+        sim.toDo().setStatus(ANNA, toDoTask(ANNA, "A1:13-1").id(), "waitingOnOthers");
+        cycle();
+        assertThat(crm.task("A1:13-1").orElseThrow().status()).isEqualTo("In Progress");
+        cycle();
+        assertThat(toDoTask(ANNA, "A1:13-1").status()).as("not overwritten with inProgress").isEqualTo("waitingOnOthers");
+    }
+
+    @Test
+    void aReassignedTaskIsCreatedForTheNewRepAndTheOldCopyStays() {
+        task("A1:14-1", "anna", b -> b);
+        cycle();
+        edit("A1:14-1", b -> b.repId("ben"));
+        SyncReport r = cycle();
+        assertThat(r.created()).isEqualTo(1);
+        assertThat(toDoTask(BEN, "A1:14-1").title()).isEqualTo("Call customer A1:14-1");
+        assertThat(toDoTask(ANNA, "A1:14-1").title()).as("keep-original: the old copy stays").isEqualTo("Call customer A1:14-1");
     }
 
     @Test
