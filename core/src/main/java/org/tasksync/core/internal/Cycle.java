@@ -165,6 +165,7 @@ public final class Cycle {
         final Tally tally = new Tally();
         final Map<String, ExchangeTask> adoptable = new ConcurrentHashMap<>();
         final Set<String> refresh = ConcurrentHashMap.newKeySet();
+        final Set<String> delegatedSeen = ConcurrentHashMap.newKeySet();
         final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
         /** A cursor held back until the tagged items it passed have been adopted (end of the cycle). */
         volatile String deferredCursor;
@@ -177,6 +178,13 @@ public final class Cycle {
 
         String address() {
             return mailbox.address();
+        }
+
+        /** Counts a delegated task once per cycle, however often the cycle meets it. */
+        void countDelegated(String crmTaskId) {
+            if (delegatedSeen.add(crmTaskId)) {
+                tally.skip(SkipReason.DELEGATED);
+            }
         }
 
         void fail(String reason) {
@@ -348,7 +356,7 @@ public final class Cycle {
                 continue;
             }
             if (item.delegated()) {
-                w.tally.skip(SkipReason.DELEGATED);
+                w.countDelegated(link.crmTaskId());
                 if (!link.delegated()) {
                     toSave.add(link.withDelegated(true).withItem(link.itemId(), item.changeKey()));
                 }
@@ -834,7 +842,7 @@ public final class Cycle {
                 }
                 case LINKED -> {
                     if (link.delegated()) {
-                        w.tally.skip(SkipReason.DELEGATED);
+                        w.countDelegated(task.id());
                         continue;
                     }
                     Set<ExchangeField> fields = changedFields(link.lastWritten(), values, task);
@@ -998,6 +1006,14 @@ public final class Cycle {
                             x.fields().contains(ExchangeField.STATUS) ? x.values().status() : l.lastExchangeStatus(),
                             false));
                     w.tally.updated();
+                } else if (o.itemGone()) {
+                    // deleted in Outlook although no change read said so (created and deleted between
+                    // two reads): treat it as SPEC 6.5 says, not as a failure to retry forever
+                    Link l = x.link();
+                    Instant seen = l.lastCrmModifiedAt() != null && l.lastCrmModifiedAt().isAfter(start)
+                            ? l.lastCrmModifiedAt() : start;
+                    saved.add(l.withState(Link.State.DELETED_IN_OUTLOOK).withCrm(l.lastCrmStatus(), seen));
+                    w.tally.deletedInOutlook();
                 } else {
                     writeFailed(w, x.task(), "update", o.error());
                 }
@@ -1080,7 +1096,7 @@ public final class Cycle {
                     case LINKED -> {
                         if (link.delegated()) {
                             dropNow.add(link.crmTaskId()); // SPEC §6.2: a delegated task is never written
-                            workFor(link.mailbox()).tally.skip(SkipReason.DELEGATED);
+                            workFor(link.mailbox()).countDelegated(link.crmTaskId());
                         } else if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
                             dropNow.add(link.crmTaskId());
                             workFor(link.mailbox()).tally.skip(SkipReason.COMPLETED_KEPT);
