@@ -194,8 +194,32 @@ public final class Cycle {
             }
         }
 
-        MailboxConnection connect() throws MailboxException {
-            return new CountingConnection(parts.exchange().connect(mailbox));
+        private CountingConnection connection;
+
+        /**
+         * The mailbox's connection for this cycle, opened on first use and kept until the cycle ends
+         * (one client, one HTTP connection and one authentication per mailbox and cycle). Used by one
+         * thread at a time: reading, the mailbox's batches and its deletions never overlap.
+         */
+        MailboxConnection connection() throws MailboxException {
+            if (connection == null) {
+                connection = new CountingConnection(parts.exchange().connect(mailbox));
+            }
+            return connection;
+        }
+
+        /** Closes the connection (after a failure, it may be broken; at the end of the cycle). */
+        void closeConnection() {
+            CountingConnection c = connection;
+            connection = null;
+            if (c != null) {
+                tally.requests(c.requestsSent());
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    log.debug("closing the connection to {} failed", address(), e);
+                }
+            }
         }
     }
 
@@ -222,6 +246,7 @@ public final class Cycle {
             crmToExchange();
         } finally {
             pool.shutdownNow();
+            mailboxes.values().forEach(MailboxWork::closeConnection);
         }
         releaseLeases(); // not reached when the cycle dies: its leases then expire
         SyncReport report = report();
@@ -278,8 +303,9 @@ public final class Cycle {
             return; // another node holds it: its changes stay behind its cursor for the holder
         }
         String key = MAILBOX_CURSOR_PREFIX + w.address();
-        try (MailboxConnection conn = w.connect()) {
-            try {
+        try {
+            MailboxConnection conn = w.connection();
+            {
                 String cursor = store.cursor(key).orElse(null);
                 boolean applied = true;
                 boolean first = true;
@@ -311,12 +337,12 @@ public final class Cycle {
                         break;
                     }
                 }
-            } finally {
-                w.tally.requests(conn.requestsSent());
             }
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("reading changes failed: " + e);
         }
     }
@@ -763,16 +789,14 @@ public final class Cycle {
             });
             return;
         }
-        try (MailboxConnection conn = w.connect()) {
-            try {
-                writeBatch(w, conn, batch);
-            } finally {
-                w.tally.requests(conn.requestsSent());
-            }
+        try {
+            writeBatch(w, w.connection(), batch);
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
             batch.forEach(t -> failedTaskIds.add(t.id()));
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("writing tasks failed: " + e);
             batch.forEach(t -> failedTaskIds.add(t.id()));
         }
@@ -1139,8 +1163,9 @@ public final class Cycle {
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
             return;
         }
-        try (MailboxConnection conn = w.connect()) {
-            try {
+        try {
+            MailboxConnection conn = w.connection();
+            {
                 List<Deletion> resolved = new ArrayList<>();
                 List<String> dropLinks = new ArrayList<>();
                 List<Deletion> unknown = deletions.stream().filter(d -> d.item() == null).toList();
@@ -1185,13 +1210,13 @@ public final class Cycle {
                 if (!dryRun && !dropLinks.isEmpty()) {
                     store.deleteLinks(dropLinks);
                 }
-            } finally {
-                w.tally.requests(conn.requestsSent());
             }
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("deleting tasks failed: " + e);
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
         }
