@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.tasksync.testkit.jdbc.PooledDataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**

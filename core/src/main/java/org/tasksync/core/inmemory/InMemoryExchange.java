@@ -267,7 +267,7 @@ public final class InMemoryExchange implements ExchangeAdapter {
                 for (ExchangeTaskUpdate u : updates) {
                     Item it = box(address).items.get(u.item().itemId());
                     if (it == null) {
-                        out.add(WriteOutcome.failed(u.item().itemId(), "item not found"));
+                        out.add(WriteOutcome.gone(u.item().itemId(), "item not found"));
                     } else if (failingCrmIds.contains(u.crmId())) {
                         out.add(WriteOutcome.failed(u.item().itemId(), "injected failure for " + u.crmId()));
                     } else {

@@ -44,9 +44,9 @@ import org.tasksync.testkit.ews.OutlookTask;
  */
 public final class EmbeddedDemo {
 
-    /** What {@code --graph} answers while the Graph adapter is not part of this build. */
-    static final String GRAPH_NOT_AVAILABLE = "--graph: the Microsoft Graph adapter is not available in this build "
-            + "(it is still being written); run the demo without --graph to use the EWS adapter.";
+    /** What {@code --graph} answers while the demo is not wired to the Graph adapter. */
+    static final String GRAPH_NOT_AVAILABLE = "--graph: the demo against Microsoft Graph is not available in this "
+            + "build; run the demo without --graph to use the EWS adapter.";
 
     /** The demo's service account, known to the simulator only: not a real credential. */
     private static final String SERVICE_ACCOUNT = "svc-tasksync";

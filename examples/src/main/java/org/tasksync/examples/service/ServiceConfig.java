@@ -103,8 +103,8 @@ public final class ServiceConfig {
         String exchange = p.getProperty(EXCHANGE, "").trim().toLowerCase(Locale.ROOT);
         switch (exchange) {
             case "ews" -> this.ews = ewsConfig(p, env);
-            case "graph" -> throw new IllegalArgumentException(EXCHANGE + "=graph: the Microsoft Graph adapter is not "
-                    + "available in this build; use ews (Exchange Server)");
+            case "graph" -> throw new IllegalArgumentException(EXCHANGE + "=graph: the service on Microsoft Graph is "
+                    + "not available in this build; use ews (Exchange Server)");
             default -> throw new IllegalArgumentException(EXCHANGE + " must be ews, was '" + p.getProperty(EXCHANGE)
                     + "'");
         }

@@ -358,6 +358,19 @@ public abstract class ExchangeAdapterCompatibilityKit {
     }
 
     @Test
+    void anUpdateOfATaskTheRepDeletedSaysTheItemIsGone() throws Exception {
+        Mailbox mb = mailbox("gone");
+        try (MailboxConnection c = adapter().connect(mb)) {
+            String id = created(c, "A1:g", fullValues("Gone soon", mb.zone()));
+            user().delete(mb.address(), id);
+            WriteOutcome o = c.update(List.of(new ExchangeTaskUpdate(new ItemRef(id, null), "A1:g",
+                    fullValues("Too late", mb.zone()), Set.of(ExchangeField.SUBJECT)))).get(0);
+            assertThat(o.succeeded()).isFalse();
+            assertThat(o.itemGone()).as("the outcome says the item is gone: %s", o.error()).isTrue();
+        }
+    }
+
+    @Test
     void mailboxesAreSeparate() throws Exception {
         Mailbox one = mailbox("sep1");
         Mailbox two = mailbox("sep2");

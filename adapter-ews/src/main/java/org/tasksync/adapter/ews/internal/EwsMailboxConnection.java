@@ -338,7 +338,9 @@ public final class EwsMailboxConnection implements MailboxConnection {
                             ConflictResolutionMode.AlwaysOverwrite, MessageDisposition.SaveOnly, null),
                     (c, r) -> {
                         if (r.getResult() == ServiceResult.Error) {
-                            out[c.index()] = WriteOutcome.failed(c.itemId(), describe(r));
+                            out[c.index()] = r.getErrorCode() == ServiceError.ErrorItemNotFound
+                                    ? WriteOutcome.gone(c.itemId(), describe(r))
+                                    : WriteOutcome.failed(c.itemId(), describe(r));
                         } else {
                             out[c.index()] = WriteOutcome.ok(c.itemId(), itemId(c.task()).getChangeKey());
                         }

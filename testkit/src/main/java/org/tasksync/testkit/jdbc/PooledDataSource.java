@@ -1,4 +1,4 @@
-package org.tasksync.adapter.jdbccrm;
+package org.tasksync.testkit.jdbc;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -13,14 +13,15 @@ import javax.sql.DataSource;
 /**
  * A minimal connection pool for tests, so that PostgreSQL tests do not pay a new server process
  * for every adapter call: {@code close()} hands the connection back (in autocommit, as a pool
- * would) instead of closing it. Not for production.
+ * would) instead of closing it. Not for production. (core keeps a copy in its tests: core cannot
+ * depend on the testkit.)
  */
-final class PooledDataSource implements DataSource {
+public final class PooledDataSource implements DataSource {
 
     private final DataSource target;
     private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
 
-    PooledDataSource(DataSource target) {
+    public PooledDataSource(DataSource target) {
         this.target = target;
     }
 
