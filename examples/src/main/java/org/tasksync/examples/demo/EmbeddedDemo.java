@@ -14,29 +14,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcConnectionPool;
-import org.tasksync.adapter.ews.EwsConfig;
-import org.tasksync.adapter.ews.EwsExchangeAdapter;
 import org.tasksync.adapter.jdbccrm.ReferenceCrm;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
+import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.state.JdbcSyncStateStore;
-import org.tasksync.testkit.ews.EwsSimulator;
-import org.tasksync.testkit.ews.ExtendedPropertyKey;
-import org.tasksync.testkit.ews.OutlookRep;
-import org.tasksync.testkit.ews.OutlookTask;
 
 /**
  * The embedded demo, and the examples module's default main class: a CRM in H2 (the reference
- * schema, filled by {@link DemoCrm}) and Exchange played by the EWS simulator, both in this process,
- * with the real EWS adapter talking HTTP between them. It runs a cycle, acts as four reps in Outlook
- * (one completes a task, one defers one, one sets one to waiting, one deletes one), runs a second
- * cycle, and prints both reports and the CRM statuses that changed, read from the CRM's database.
+ * schema, filled by {@link DemoCrm}) and Exchange played by a simulator, both in this process, with
+ * the real adapter talking HTTP between them: the EWS simulator and adapter, or with
+ * {@code --graph} the Graph simulator and adapter. It runs a cycle, acts as four reps in Outlook (or
+ * To Do): one completes a task, one defers one, one sets one to waiting, one deletes one; it runs a
+ * second cycle and prints both reports and the CRM statuses that changed, read from the CRM's
+ * database.
  *
  * <pre>
- * mvn -B -q -DskipTests -pl examples -am package exec:java              # this demo
- * mvn -B -q -DskipTests -pl examples -am package exec:java -Dexec.args=--graph
+ * mvn -B -q -DskipTests -pl examples -am package exec:java                        # EWS
+ * mvn -B -q -DskipTests -pl examples -am package exec:java -Dexec.args=--graph   # Microsoft Graph
  * </pre>
  *
  * <p>An application, so it prints to stdout. Library logging is turned down to errors unless
@@ -44,16 +41,9 @@ import org.tasksync.testkit.ews.OutlookTask;
  */
 public final class EmbeddedDemo {
 
-    /** What {@code --graph} answers while the demo is not wired to the Graph adapter. */
-    static final String GRAPH_NOT_AVAILABLE = "--graph: the demo against Microsoft Graph is not available in this "
-            + "build; run the demo without --graph to use the EWS adapter.";
+    /** Which adapter and simulator play Exchange. */
+    public enum Exchange { EWS, GRAPH }
 
-    /** The demo's service account, known to the simulator only: not a real credential. */
-    private static final String SERVICE_ACCOUNT = "svc-tasksync";
-    private static final String SERVICE_PASSWORD = "demo-password-of-the-simulator";
-
-    private static final ExtendedPropertyKey CRM_ID = ExtendedPropertyKey.named(EwsExchangeAdapter.PROPERTY_SET_ID,
-            EwsExchangeAdapter.CRM_ID_PROPERTY);
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private EmbeddedDemo() {
@@ -71,16 +61,14 @@ public final class EmbeddedDemo {
 
     /** Runs the demo as the command line asks; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        Exchange exchange = Exchange.EWS;
         for (String arg : args) {
             switch (arg) {
-                case "--graph" -> {
-                    err.println(GRAPH_NOT_AVAILABLE);
-                    return 2;
-                }
+                case "--graph" -> exchange = Exchange.GRAPH;
                 case "--help", "-h" -> {
                     out.println("usage: EmbeddedDemo [--graph]");
                     out.println("  runs two sync cycles between a demo CRM (H2) and a simulated Exchange, in this process");
-                    out.println("  --graph  use the Microsoft Graph adapter and simulator instead of EWS");
+                    out.println("  --graph  Microsoft 365: the Graph adapter and simulator instead of EWS");
                     return 0;
                 }
                 default -> {
@@ -89,7 +77,7 @@ public final class EmbeddedDemo {
                 }
             }
         }
-        run(out);
+        run(out, exchange);
         return 0;
     }
 
@@ -100,10 +88,10 @@ public final class EmbeddedDemo {
     /**
      * What the demo did.
      *
-     * @param firstCycle       the report of the first cycle
-     * @param secondCycle      the report of the cycle after the reps' Outlook edits
-     * @param changedStatuses  CRM statuses that differ after the second cycle, as read from the CRM's database
-     * @param deletedTaskInOutlook whether the task the rep deleted is in the rep's Outlook again
+     * @param firstCycle           the report of the first cycle
+     * @param secondCycle          the report of the cycle after the reps' edits
+     * @param changedStatuses      CRM statuses that differ after the second cycle, as read from the CRM's database
+     * @param deletedTaskInOutlook whether the task the rep deleted is in the rep's Outlook (or To Do) again
      */
     public record Result(SyncReport firstCycle, SyncReport secondCycle, List<StatusChange> changedStatuses,
                          boolean deletedTaskInOutlook) {
@@ -111,6 +99,11 @@ public final class EmbeddedDemo {
 
     /** Runs the demo with the EWS adapter, printing to {@code out}. */
     public static Result run(PrintStream out) {
+        return run(out, Exchange.EWS);
+    }
+
+    /** Runs the demo with the adapter and simulator of {@code kind}, printing to {@code out}. */
+    public static Result run(PrintStream out, Exchange kind) {
         Objects.requireNonNull(out, "out");
         Clock clock = Clock.systemUTC();
         SyncSettings settings = SyncSettings.ofDefaults();
@@ -119,26 +112,23 @@ public final class EmbeddedDemo {
                 "sa", "");
         JdbcConnectionPool stateDb = JdbcConnectionPool.create("jdbc:h2:mem:tasksync-demo-state-" + run
                 + ";DB_CLOSE_DELAY=-1", "sa", "");
-        try (EwsSimulator exchange = EwsSimulator.builder().basicAuth(SERVICE_ACCOUNT, SERVICE_PASSWORD)
-                .rejectUnknownMailboxes().start()) {
+        List<String> mailboxes = DemoCrm.REPS.stream().filter(Rep::hasMailbox).map(Rep::mailbox).toList();
+        try (DemoExchange exchange = kind == Exchange.GRAPH ? new GraphDemoExchange(mailboxes)
+                : new EwsDemoExchange(mailboxes)) {
             ReferenceCrm crm = ReferenceCrm.of(crmDb).createSchema();
             int tasks = DemoCrm.fill(crm, LocalDate.now(clock), settings.pastDays(), settings.futureDays());
-            DemoCrm.REPS.stream().filter(Rep::hasMailbox).forEach(r -> exchange.registerMailbox(r.mailbox()));
 
             out.println("tasksync demo: two sync cycles between a CRM and Exchange, both in this process");
             out.println("  CRM:      H2 with the reference schema; " + DemoCrm.REPS.size() + " reps (one disabled), "
                     + tasks + " tasks");
-            out.println("  Exchange: the EWS simulator at " + exchange.url());
-            out.println("            " + (exchange.validatesSchema() ? "checking every request against the EWS schema"
-                    : "without schema validation (../shared/ews-schema not found)"));
-            out.println("  between:  the EWS adapter over HTTP; time frame " + settings.pastDays() + " days back, "
-                    + settings.futureDays() + " days ahead of each rep's today");
+            exchange.description().forEach(line -> out.println("  " + line));
+            out.println("  frame:    " + settings.pastDays() + " days back and " + settings.futureDays()
+                    + " days ahead of each rep's today");
             Map<String, CrmRow> before = readCrm(crmDb, crm);
 
             SyncEngine engine = SyncEngine.builder()
                     .crm(crm.adapter())
-                    .exchange(EwsExchangeAdapter.create(EwsConfig.builder().url(exchange.url())
-                            .credentials(SERVICE_ACCOUNT, SERVICE_PASSWORD).build()))
+                    .exchange(exchange.adapter())
                     .stateStore(JdbcSyncStateStore.builder(stateDb).build())
                     .settings(settings)
                     .clock(clock)
@@ -146,25 +136,20 @@ public final class EmbeddedDemo {
                     .build();
 
             out.println();
-            out.println("Cycle 1: every task in the time frame goes to its rep's Outlook");
+            out.println("Cycle 1: every task in the time frame goes to its rep's " + exchange.app());
             SyncReport first = engine.runOnce();
             out.print(first.toTable());
 
             out.println();
-            out.println("In Outlook:");
-            OutlookRep ada = exchange.outlook("ada.lovelace@example.com");
-            OutlookRep bob = exchange.outlook("bob.kahn@example.com");
-            OutlookRep emi = exchange.outlook("emi.tanaka@example.com");
-            OutlookRep finn = exchange.outlook("finn.murphy@example.com");
-            OutlookTask completed = ada.setStatus(item(ada, DemoCrm.COMPLETED_IN_OUTLOOK).itemId(), "Completed");
-            out.println("  Ada Lovelace marks \"" + completed.subject() + "\" as completed");
-            OutlookTask deferred = bob.setStatus(item(bob, DemoCrm.DEFERRED_IN_OUTLOOK).itemId(), "Deferred");
-            out.println("  Bob Kahn defers \"" + deferred.subject() + "\"");
-            OutlookTask waiting = emi.setStatus(item(emi, DemoCrm.WAITING_IN_OUTLOOK).itemId(), "WaitingOnOthers");
-            out.println("  Emi Tanaka sets \"" + waiting.subject() + "\" to waiting on someone else");
-            OutlookTask deleted = item(finn, DemoCrm.DELETED_IN_OUTLOOK);
-            finn.delete(deleted.itemId());
-            out.println("  Finn Murphy deletes \"" + deleted.subject() + "\"");
+            out.println("In " + exchange.app() + ":");
+            out.println("  Ada Lovelace marks " + quoted(exchange.setStatus("ada.lovelace@example.com",
+                    DemoCrm.COMPLETED_IN_OUTLOOK, ExchangeStatus.COMPLETED)) + " as completed");
+            out.println("  Bob Kahn defers " + quoted(exchange.setStatus("bob.kahn@example.com",
+                    DemoCrm.DEFERRED_IN_OUTLOOK, ExchangeStatus.DEFERRED)));
+            out.println("  Emi Tanaka sets " + quoted(exchange.setStatus("emi.tanaka@example.com",
+                    DemoCrm.WAITING_IN_OUTLOOK, ExchangeStatus.WAITING_ON_OTHERS)) + " to waiting on someone else");
+            out.println("  Finn Murphy deletes " + quoted(exchange.delete("finn.murphy@example.com",
+                    DemoCrm.DELETED_IN_OUTLOOK)));
 
             out.println();
             out.println("Cycle 2: the status changes come back to the CRM");
@@ -172,7 +157,7 @@ public final class EmbeddedDemo {
             out.print(second.toTable());
 
             List<StatusChange> changes = changes(before, readCrm(crmDb, crm));
-            boolean deletedIsBack = !finn.tasksWith(CRM_ID, DemoCrm.DELETED_IN_OUTLOOK).isEmpty();
+            boolean deletedIsBack = exchange.holds("finn.murphy@example.com", DemoCrm.DELETED_IN_OUTLOOK);
             out.println();
             out.println("CRM statuses that changed (read from the CRM's database):");
             for (StatusChange c : changes) {
@@ -181,29 +166,21 @@ public final class EmbeddedDemo {
             }
             CrmRow kept = before.get(DemoCrm.DELETED_IN_OUTLOOK);
             out.printf("  %-10s %-42s %-13s %s%n", kept.id(), quoted(kept.subject()), kept.rep(), deletedIsBack
-                    ? "deleted in Outlook, but created again (unexpected)"
-                    : "deleted in Outlook: still " + kept.status() + " in the CRM, and not created again");
+                    ? "deleted in " + exchange.app() + ", but created again (unexpected)"
+                    : "deleted in " + exchange.app() + ": still " + kept.status() + " in the CRM, and not created again");
             out.println("  " + DemoCrm.BAD_TASK + " (status code " + DemoCrm.BAD_STATUS_CODE
                     + ", unknown to the CRM's status catalog) is a task error in both reports; all other tasks went on.");
 
             out.println();
-            out.println("Next: run the scheduled service or write your own CRM adapter (docs/examples.md), look up a "
-                    + "setting (docs/settings.md), or run every test with: mvn -B verify");
-            exchange.assertNoResponseErrors();
+            out.println("Next: " + (kind == Exchange.EWS ? "the same with Microsoft Graph: -Dexec.args=--graph; " : "")
+                    + "the scheduled service or your own CRM adapter: docs/examples.md; every setting: "
+                    + "docs/settings.md; every test: mvn -B verify");
+            exchange.checkHealthy();
             return new Result(first, second, changes, deletedIsBack);
         } finally {
             shutdown(crmDb);
             shutdown(stateDb);
         }
-    }
-
-    private static OutlookTask item(OutlookRep rep, String crmId) {
-        List<OutlookTask> tagged = rep.tasksWith(CRM_ID, crmId);
-        if (tagged.size() != 1) {
-            throw new IllegalStateException("expected task " + crmId + " once in " + rep.mailbox() + ", found "
-                    + tagged.size());
-        }
-        return tagged.get(0);
     }
 
     private static String quoted(String s) {

@@ -77,16 +77,19 @@ class EmbeddedDemoTest {
     }
 
     @Test
-    void theGraphFlagSaysItIsNotAvailableInThisBuild() {
+    void withGraphTheSameEditsInToDoChangeTheSameCrmStatuses() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(printed, true, UTF_8);
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
 
-        int exit = EmbeddedDemo.run(new String[] {"--graph"}, out, new PrintStream(errors, true, UTF_8));
+        EmbeddedDemo.Result graph = EmbeddedDemo.run(new PrintStream(printed, true, UTF_8), EmbeddedDemo.Exchange.GRAPH);
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(errors.toString(UTF_8)).contains("not available in this build");
-        assertThat(printed.toString(UTF_8)).as("no cycle runs").isEmpty();
+        assertThat(graph.changedStatuses()).extracting(StatusChange::taskId, StatusChange::before, StatusChange::after)
+                .containsExactlyElementsOf(result.changedStatuses().stream()
+                        .map(c -> org.assertj.core.groups.Tuple.tuple(c.taskId(), c.before(), c.after())).toList());
+        assertThat(graph.deletedTaskInOutlook()).isFalse();
+        assertThat(graph.firstCycle().created()).isEqualTo(result.firstCycle().created());
+        assertThat(graph.secondCycle().allTaskErrors()).extracting(TaskError::taskId).containsExactly(DemoCrm.BAD_TASK);
+        assertThat(graph.secondCycle().failedMailboxes()).isEmpty();
+        assertThat(printed.toString(UTF_8)).contains("Graph simulator", "In To Do:", "deleted in To Do: still Open");
     }
 
     @Test
