@@ -16,8 +16,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.tasksync.adapter.ews.EwsConfig;
+import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.graph.GraphExchangeAdapter;
+import org.tasksync.adapter.graph.GraphSettings;
+import org.tasksync.adapter.graph.GraphTokenSource;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
 import org.tasksync.core.SyncSettings;
+import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.core.state.JdbcSyncStateStore;
 
 /**
@@ -28,8 +33,8 @@ import org.tasksync.core.state.JdbcSyncStateStore;
  * ({@code docs/settings.md}); each part is read by its own class, which names the key and the value
  * of anything wrong.
  *
- * <p>A credential in the file (an EWS user name, password or domain, a {@code password=} in a JDBC
- * URL) is refused, and the message does not repeat it: a properties file is copied, mailed and
+ * <p>A credential in the file (an EWS user name, password or domain, the Graph client secret, a
+ * {@code password=} in a JDBC URL) is refused, and the message does not repeat it: a properties file is copied, mailed and
  * committed far more often than an environment is. {@link #toString()} shows no credential.
  *
  * <p>Immutable and thread-safe.
@@ -38,7 +43,7 @@ public final class ServiceConfig {
 
     /** JDBC URL of the CRM's database. */
     public static final String CRM_URL = "tasksync.service.crm.jdbc-url";
-    /** Which Exchange adapter: {@code ews} (Exchange Server); {@code graph} once the Graph adapter is in the build. */
+    /** Which Exchange adapter: {@code ews} (Exchange Server) or {@code graph} (Microsoft 365). */
     public static final String EXCHANGE = "tasksync.service.exchange";
     /** How long a stop (SIGTERM) waits for the cycle in flight, in seconds; default 120. */
     public static final String STOP_GRACE = "tasksync.service.stop-grace-seconds";
@@ -49,25 +54,34 @@ public final class ServiceConfig {
     public static final String ENV_EWS_USERNAME = "TASKSYNC_EWS_USERNAME";
     public static final String ENV_EWS_PASSWORD = "TASKSYNC_EWS_PASSWORD";
     public static final String ENV_EWS_DOMAIN = "TASKSYNC_EWS_DOMAIN";
+    public static final String ENV_GRAPH_CLIENT_SECRET = "TASKSYNC_GRAPH_CLIENT_SECRET";
+    /** A bearer token instead of signing in: for a simulator, or a host that gets tokens elsewhere. */
+    public static final String ENV_GRAPH_ACCESS_TOKEN = "TASKSYNC_GRAPH_ACCESS_TOKEN";
     public static final String ENV_CRM_DB_USER = "TASKSYNC_CRM_DB_USER";
     public static final String ENV_CRM_DB_PASSWORD = "TASKSYNC_CRM_DB_PASSWORD";
     public static final String ENV_STATE_DB_USER = "TASKSYNC_STATE_DB_USER";
     public static final String ENV_STATE_DB_PASSWORD = "TASKSYNC_STATE_DB_PASSWORD";
 
+    private static final String GRAPH_CLIENT_SECRET = "tasksync.graph.client-secret";
     private static final Set<String> SERVICE_KEYS = Set.of(CRM_URL, EXCHANGE, STOP_GRACE);
     private static final Set<String> STATE_KEYS = Set.of(STATE_URL, STATE_TABLE_PREFIX);
     /** Keys that would put a credential into the file, and where it goes instead. */
     private static final Map<String, String> CREDENTIAL_KEYS = Map.of(
             EwsConfig.USERNAME, ENV_EWS_USERNAME,
             EwsConfig.PASSWORD, ENV_EWS_PASSWORD,
-            EwsConfig.DOMAIN, ENV_EWS_DOMAIN);
+            EwsConfig.DOMAIN, ENV_EWS_DOMAIN,
+            GRAPH_CLIENT_SECRET, ENV_GRAPH_CLIENT_SECRET);
+
     private static final Pattern URL_SECRET = Pattern.compile("(?i)(password|pwd)=[^;&]*");
 
     private final String crmUrl;
     private final String crmUser;
     private final String crmPassword;
     private final JdbcCrmSettings crmSettings;
+    private final String exchange;
     private final EwsConfig ews;
+    private final GraphSettings graph;
+    private final String graphToken;
     private final String stateUrl;
     private final String stateUser;
     private final String statePassword;
@@ -100,13 +114,20 @@ public final class ServiceConfig {
         this.statePassword = env.get(ENV_STATE_DB_PASSWORD);
         this.stateTablePrefix = p.getProperty(STATE_TABLE_PREFIX, JdbcSyncStateStore.DEFAULT_TABLE_PREFIX).trim();
 
-        String exchange = p.getProperty(EXCHANGE, "").trim().toLowerCase(Locale.ROOT);
+        this.exchange = p.getProperty(EXCHANGE, "").trim().toLowerCase(Locale.ROOT);
         switch (exchange) {
-            case "ews" -> this.ews = ewsConfig(p, env);
-            case "graph" -> throw new IllegalArgumentException(EXCHANGE + "=graph: the service on Microsoft Graph is "
-                    + "not available in this build; use ews (Exchange Server)");
-            default -> throw new IllegalArgumentException(EXCHANGE + " must be ews, was '" + p.getProperty(EXCHANGE)
-                    + "'");
+            case "ews" -> {
+                this.ews = ewsConfig(p, env);
+                this.graph = null;
+                this.graphToken = null;
+            }
+            case "graph" -> {
+                this.ews = null;
+                this.graphToken = env.get(ENV_GRAPH_ACCESS_TOKEN);
+                this.graph = graphSettings(p, env, graphToken);
+            }
+            default -> throw new IllegalArgumentException(EXCHANGE + " must be ews (Exchange Server) or graph "
+                    + "(Microsoft 365), was '" + p.getProperty(EXCHANGE) + "'");
         }
         this.stopGrace = Duration.ofSeconds(seconds(p, STOP_GRACE, 120));
     }
@@ -170,12 +191,53 @@ public final class ServiceConfig {
         return EwsConfig.fromProperties(ews);
     }
 
+    /** The Exchange adapter this configuration names, not yet connected to anything. */
+    ExchangeAdapter exchangeAdapter() {
+        if (ews != null) {
+            return EwsExchangeAdapter.create(ewsWithFields());
+        }
+        GraphExchangeAdapter.Builder b = GraphExchangeAdapter.builder(graph);
+        if (graphToken != null && !graphToken.isEmpty()) {
+            b.tokenSource(GraphTokenSource.fixed(graphToken));
+        }
+        return b.build();
+    }
+
     /**
      * The EWS configuration as the adapter needs it: with the field table's extended fields named,
      * so that they are read back after a restart too (see {@code docs/ews-adapter.md}).
      */
     EwsConfig ewsWithFields() {
         return ews.toBuilder().extendedFields(settings.mapping().fields().managedFields()).build();
+    }
+
+    /**
+     * The Graph settings: the tenant and client ids from the file, the client secret from
+     * {@value #ENV_GRAPH_CLIENT_SECRET}, or no sign-in at all when {@value #ENV_GRAPH_ACCESS_TOKEN}
+     * gives a token.
+     */
+    private static GraphSettings graphSettings(Properties p, Map<String, String> env, String token) {
+        Properties graph = new Properties();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("tasksync.graph.")) {
+                graph.setProperty(key, p.getProperty(key));
+            }
+        }
+        String secret = env.get(ENV_GRAPH_CLIENT_SECRET);
+        if (token != null && !token.isEmpty()) {
+            if (graph.getProperty("tasksync.graph.tenant-id") != null || secret != null) {
+                throw new IllegalArgumentException(ENV_GRAPH_ACCESS_TOKEN + " is set: then the service does not sign "
+                        + "in, so leave out tasksync.graph.tenant-id, client-id and " + ENV_GRAPH_CLIENT_SECRET);
+            }
+            return GraphSettings.fromProperties(graph);
+        }
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("the environment variable " + ENV_GRAPH_CLIENT_SECRET + " is not set: "
+                    + "the client secret of the app registration named by tasksync.graph.tenant-id and "
+                    + "tasksync.graph.client-id (or set " + ENV_GRAPH_ACCESS_TOKEN + " to give a token instead)");
+        }
+        graph.setProperty(GRAPH_CLIENT_SECRET, secret);
+        return GraphSettings.fromProperties(graph);
     }
 
     private static long seconds(Properties p, String key, long defaultValue) {
@@ -203,7 +265,12 @@ public final class ServiceConfig {
     String crmUser() { return crmUser; }
     String crmPassword() { return crmPassword; }
     public JdbcCrmSettings crmSettings() { return crmSettings; }
+    /** {@code ews} or {@code graph}. */
+    public String exchange() { return exchange; }
+    /** The EWS adapter's configuration; null for Graph. */
     public EwsConfig ews() { return ews; }
+    /** The Graph adapter's settings; null for EWS. */
+    public GraphSettings graph() { return graph; }
     public String stateUrl() { return stateUrl; }
     String stateUser() { return stateUser; }
     String statePassword() { return statePassword; }
@@ -213,7 +280,8 @@ public final class ServiceConfig {
 
     @Override
     public String toString() {
-        return "CRM " + crmUrl + ", Exchange (EWS) " + ews.url()
+        return "CRM " + crmUrl + (ews != null ? ", Exchange (EWS) " + ews.url() : ", Microsoft 365 (Graph) "
+                + graph.baseUrl() + (graphToken != null ? " with a given token" : " as app " + graph.clientId()))
                 + ", state store " + stateUrl + " (tables " + stateTablePrefix + "*), every "
                 + settings.intervalMinutes() + " min, time frame " + settings.pastDays() + " days back and "
                 + settings.futureDays() + " ahead" + (settings.enabled() ? "" : ", SWITCHED OFF (tasksync.tasks.enabled)")

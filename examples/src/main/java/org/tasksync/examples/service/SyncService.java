@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tasksync.adapter.ews.EwsExchangeAdapter;
 import org.tasksync.adapter.jdbccrm.JdbcCrmAdapter;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
@@ -26,7 +25,7 @@ import org.tasksync.core.state.JdbcSyncStateStore;
  *   java -cp ... org.tasksync.examples.service.SyncService tasksync-service.properties
  * </pre>
  *
- * <p>It runs against real servers (a CRM database, Exchange Server) as well as the local simulators
+ * <p>It runs against real servers (a CRM database, Exchange Server or Microsoft 365) as well as the simulators
  * of {@link LocalServers}. Thread-safe: {@link #stop} may be called from any thread, more than once.
  */
 public final class SyncService {
@@ -44,7 +43,7 @@ public final class SyncService {
         SyncEngine engine = SyncEngine.builder()
                 .crm(JdbcCrmAdapter.create(new DriverDataSource(ServiceConfig.CRM_URL, config.crmUrl(),
                         config.crmUser(), config.crmPassword()), config.crmSettings()))
-                .exchange(EwsExchangeAdapter.create(config.ewsWithFields()))
+                .exchange(config.exchangeAdapter())
                 .stateStore(JdbcSyncStateStore.builder(new DriverDataSource(ServiceConfig.STATE_URL, config.stateUrl(),
                         config.stateUser(), config.statePassword())).tablePrefix(config.stateTablePrefix()).build())
                 .settings(config.settings())

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.graph.GraphExchangeAdapter;
+import org.tasksync.adapter.graph.GraphSettings;
+import org.tasksync.adapter.graph.GraphTokenSource;
 import org.tasksync.adapter.jdbccrm.ReferenceCrm;
 import org.tasksync.core.MailboxReport;
 import org.tasksync.core.SyncEngine;
@@ -31,6 +34,7 @@ import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.testkit.ews.EwsFault;
 import org.tasksync.testkit.ews.EwsSimulator;
+import org.tasksync.testkit.graph.GraphSimulator;
 
 /**
  * Keeps the README true: its two commands are the ones this build runs, and each troubleshooting
@@ -104,6 +108,37 @@ class ReadmeTest {
                     .contains("ms of waiting (…); tried again next cycle");
             assertThat(throttled).endsWith("; tried again next cycle");
             assertThat(report.mailboxes()).filteredOn(MailboxReport::failed).hasSize(3);
+        }
+    }
+
+    @Test
+    void theGraphMailboxErrorsAreTheOnesShown() {
+        try (GraphSimulator graph = GraphSimulator.start()) {
+            InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
+            for (String mailbox : List.of(ADA, CHIARA, FORMER)) {
+                if (!mailbox.equals(FORMER)) {
+                    graph.addUser(mailbox);
+                }
+                crm.putRep(new Rep(mailbox, mailbox, mailbox, ZoneOffset.UTC, true));
+                crm.upsertTask(CrmTask.builder("A1:" + mailbox).repId(mailbox).subject("Call")
+                        .dueDate(LocalDate.now(ZoneOffset.UTC)).build());
+            }
+            graph.throttleMailbox(CHIARA, 100, 1);
+            GraphSettings settings = GraphSettings.builder().baseUrl(graph.baseUrl()).maxWait(Duration.ofSeconds(1))
+                    .build();
+
+            SyncReport report = SyncEngine.builder().crm(crm).exchange(GraphExchangeAdapter.builder(settings)
+                    .tokenSource(GraphTokenSource.fixed(graph.token())).build()).build().runOnce();
+            SyncReport refused = SyncEngine.builder().crm(crm).exchange(GraphExchangeAdapter.builder(settings)
+                    .tokenSource(GraphTokenSource.fixed("a token for somebody else")).build()).build().runOnce();
+
+            assertThat(readme).contains(line(report, "mailbox error: mailbox " + FORMER + ": "));
+            assertThat(readme).contains(line(refused, "mailbox error: mailbox " + ADA + ": "));
+            String throttled = line(report, "mailbox error: mailbox " + CHIARA + ": ");
+            String before = "Graph answered 429 Too Many Requests after ";
+            assertThat(readme).contains(throttled.substring(0, throttled.indexOf(before) + before.length()))
+                    .contains("(tasksync.graph.throttle.*); tried again next cycle");
+            assertThat(throttled).endsWith("(tasksync.graph.throttle.*); tried again next cycle");
         }
     }
 

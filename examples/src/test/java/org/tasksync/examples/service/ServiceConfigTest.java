@@ -76,11 +76,50 @@ class ServiceConfigTest {
     }
 
     @Test
-    void graphIsRefusedAsNotAvailableInThisBuild() {
+    void graphSignsInWithTheSecretFromTheEnvironment() {
         Properties p = minimal();
         p.setProperty(ServiceConfig.EXCHANGE, "graph");
+        p.setProperty("tasksync.graph.tenant-id", "contoso.onmicrosoft.com");
+        p.setProperty("tasksync.graph.client-id", "0a1b2c3d-0000-4000-8000-123456789abc");
 
-        assertThatThrownBy(() -> ServiceConfig.of(p, ENV)).hasMessageContaining("not available in this build");
+        assertThatThrownBy(() -> ServiceConfig.of(p, Map.of())).hasMessageContaining(
+                "environment variable " + ServiceConfig.ENV_GRAPH_CLIENT_SECRET + " is not set");
+        ServiceConfig config = ServiceConfig.of(p, Map.of(ServiceConfig.ENV_GRAPH_CLIENT_SECRET, SECRET));
+        assertThat(config.exchange()).isEqualTo("graph");
+        assertThat(config.graph().hasClientCredentials()).isTrue();
+        assertThat(config.toString()).contains("graph.microsoft.com").doesNotContain(SECRET);
+    }
+
+    @Test
+    void graphTakesAGivenTokenInsteadOfSigningIn() {
+        Properties p = minimal();
+        p.setProperty(ServiceConfig.EXCHANGE, "graph");
+        p.setProperty("tasksync.graph.base-url", "http://127.0.0.1:8090/v1.0");
+
+        ServiceConfig config = ServiceConfig.of(p, Map.of(ServiceConfig.ENV_GRAPH_ACCESS_TOKEN, SECRET));
+
+        assertThat(config.graph().hasClientCredentials()).isFalse();
+        assertThat(config.toString()).contains("127.0.0.1:8090").doesNotContain(SECRET);
+    }
+
+    @Test
+    void theGraphSecretInTheFileIsRefusedWithoutRepeatingIt() {
+        Properties p = minimal();
+        p.setProperty(ServiceConfig.EXCHANGE, "graph");
+        p.setProperty("tasksync.graph.client-secret", SECRET);
+
+        assertThatThrownBy(() -> ServiceConfig.of(p, ENV)).hasMessageContaining("tasksync.graph.client-secret")
+                .hasMessageContaining(ServiceConfig.ENV_GRAPH_CLIENT_SECRET).hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void anUnknownExchangeIsNamed() {
+        Properties p = minimal();
+        p.setProperty(ServiceConfig.EXCHANGE, "exchange-online");
+
+        assertThatThrownBy(() -> ServiceConfig.of(p, ENV))
+                .hasMessage("tasksync.service.exchange must be ews (Exchange Server) or graph (Microsoft 365), was "
+                        + "'exchange-online'");
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.tasksync.core.SyncReport;
 import org.tasksync.testkit.ews.EwsFault;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.ews.InjectedFault;
+import org.tasksync.testkit.graph.GraphSimulator;
 
 /**
  * The scheduled service as an operator runs it, in process: the sample properties file with its URLs
@@ -101,6 +102,25 @@ class SyncServiceTest {
 
         assertThat(service.stop(PATIENCE)).as("stopped without interrupting a cycle").isTrue();
         assertThat(service.isRunning()).isFalse();
+    }
+
+    @Test
+    void theServiceRunsAgainstMicrosoftGraphToo() throws Exception {
+        try (GraphSimulator graph = GraphSimulator.start()) {
+            graph.addUser("ada.lovelace@example.com");
+            graph.addUser("bob.kahn@example.com");
+            properties.setProperty(ServiceConfig.EXCHANGE, "graph");
+            properties.setProperty("tasksync.graph.base-url", graph.baseUrl());
+            service = SyncService.start(ServiceConfig.of(properties,
+                    Map.of(ServiceConfig.ENV_GRAPH_ACCESS_TOKEN, graph.token())));
+
+            await("the first cycle's report", () -> service.lastReport().isPresent());
+            SyncReport report = service.lastReport().orElseThrow();
+            assertThat(report.failedMailboxes()).isEmpty();
+            assertThat(report.created()).isEqualTo(6);
+            assertThat(graph.toDo().tasks("ada.lovelace@example.com")).hasSize(3);
+            assertThat(service.stop(PATIENCE)).isTrue();
+        }
     }
 
     @Test
