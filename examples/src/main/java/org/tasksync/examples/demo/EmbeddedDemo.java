@@ -172,9 +172,12 @@ public final class EmbeddedDemo {
                     + ", unknown to the CRM's status catalog) is a task error in both reports; all other tasks went on.");
 
             out.println();
-            out.println("Next: " + (kind == Exchange.EWS ? "the same with Microsoft Graph: -Dexec.args=--graph; " : "")
-                    + "the scheduled service or your own CRM adapter: docs/examples.md; every setting: "
-                    + "docs/settings.md; every test: mvn -B verify");
+            out.println("Next:");
+            if (kind == Exchange.EWS) {
+                out.println("  the same against Microsoft 365 (Graph): add -Dexec.args=--graph");
+            }
+            out.println("  the scheduled service, or your own CRM adapter: docs/examples.md");
+            out.println("  every setting: docs/settings.md; every test: mvn -B verify");
             exchange.checkHealthy();
             return new Result(first, second, changes, deletedIsBack);
         } finally {
