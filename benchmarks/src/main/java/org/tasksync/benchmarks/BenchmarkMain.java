@@ -27,12 +27,12 @@ public final class BenchmarkMain {
         List<Row> rows = new ArrayList<>();
         for (String adapter : o.adapters) {
             Suite suite = new Suite("main-" + adapter, Worlds.factory(adapter), o.tasks, o.mailboxes, o.latencyMillis,
-                    o, List.of("-Xmx" + o.engineHeap));
+                    o, flags("-Xmx" + o.engineHeap, o));
             rows.addAll(suite.run(true, o.naive && adapter.equals("ews")));
         }
         if (o.big) {
             Suite big = new Suite("big", Worlds.factory("ews"), o.bigTasks, o.bigMailboxes, o.bigLatency(), o,
-                    List.of("-Xmx" + o.bigHeap));
+                    flags("-Xmx" + o.bigHeap, o));
             rows.addAll(big.run(false, false));
         }
         List<String> jmh = o.jmh ? JmhRun.run(o.jmhQuick) : List.of();
@@ -50,6 +50,12 @@ public final class BenchmarkMain {
         out.append(String.format(Locale.ROOT, "%ntotal run time %d min %02d s; load average at the end %.2f%n",
                 total / 60, total % 60, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.out.print(out);
+    }
+
+    private static List<String> flags(String heap, Options o) {
+        List<String> out = new ArrayList<>(List.of(heap));
+        out.addAll(o.engineFlags);
+        return out;
     }
 
     /** The naive baseline against the engine, per cycle kind, where both ran. */

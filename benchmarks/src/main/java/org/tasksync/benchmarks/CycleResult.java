@@ -4,12 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the engine's JVM measured of one cycle: wall time, CRM statements, heap, and what the cycle
- * reports it did. Sent to the harness as one line of {@code key=value} pairs.
+ * What the engine's JVM measured of one cycle: wall time, the CPU time its process used, CRM
+ * statements, heap, and what the cycle reports it did. Sent to the harness as one line of {@code key=value} pairs.
  */
 record CycleResult(String label, long wallMillis, long crmStatements, long crmQueries, long heapPeakUsed,
                    long heapPeakAfterGc, long maxHeap, int created, int updated, int statusesWrittenBack,
-                   int adopted, int taskErrors, int failedMailboxes, long reportedRequests) {
+                   int adopted, int taskErrors, int failedMailboxes, long reportedRequests, long cpuMillis) {
 
     static final String PREFIX = "RESULT ";
 
@@ -18,7 +18,7 @@ record CycleResult(String label, long wallMillis, long crmStatements, long crmQu
                 + " crmQueries=" + crmQueries + " heapPeakUsed=" + heapPeakUsed + " heapPeakAfterGc=" + heapPeakAfterGc
                 + " maxHeap=" + maxHeap + " created=" + created + " updated=" + updated + " statusesWrittenBack="
                 + statusesWrittenBack + " adopted=" + adopted + " taskErrors=" + taskErrors + " failedMailboxes="
-                + failedMailboxes + " reportedRequests=" + reportedRequests;
+                + failedMailboxes + " reportedRequests=" + reportedRequests + " cpuMillis=" + cpuMillis;
     }
 
     static CycleResult parse(String line) {
@@ -30,7 +30,7 @@ record CycleResult(String label, long wallMillis, long crmStatements, long crmQu
         return new CycleResult(v.get("label"), l(v, "wallMillis"), l(v, "crmStatements"), l(v, "crmQueries"),
                 l(v, "heapPeakUsed"), l(v, "heapPeakAfterGc"), l(v, "maxHeap"), i(v, "created"), i(v, "updated"),
                 i(v, "statusesWrittenBack"), i(v, "adopted"), i(v, "taskErrors"), i(v, "failedMailboxes"),
-                l(v, "reportedRequests"));
+                l(v, "reportedRequests"), l(v, "cpuMillis"));
     }
 
     private static long l(Map<String, String> v, String k) {

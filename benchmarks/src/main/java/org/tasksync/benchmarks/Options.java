@@ -27,6 +27,7 @@ final class Options {
     boolean jmhQuick;
     List<String> adapters = new ArrayList<>(List.of("ews"));
     long seed = 42;
+    List<String> engineFlags = new ArrayList<>();
 
     static final String USAGE = """
             options (defaults in brackets):
@@ -47,6 +48,7 @@ final class Options {
               --no-jmh             skip the JMH benchmark of the mapping
               --jmh-quick          JMH with one short iteration (seconds instead of a minute)
               --seed N             which tasks change [42]
+              --engine-flag F      one more JVM flag for the engine's JVMs (e.g. to record a profile), repeatable
               --quick              1000 tasks / 10 mailboxes, big run 10000 / 100, JMH quick
             """;
 
@@ -72,6 +74,7 @@ final class Options {
                 case "--no-jmh" -> o.jmh = false;
                 case "--jmh-quick" -> o.jmhQuick = true;
                 case "--seed" -> o.seed = Long.parseLong(value(a, args, ++i));
+                case "--engine-flag" -> o.engineFlags.add(value(a, args, ++i));
                 case "--quick" -> {
                     o.tasks = 1_000;
                     o.mailboxes = 10;

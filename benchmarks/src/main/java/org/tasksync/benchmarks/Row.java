@@ -11,9 +11,10 @@ import java.util.Map;
  * @param challenges     requests refused with 401 (each an extra round trip)
  * @param fewest         the fewest requests the protocol's batching limits allow
  * @param lowerBoundMillis fewest requests per mailbox × latency, spread over the parallelism bound
+ * @param worldCpuMillis CPU time the harness's JVM (simulator, CRM database) used during the cycle
  */
 record Row(String scenario, String adapter, int tasks, int mailboxes, Map<String, Long> requests, long challenges,
-           long fewest, long wallMillis, long lowerBoundMillis, CycleResult cycle) {
+           long fewest, long wallMillis, long lowerBoundMillis, long worldCpuMillis, CycleResult cycle) {
 
     long totalRequests() {
         return requests.values().stream().mapToLong(Long::longValue).sum();

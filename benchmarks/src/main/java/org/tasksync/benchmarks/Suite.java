@@ -165,13 +165,16 @@ final class Suite {
     private void cycle(EngineJvm jvm, ExchangeWorld world, String label, long[] fewestPerMailbox) {
         world.resetCounts();
         log("%s: %s on %s ...", name, label, world.adapter());
+        long cpu0 = EngineSide.processCpuMillis();
         CycleResult r = jvm.cycle(label);
+        long worldCpu = EngineSide.processCpuMillis() - cpu0;
         long fewest = 0;
         for (long f : fewestPerMailbox) {
             fewest += f;
         }
         Row row = new Row(label, world.adapter(), tasks, mailboxes, world.requestsByOperation(), world.challenges(),
-                fewest, r.wallMillis(), Row.lowerBoundMillis(fewestPerMailbox, latencyMillis, options.parallelism), r);
+                fewest, r.wallMillis(), Row.lowerBoundMillis(fewestPerMailbox, latencyMillis, options.parallelism),
+                worldCpu, r);
         rows.add(row);
         log("%s", ResultTable.format(List.of(row)).lines().skip(1).findFirst().orElse(""));
     }
