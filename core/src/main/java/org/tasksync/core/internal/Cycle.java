@@ -67,6 +67,11 @@ import org.tasksync.core.spi.WriteOutcome;
  * <p>Used once, by one thread (the engine's); it runs mailbox work on a pool of its own. A
  * {@link RuntimeException} from an adapter fails a task, a mailbox or the CRM part, never the cycle;
  * an {@link Error} ends the cycle at once (that is how tests stop it "as a process would die").
+ *
+ * <p>Scale-out: when the engine has a node id, the cycle takes a lease on each mailbox before it
+ * first touches it and renews it before each later batch ({@link #hold}); a mailbox that another
+ * node holds is left to a later cycle, its CRM tasks go to the pending set. The leases are released
+ * at the end; a cycle that dies (an {@link Error}) leaves them to expire.
  */
 public final class Cycle {
 
@@ -87,6 +92,10 @@ public final class Cycle {
     private final Instant start;
     private final MailboxPartition partition;
     private final String crmCursorKey;
+    /** Who this cycle's mailbox leases belong to; null when the engine takes no leases (one node, dry run). */
+    private final String leaseOwner;
+    /** Mailboxes this cycle holds the lease of, released at its end. */
+    private final Set<String> leased = ConcurrentHashMap.newKeySet();
 
     private final Map<String, Rep> reps = new HashMap<>();
     private final Map<String, Participant> participants = new HashMap<>();
@@ -120,6 +129,11 @@ public final class Cycle {
         this.start = parts.clock().instant();
         this.partition = partition;
         this.crmCursorKey = partition.isAll() ? CRM_CURSOR : CRM_CURSOR + "." + partition.name();
+        // The owner names the partition too, so that two partitions' cycles on one node (which may
+        // both reach a mailbox, e.g. to delete a reassigned task's old copy) also keep apart. A dry
+        // run writes nothing, leases included: it must not hold up a real cycle on another node.
+        this.leaseOwner = parts.node() == null || dryRun ? null
+                : partition.isAll() ? parts.node() : parts.node() + "/" + partition.name();
     }
 
     /** A rep that takes part, with its mailbox and its time frame for this cycle. */
@@ -180,8 +194,32 @@ public final class Cycle {
             }
         }
 
-        MailboxConnection connect() throws MailboxException {
-            return new CountingConnection(parts.exchange().connect(mailbox));
+        private CountingConnection connection;
+
+        /**
+         * The mailbox's connection for this cycle, opened on first use and kept until the cycle ends
+         * (one client, one HTTP connection and one authentication per mailbox and cycle). Used by one
+         * thread at a time: reading, the mailbox's batches and its deletions never overlap.
+         */
+        MailboxConnection connection() throws MailboxException {
+            if (connection == null) {
+                connection = new CountingConnection(parts.exchange().connect(mailbox));
+            }
+            return connection;
+        }
+
+        /** Closes the connection (after a failure, it may be broken; at the end of the cycle). */
+        void closeConnection() {
+            CountingConnection c = connection;
+            connection = null;
+            if (c != null) {
+                tally.requests(c.requestsSent());
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    log.debug("closing the connection to {} failed", address(), e);
+                }
+            }
         }
     }
 
@@ -208,7 +246,9 @@ public final class Cycle {
             crmToExchange();
         } finally {
             pool.shutdownNow();
+            mailboxes.values().forEach(MailboxWork::closeConnection);
         }
+        releaseLeases(); // not reached when the cycle dies: its leases then expire
         SyncReport report = report();
         log.info("cycle done: {} created, {} updated, {} deleted, {} statuses written back, {} task errors, {} mailbox errors{}",
                 report.created(), report.updated(), report.deleted(), report.statusesWrittenBack(),
@@ -259,12 +299,21 @@ public final class Cycle {
     }
 
     private void readMailbox(MailboxWork w) {
+        if (leftAlone(w)) {
+            return; // another node holds it: its changes stay behind its cursor for the holder
+        }
         String key = MAILBOX_CURSOR_PREFIX + w.address();
-        try (MailboxConnection conn = w.connect()) {
-            try {
+        try {
+            MailboxConnection conn = w.connection();
+            {
                 String cursor = store.cursor(key).orElse(null);
                 boolean applied = true;
+                boolean first = true;
                 while (true) {
+                    if (!first && !hold(w)) {
+                        break; // lease lost: the rest is read by the node that took it over
+                    }
+                    first = false;
                     ChangePage page;
                     try {
                         page = conn.changes(cursor);
@@ -288,12 +337,12 @@ public final class Cycle {
                         break;
                     }
                 }
-            } finally {
-                w.tally.requests(conn.requestsSent());
             }
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("reading changes failed: " + e);
         }
     }
@@ -580,7 +629,8 @@ public final class Cycle {
             cursors.put(crmCursorKey, newCursor);
             cursors.put(crmCursorKey + START_SUFFIX, null);
             for (MailboxWork w : mailboxes.values()) {
-                if (w.deferredCursor != null && !w.tally.failed()) {
+                // leftAlone renews the lease: a cursor must not overwrite that of a node which took the mailbox over
+                if (w.deferredCursor != null && !leftAlone(w)) {
                     cursors.put(MAILBOX_CURSOR_PREFIX + w.address(), w.deferredCursor);
                 }
             }
@@ -687,8 +737,8 @@ public final class Cycle {
             w.tally.skip(SkipReason.OUT_OF_TIME_FRAME);
             return;
         }
-        if (w.tally.failed()) {
-            w.tally.skip(SkipReason.MAILBOX_FAILED);
+        if (w.tally.failed() || w.tally.deferred()) {
+            w.tally.skip(w.tally.failed() ? SkipReason.MAILBOX_FAILED : SkipReason.MAILBOX_LEASED);
             failedTaskIds.add(task.id());
             return;
         }
@@ -731,23 +781,22 @@ public final class Cycle {
     }
 
     private void processBatch(MailboxWork w, List<CrmTask> batch) {
-        if (w.tally.failed()) {
+        if (leftAlone(w)) { // renews the lease before each batch
+            SkipReason why = w.tally.failed() ? SkipReason.MAILBOX_FAILED : SkipReason.MAILBOX_LEASED;
             batch.forEach(t -> {
-                w.tally.skip(SkipReason.MAILBOX_FAILED);
+                w.tally.skip(why);
                 failedTaskIds.add(t.id());
             });
             return;
         }
-        try (MailboxConnection conn = w.connect()) {
-            try {
-                writeBatch(w, conn, batch);
-            } finally {
-                w.tally.requests(conn.requestsSent());
-            }
+        try {
+            writeBatch(w, w.connection(), batch);
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
             batch.forEach(t -> failedTaskIds.add(t.id()));
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("writing tasks failed: " + e);
             batch.forEach(t -> failedTaskIds.add(t.id()));
         }
@@ -1018,7 +1067,7 @@ public final class Cycle {
      */
     private void collectOrphans(Map<String, Instant> seen) {
         for (MailboxWork w : mailboxes.values()) {
-            if (w.tally.failed()) {
+            if (w.tally.failed() || w.tally.deferred()) {
                 continue;
             }
             List<String> leftovers = w.adoptable.keySet().stream().filter(id -> !seen.containsKey(id)).toList();
@@ -1099,7 +1148,7 @@ public final class Cycle {
 
     private void deleteInMailbox(MailboxWork w) {
         List<Deletion> deletions = new ArrayList<>(w.deletions);
-        if (w.tally.failed()) {
+        if (leftAlone(w)) {
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
             return;
         }
@@ -1114,8 +1163,9 @@ public final class Cycle {
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
             return;
         }
-        try (MailboxConnection conn = w.connect()) {
-            try {
+        try {
+            MailboxConnection conn = w.connection();
+            {
                 List<Deletion> resolved = new ArrayList<>();
                 List<String> dropLinks = new ArrayList<>();
                 List<Deletion> unknown = deletions.stream().filter(d -> d.item() == null).toList();
@@ -1160,15 +1210,70 @@ public final class Cycle {
                 if (!dryRun && !dropLinks.isEmpty()) {
                     store.deleteLinks(dropLinks);
                 }
-            } finally {
-                w.tally.requests(conn.requestsSent());
             }
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("deleting tasks failed: " + e);
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
+        }
+    }
+
+    // ------------------------------------------------------------------ mailbox leases (scale-out)
+
+    /**
+     * Takes this cycle's lease on the mailbox, or renews it, before the cycle touches the mailbox.
+     * False when another node holds it, or took it over since the last renewal (this cycle was
+     * slower than the lease duration): the mailbox is then deferred for the rest of the cycle, so
+     * that two nodes never work on it at once; what was meant for it goes to the pending set.
+     * Without a node id there is nobody to exclude and nothing is asked of the store.
+     */
+    private boolean hold(MailboxWork w) {
+        if (w.tally.deferred()) {
+            return false; // once deferred, for the whole cycle: writing without having read first could undo an Outlook edit
+        }
+        if (leaseOwner == null) {
+            return true;
+        }
+        if (store.tryLease(w.address(), leaseOwner, parts.clock().instant(), parts.leaseDuration())) {
+            leased.add(w.address());
+            return true;
+        }
+        String why = leased.remove(w.address())
+                ? "lease lost to another node during the cycle (longer than the lease duration " + parts.leaseDuration()
+                        + "); left to the node that holds it, its tasks tried again next cycle"
+                : "leased by another node; left to it, its tasks tried again next cycle";
+        if (w.tally.defer(why)) {
+            log.info("mailbox {} deferred: {}", w.address(), why);
+        }
+        return false;
+    }
+
+    /** True when the cycle must leave the mailbox alone: it failed, or {@link #hold} could not hold it. */
+    private boolean leftAlone(MailboxWork w) {
+        if (w.tally.failed()) {
+            return true;
+        }
+        try {
+            return !hold(w);
+        } catch (RuntimeException e) {
+            w.fail("taking the mailbox lease failed: " + e);
+            return true;
+        }
+    }
+
+    /** Lets other nodes have this cycle's mailboxes at once instead of after the lease expires. */
+    private void releaseLeases() {
+        if (leaseOwner == null || leased.isEmpty()) {
+            return;
+        }
+        try {
+            store.releaseLeases(leaseOwner, List.copyOf(leased));
+        } catch (RuntimeException e) {
+            log.warn("releasing {} mailbox leases failed; they expire by themselves: {}", leased.size(), e.toString());
         }
     }
 
