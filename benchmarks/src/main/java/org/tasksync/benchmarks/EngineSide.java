@@ -6,6 +6,9 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.graph.GraphExchangeAdapter;
+import org.tasksync.adapter.graph.GraphSettings;
+import org.tasksync.adapter.graph.GraphTokenSource;
 import org.tasksync.adapter.jdbccrm.JdbcCrmAdapter;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
 import org.tasksync.core.SyncEngine;
@@ -63,6 +66,9 @@ final class EngineSide {
             case "ews" -> EwsExchangeAdapter.create(EwsConfig.builder().url(URI.create(c.exchangeUrl()))
                     .credentials(c.user(), c.secret()).batchSize(Math.min(500, c.batchSize()))
                     .extendedFields(settings.mapping().fields().managedFields()).build());
+            case "graph" -> GraphExchangeAdapter.builder(GraphSettings.builder().baseUrl(c.exchangeUrl())
+                    .batchSize(Math.min(20, c.batchSize())).build())
+                    .tokenSource(GraphTokenSource.fixed(c.secret())).build();
             default -> throw new IllegalArgumentException("no such adapter in the benchmarks: " + c.adapter());
         };
     }

@@ -25,7 +25,7 @@ final class Options {
     String engineHeap = "1g";
     boolean jmh = true;
     boolean jmhQuick;
-    List<String> adapters = new ArrayList<>(List.of("ews"));
+    List<String> adapters = new ArrayList<>(List.of("ews", "graph"));
     long seed = 42;
     List<String> engineFlags = new ArrayList<>();
 
@@ -37,7 +37,7 @@ final class Options {
               --parallelism N      the engine's mailbox-parallelism bound, also the naive baseline's [8]
               --batch-size N       the engine's batch size [100]
               --changed-percent X  share of tasks changed in the CRM, and share of statuses changed in Outlook [1]
-              --adapters a,b       Exchange adapters of the main suite: ews, graph [ews]
+              --adapters a,b       Exchange adapters of the main suite: ews, graph [ews,graph]
               --engine-heap SIZE   -Xmx of the engine's JVM in the main suite [1g]
               --no-naive           skip the naive baseline
               --big-tasks N        tasks of the big run [100000]

@@ -12,8 +12,8 @@ final class Worlds {
     static Function<Duration, ExchangeWorld> factory(String adapter) {
         return switch (adapter) {
             case "ews" -> EwsWorld::new;
-            default -> throw new IllegalArgumentException("no simulated world for adapter " + adapter
-                    + " (the Graph adapter is not merged yet)");
+            case "graph" -> GraphWorld::new;
+            default -> throw new IllegalArgumentException("no simulated world for adapter " + adapter);
         };
     }
 }

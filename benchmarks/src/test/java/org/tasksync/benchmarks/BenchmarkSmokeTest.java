@@ -68,6 +68,26 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void onGraphTooAnIdleCycleIsOneDeltaRequestPerMailbox() {
+        try (CrmDatabase crm = CrmDatabase.start("smoke-graph"); ExchangeWorld world = new GraphWorld(Duration.ZERO)) {
+            for (int r = 0; r < REPS; r++) {
+                world.addMailbox(CrmDatabase.mailbox(r));
+            }
+            crm.load(REPS, TASKS, LocalDate.now(ZoneOffset.UTC));
+            EngineSide engine = new EngineSide(config(crm, world, false));
+            assertThat(engine.cycle("initial").created()).isEqualTo(TASKS);
+            engine.cycle("idle-1st-echoes");
+            world.resetCounts();
+            CycleResult idle = engine.cycle("idle");
+            assertThat(world.requestsByOperation()).containsOnlyKeys("Delta").containsEntry("Delta", (long) REPS);
+            assertThat(idle.crmStatements()).isLessThanOrEqualTo(3);
+
+            world.completeInOutlook(CrmDatabase.mailbox(2), List.of(CrmDatabase.taskId(2)));
+            assertThat(engine.cycle("changed").statusesWrittenBack()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theNaiveBaselineLooksUpEveryTaskEachCycleAndCreatesOrOverwritesIt() {
         try (CrmDatabase crm = CrmDatabase.start("smoke-naive"); ExchangeWorld world = world()) {
             crm.load(REPS, TASKS, LocalDate.now(ZoneOffset.UTC));
