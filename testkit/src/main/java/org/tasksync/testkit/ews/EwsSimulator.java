@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -81,9 +82,11 @@ public final class EwsSimulator implements AutoCloseable {
     private final String user;
     private final String password;
     private final boolean rejectUnknownMailboxes;
+    private final long latencyMillis;
 
     private EwsSimulator(Builder b) throws IOException {
         this.clock = b.clock;
+        this.latencyMillis = b.latency.toMillis();
         this.user = b.user;
         this.password = b.password;
         this.rejectUnknownMailboxes = b.rejectUnknownMailboxes;
@@ -259,6 +262,14 @@ public final class EwsSimulator implements AutoCloseable {
     }
 
     private void serve(HttpExchange ex) throws IOException {
+        if (latencyMillis > 0) {
+            try {
+                Thread.sleep(latencyMillis); // the network's round trip: a 401 challenge pays it too
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // shutting down
+            }
+        }
         if (!ex.getRequestURI().getPath().equalsIgnoreCase(PATH)) {
             send(ex, 404, "text/plain; charset=utf-8", ("no EWS endpoint here; use " + PATH).getBytes(UTF_8));
             return;
@@ -525,6 +536,7 @@ public final class EwsSimulator implements AutoCloseable {
         private boolean validate = true;
         private Clock clock = Clock.systemUTC();
         private int port;
+        private Duration latency = Duration.ZERO;
 
         private Builder() {
         }
@@ -553,6 +565,21 @@ public final class EwsSimulator implements AutoCloseable {
         /** Turns schema validation off, e.g. for benchmarks; it is on by default when the schema is found. */
         public Builder schemaValidation(boolean validate) {
             this.validate = validate;
+            return this;
+        }
+
+        /**
+         * Every HTTP request waits this long before it is answered, whatever the answer, a 401
+         * challenge included: the round trip of a network between client and server. Unlike
+         * {@link EwsFault#latency(Duration)}, which only delays requests that passed authentication
+         * (by mailbox and operation), this shows what a client's extra round trips cost.
+         */
+        public Builder latency(Duration latency) {
+            Objects.requireNonNull(latency, "latency");
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative, not " + latency);
+            }
+            this.latency = latency;
             return this;
         }
 
@@ -585,7 +612,7 @@ public final class EwsSimulator implements AutoCloseable {
         @Override
         public String toString() {
             return "EwsSimulator.Builder[auth=" + (user != null ? "basic" : "none") + ", rejectUnknownMailboxes="
-                    + rejectUnknownMailboxes + ", validate=" + validate + "]";
+                    + rejectUnknownMailboxes + ", validate=" + validate + ", latency=" + latency.toMillis() + " ms]";
         }
     }
 }

@@ -133,4 +133,27 @@ class EwsSimulatorAccessTest {
             ews.assertNoResponseErrors();
         }
     }
+
+    @Test
+    void aNewClientIsChallengedOnceAlsoBehindNetworkLatency() throws Exception {
+        // the benchmarks count these challenges: each one is a round trip a new connection pays
+        try (EwsSimulator ews = EwsSimulator.builder().basicAuth(EwsClient.USER, EwsClient.PASSWORD)
+                .latency(java.time.Duration.ofMillis(5)).start();
+                ExchangeService first = EwsClient.impersonating(ews, ANNA);
+                ExchangeService second = EwsClient.impersonating(ews, ANNA)) {
+            all(first);
+            all(first);
+            assertThat(ews.traffic().unauthorized()).as("one challenge for the first client").isEqualTo(1);
+            all(second);
+            assertThat(ews.traffic().unauthorized()).as("and one more for a second client").isEqualTo(2);
+            assertThat(ews.traffic().count(ANNA, "FindItem")).isEqualTo(3);
+            ews.assertNoResponseErrors();
+        }
+    }
+
+    @Test
+    void networkLatencyMustNotBeNegative() {
+        assertThatThrownBy(() -> EwsSimulator.builder().latency(java.time.Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latency");
+    }
 }

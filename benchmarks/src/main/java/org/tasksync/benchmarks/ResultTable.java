@@ -1,0 +1,53 @@
+package org.tasksync.benchmarks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/** Prints rows as a fixed-width plain-text table. */
+final class ResultTable {
+
+    private static final String FORMAT = "%-16s %-5s %7s %6s %8s  %-38s %5s %7s %8s %8s %7s %11s %6s %17s  %s%n";
+
+    private ResultTable() {
+    }
+
+    static String format(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, FORMAT, "scenario", "adapt", "tasks", "mboxes", "requests",
+                "by operation", "401s", "fewest", "wall s", "bound s", "ratio", "CPU s e/w", "CRM st", "heap MB used/gc",
+                "done (created/updated/status back)"));
+        for (Row r : rows) {
+            CycleResult c = r.cycle();
+            sb.append(String.format(Locale.ROOT, FORMAT, r.scenario(), r.adapter(), r.tasks(), r.mailboxes(),
+                    r.totalRequests(), byOperation(r.requests()), r.challenges(), r.fewest(),
+                    seconds(r.wallMillis()), seconds(r.lowerBoundMillis()),
+                    Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.1f", r.ratio()),
+                    String.format(Locale.ROOT, "%.1f/%.1f", c.cpuMillis() / 1000.0, r.worldCpuMillis() / 1000.0),
+                    c.crmStatements(), heap(c), c.created() + "/" + c.updated() + "/" + c.statusesWrittenBack()
+                            + (c.taskErrors() + c.failedMailboxes() > 0 ? " ERR " + c.taskErrors() + " tasks, "
+                            + c.failedMailboxes() + " mailboxes" : "")));
+        }
+        return sb.toString();
+    }
+
+    static String byOperation(Map<String, Long> requests) {
+        StringJoiner j = new StringJoiner(" ");
+        requests.forEach((op, n) -> j.add(op + " " + n));
+        return j.length() == 0 ? "-" : j.toString();
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.2f", millis / 1000.0);
+    }
+
+    private static String heap(CycleResult c) {
+        return mb(c.heapPeakUsed()) + "/" + (c.heapPeakAfterGc() < 0 ? "-" : mb(c.heapPeakAfterGc()))
+                + " of " + mb(c.maxHeap());
+    }
+
+    private static String mb(long bytes) {
+        return Long.toString(Math.round(bytes / 1048576.0));
+    }
+}

@@ -1,0 +1,121 @@
+package org.tasksync.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The harness on a tiny world, in this JVM and without latency: the engine's cycles and the naive
+ * baseline do what the table will say they do. Counts requests and statements, never time.
+ */
+class BenchmarkSmokeTest {
+
+    private static final int REPS = 3;
+    private static final int TASKS = 30;
+
+    @TempDir
+    Path dir;
+
+    private EngineConfig config(CrmDatabase crm, ExchangeWorld world, boolean naive) {
+        return new EngineConfig(crm.remoteUrl(), world.adapter(), world.url(), world.user(), world.secret(),
+                "jdbc:h2:file:" + dir.resolve("state"), 2, 100, Suite.PAST_DAYS, Suite.FUTURE_DAYS, naive);
+    }
+
+    private static ExchangeWorld world() {
+        ExchangeWorld world = new EwsWorld(Duration.ZERO);
+        for (int r = 0; r < REPS; r++) {
+            world.addMailbox(CrmDatabase.mailbox(r));
+        }
+        return world;
+    }
+
+    @Test
+    void theEngineSyncsEveryTaskThenAnIdleCycleCostsOneRequestPerMailboxAndAtMostThreeCrmStatements() {
+        try (CrmDatabase crm = CrmDatabase.start("smoke-engine"); ExchangeWorld world = world()) {
+            crm.load(REPS, TASKS, LocalDate.now(ZoneOffset.UTC));
+            EngineSide engine = new EngineSide(config(crm, world, false));
+
+            CycleResult initial = engine.cycle("initial");
+            assertThat(initial.created()).isEqualTo(TASKS);
+            assertThat(initial.taskErrors() + initial.failedMailboxes()).isZero();
+            assertThat(world.requestsByOperation()).containsEntry("Create", (long) REPS).containsEntry("Sync", (long) REPS);
+
+            engine.cycle("idle-1st-echoes");
+            world.resetCounts();
+            CycleResult idle = engine.cycle("idle");
+            assertThat(world.requestsByOperation()).containsOnlyKeys("Sync").containsEntry("Sync", (long) REPS);
+            assertThat(idle.crmStatements()).isLessThanOrEqualTo(3);
+            assertThat(idle.created() + idle.updated()).isZero();
+
+            crm.edit(List.of(CrmDatabase.taskId(0), CrmDatabase.taskId(1)));
+            world.completeInOutlook(CrmDatabase.mailbox(2), List.of(CrmDatabase.taskId(2)));
+            world.resetCounts();
+            CycleResult changed = engine.cycle("changed");
+            assertThat(changed.updated()).isEqualTo(2);
+            assertThat(changed.statusesWrittenBack()).isEqualTo(1);
+            assertThat(crm.status(CrmDatabase.taskId(2))).isEqualTo(2);
+            // tasks 0 and 1 belong to reps 0 and 1: one UpdateItem each; rep 2's change is read with one GetItem
+            assertThat(world.requestsByOperation()).containsEntry("Update", 2L).containsEntry("Get", 1L)
+                    .containsEntry("Sync", (long) REPS);
+        }
+    }
+
+    @Test
+    void onGraphTooAnIdleCycleIsOneDeltaRequestPerMailbox() {
+        try (CrmDatabase crm = CrmDatabase.start("smoke-graph"); ExchangeWorld world = new GraphWorld(Duration.ZERO)) {
+            for (int r = 0; r < REPS; r++) {
+                world.addMailbox(CrmDatabase.mailbox(r));
+            }
+            crm.load(REPS, TASKS, LocalDate.now(ZoneOffset.UTC));
+            EngineSide engine = new EngineSide(config(crm, world, false));
+            assertThat(engine.cycle("initial").created()).isEqualTo(TASKS);
+            engine.cycle("idle-1st-echoes");
+            world.resetCounts();
+            CycleResult idle = engine.cycle("idle");
+            assertThat(world.requestsByOperation()).containsOnlyKeys("Delta").containsEntry("Delta", (long) REPS);
+            assertThat(idle.crmStatements()).isLessThanOrEqualTo(3);
+
+            world.completeInOutlook(CrmDatabase.mailbox(2), List.of(CrmDatabase.taskId(2)));
+            assertThat(engine.cycle("changed").statusesWrittenBack()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theNaiveBaselineLooksUpEveryTaskEachCycleAndCreatesOrOverwritesIt() {
+        try (CrmDatabase crm = CrmDatabase.start("smoke-naive"); ExchangeWorld world = world()) {
+            crm.load(REPS, TASKS, LocalDate.now(ZoneOffset.UTC));
+            EngineSide naive = new EngineSide(config(crm, world, true));
+
+            assertThat(naive.cycle("naive-initial").created()).isEqualTo(TASKS);
+            assertThat(world.requestsByOperation()).containsEntry("Find", (long) TASKS).containsEntry("Create", (long) TASKS);
+            world.resetCounts();
+            assertThat(naive.cycle("naive-idle").updated()).isEqualTo(TASKS);
+            assertThat(world.requestsByOperation()).containsEntry("Find", (long) TASKS).containsEntry("Get", (long) TASKS)
+                    .containsEntry("Update", (long) TASKS);
+        }
+    }
+
+    @Test
+    void theLowerBoundSpreadsRequestsOverTheParallelismButNeverBelowTheLongestMailbox() {
+        assertThat(Row.lowerBoundMillis(new long[] {2, 2, 2, 2}, 20, 2)).isEqualTo(80);
+        assertThat(Row.lowerBoundMillis(new long[] {10, 1, 1}, 20, 4)).isEqualTo(200);
+        assertThat(new EwsWorld(Duration.ZERO).fewestRequests(250, 0, 0, 100)).as("sync + 3 creates").isEqualTo(4);
+    }
+
+    @Test
+    void theMappingBenchmarkRunsOnce() {
+        MappingBenchmark b = new MappingBenchmark();
+        b.setUp();
+        Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        b.mapTaskToExchangeWrite(bh);
+        b.differingFields(bh);
+        bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
+    }
+}
