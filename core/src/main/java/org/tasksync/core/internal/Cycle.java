@@ -906,6 +906,12 @@ public final class Cycle {
         if (fields.contains(ExchangeField.STATUS)) {
             if (managed.contains(ExchangeField.PERCENT_COMPLETE)) fields.add(ExchangeField.PERCENT_COMPLETE);
             if (managed.contains(ExchangeField.COMPLETE_DATE)) fields.add(ExchangeField.COMPLETE_DATE);
+        } else if ((fields.contains(ExchangeField.PERCENT_COMPLETE) || fields.contains(ExchangeField.COMPLETE_DATE))
+                && managed.contains(ExchangeField.STATUS) && wanted.status() != null
+                && wanted.status() == current.status()) {
+            // Exchange derives the status from a percent written alone (Not Started with 40 % becomes In
+            // Progress), which the next read would take for the rep's change: send the unchanged status along
+            fields.add(ExchangeField.STATUS);
         }
         return fields;
     }
