@@ -36,7 +36,9 @@ import org.tasksync.testkit.ews.OutlookTask;
  * JDBC CRM adapter (behind a {@link FaultyDataSource}), the engine's JDBC state store in an H2
  * database of its own (behind a {@link FaultyStateStore}), the EWS simulator with Basic
  * authentication and schema validation, and the EWS adapter pointing at it. The engine, the CRM and
- * Exchange all read the real clock, so that "later" means the same on both sides (SPEC §6.1).
+ * Exchange all read the real clock, so that "later" means the same on both sides (SPEC §6.1), but
+ * Exchange's runs one second ahead: Exchange keeps modification times to the second, and without the
+ * second a rep's change made just after a CRM change in the same second would look older than it.
  *
  * <p>Not thread-safe; one test uses it, then closes it.
  */
@@ -52,6 +54,7 @@ final class Rig implements AutoCloseable {
             EwsExchangeAdapter.CRM_ID_PROPERTY);
 
     final Clock clock = Clock.systemUTC();
+    final Clock exchangeClock = Clock.offset(clock, Duration.ofSeconds(1));
     final DataSource crmDb;
     final FaultyDataSource faultyCrmDb;
     final ReferenceCrm crm;
@@ -82,7 +85,8 @@ final class Rig implements AutoCloseable {
         storeH2.setPassword(STORE_PASSWORD);
         SyncStateStore jdbcStore = JdbcSyncStateStore.builder(storeH2).build();
         store = new FaultyStateStore(jdbcStore);
-        ews = EwsSimulator.builder().basicAuth(EWS_USER, EWS_PASSWORD).rejectUnknownMailboxes().clock(clock).start();
+        ews = EwsSimulator.builder().basicAuth(EWS_USER, EWS_PASSWORD).rejectUnknownMailboxes().clock(exchangeClock)
+                .start();
         assertThat(ews.validatesSchema()).as("the EWS schema must be found beside the repository").isTrue();
         for (Rep rep : repList) {
             putRep(rep);
