@@ -258,6 +258,7 @@ class FaultInjectionScenariosTest {
                 case DROP_CONNECTION -> "connection dropped without an answer";
                 case LATENCY -> "latency (requests delayed)";
                 case HOLD -> "hold";
+                case REWRITE_RESPONSE -> "response rewritten";
             };
         }
 
