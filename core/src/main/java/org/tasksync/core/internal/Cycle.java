@@ -1053,7 +1053,10 @@ public final class Cycle {
             if (w.tally.failed()) {
                 continue;
             }
-            List<String> leftovers = w.adoptable.keySet().stream().filter(id -> !seen.containsKey(id)).toList();
+            // unclaimed: not read this cycle, or read as deleted (a task deleted while the store was lost has no
+            // link for applyDeletions to find)
+            List<String> leftovers = w.adoptable.keySet().stream()
+                    .filter(id -> !seen.containsKey(id) || Instant.MAX.equals(seen.get(id))).toList();
             for (List<String> chunk : chunks(leftovers, settings.crmPageSize())) {
                 CrmPage page = parts.crm().tasksById(chunk);
                 Set<String> alive = new HashSet<>();
