@@ -20,6 +20,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.tasksync.core.MailboxReport;
 import org.tasksync.core.SyncReport;
+import org.tasksync.core.SyncSettings;
 import org.tasksync.core.mapping.StatusMapping;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeStatus;
@@ -87,8 +88,7 @@ class FaultInjectionScenariosTest {
         Stream<DynamicTest> runs = seeds.stream().map(seed -> DynamicTest.dynamicTest("seed " + seed,
                 () -> new Scenario(seed, cycles, FIGURES).run()));
         DynamicTest figures = DynamicTest.dynamicTest("figures", () -> {
-            String command = System.getProperty("tasksync.reliability.command",
-                    "mvn -B -pl reliability -am verify (seeds " + seeds.size() + ", cycles " + cycles + ")");
+            String command = System.getProperty("tasksync.reliability.command", "mvn -B verify");
             String md = FIGURES.markdown(command, seeds.get(0), seeds.size(), cycles);
             FIGURES.write(Path.of(System.getProperty("tasksync.reliability.figures", "target/reliability-figures.md")), md);
             System.out.println(md);
@@ -137,13 +137,19 @@ class FaultInjectionScenariosTest {
             this.rnd = new Random(seed);
         }
 
+        boolean move() {
+            return seed % 2 != 0;
+        }
+
         void run() {
             try (Rig r = new Rig(REPS)) {
                 rig = r;
                 CapturingLogProvider.watchFor(Rig.EWS_PASSWORD);
                 CapturingLogProvider.watchFor(Rig.CRM_PASSWORD);
                 CapturingLogProvider.watchFor(Rig.STORE_PASSWORD);
-                rig.settings(b -> b.batchSize(4).crmPageSize(5).mailboxParallelism(2));
+                // odd seeds delete the old copy of a reassigned task (tasksync.reassignment=move)
+                rig.settings(b -> b.batchSize(4).crmPageSize(5).mailboxParallelism(2)
+                        .reassignment(move() ? SyncSettings.Reassignment.MOVE : SyncSettings.Reassignment.KEEP_ORIGINAL));
                 rig.ews(b -> b.batchSize(4).syncPageSize(5));
                 statuses = rig.settings().mapping().status();
                 for (int c = 0; c < cycles; c++) {
@@ -590,7 +596,14 @@ class FaultInjectionScenariosTest {
                     }
                 }
                 if (!agreement.inWindow(t)) {
-                    continue;
+                    continue; // left alone, wherever its copies are (SPEC §5)
+                }
+                if (move()) {
+                    for (Rep other : REPS) {
+                        if (!other.equals(rep) && !rig.tagged(other, id).isEmpty()) {
+                            problems.add(id + " was moved to " + rep.mailbox() + " but a copy is left in " + other.mailbox());
+                        }
+                    }
                 }
                 OutlookDeletion deletion = deletedInOutlook.get(id);
                 if (items.isEmpty()) {
