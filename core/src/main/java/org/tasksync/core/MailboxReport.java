@@ -21,11 +21,22 @@ import java.util.Map;
  * @param warnings             repairs made (characters XML cannot carry) and held deletions
  * @param mailboxError         why the mailbox failed, or null
  * @param requests             requests sent to Exchange for this mailbox
+ * @param deferredReason       why the cycle left the mailbox to a later cycle without it failing
+ *                             (another node holds its lease, see {@code docs/scale-out.md}), or null
  */
 public record MailboxReport(String mailbox, int created, int updated, int deleted, int adopted,
                             int statusesWrittenBack, int conflictsCrmWon, int conflictsExchangeWon,
                             int deletedInOutlook, Map<SkipReason, Integer> skipped, List<TaskError> taskErrors,
-                            List<String> warnings, String mailboxError, long requests) {
+                            List<String> warnings, String mailboxError, long requests, String deferredReason) {
+
+    /** A report of a mailbox that was not deferred. */
+    public MailboxReport(String mailbox, int created, int updated, int deleted, int adopted,
+                         int statusesWrittenBack, int conflictsCrmWon, int conflictsExchangeWon,
+                         int deletedInOutlook, Map<SkipReason, Integer> skipped, List<TaskError> taskErrors,
+                         List<String> warnings, String mailboxError, long requests) {
+        this(mailbox, created, updated, deleted, adopted, statusesWrittenBack, conflictsCrmWon, conflictsExchangeWon,
+                deletedInOutlook, skipped, taskErrors, warnings, mailboxError, requests, null);
+    }
 
     public MailboxReport {
         EnumMap<SkipReason, Integer> s = new EnumMap<>(SkipReason.class);
@@ -45,5 +56,13 @@ public record MailboxReport(String mailbox, int created, int updated, int delete
 
     public boolean failed() {
         return mailboxError != null;
+    }
+
+    /**
+     * True when the cycle left this mailbox (or, after losing its lease, the rest of its work) to a
+     * later cycle because another node holds it: not an error; its tasks are in the pending set.
+     */
+    public boolean deferred() {
+        return deferredReason != null;
     }
 }

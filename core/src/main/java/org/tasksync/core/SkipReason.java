@@ -15,7 +15,9 @@ public enum SkipReason {
     /** Deleted in the CRM but completed in Exchange: kept there, link dropped. */
     COMPLETED_KEPT("completed, kept in Exchange"),
     /** Its mailbox failed this cycle; tried again next cycle. */
-    MAILBOX_FAILED("mailbox failed");
+    MAILBOX_FAILED("mailbox failed"),
+    /** Another node holds its mailbox's lease (scale-out); tried again next cycle. */
+    MAILBOX_LEASED("mailbox leased by another node");
 
     private final String text;
 

@@ -1,7 +1,9 @@
 package org.tasksync.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.concurrent.locks.ReentrantLock;
 import org.tasksync.core.internal.Cycle;
 import org.tasksync.core.internal.EngineParts;
@@ -25,6 +27,11 @@ import org.tasksync.core.state.InMemorySyncStateStore;
  * }</pre>
  *
  * <p>Thread-safe: cycles never overlap; a second caller of {@link #runOnce()} waits for the first.
+ *
+ * <p>Scale-out: engines on several nodes may share one state store when each is given its own
+ * {@link Builder#node(String) node id}. A cycle then takes a lease on each mailbox before it
+ * touches it and leaves mailboxes that another node holds to a later cycle (see
+ * {@code docs/scale-out.md}).
  */
 public final class SyncEngine {
 
@@ -53,7 +60,9 @@ public final class SyncEngine {
      * Runs one cycle over a share of the mailboxes only (for scale-out over several nodes): other
      * partitions' mailboxes, cursors and pending tasks are left alone, and the partition keeps a
      * CRM change cursor of its own. Cycles of different partitions may run at the same time, in
-     * this engine or in engines on other nodes sharing the state store.
+     * this engine or in engines on other nodes sharing the state store; with a
+     * {@link Builder#node(String) node id}, mailbox leases keep two cycles off one mailbox even when
+     * a partition's cycles overlap (a node taken for dead that is still running).
      */
     public SyncReport runOnce(MailboxPartition partition) {
         return new Cycle(parts, parts.settings().dryRun(), partition).run();
@@ -72,20 +81,40 @@ public final class SyncEngine {
         return parts.settings();
     }
 
+    /** This node's id when the engine takes mailbox leases (scale-out); empty on a single node. */
+    public java.util.Optional<String> node() {
+        return java.util.Optional.ofNullable(parts.node());
+    }
+
+    /** How long this node's mailbox leases last unless renewed; empty on a single node. */
+    public java.util.Optional<Duration> leaseDuration() {
+        return java.util.Optional.ofNullable(parts.leaseDuration());
+    }
+
     @Override
     public String toString() {
         return "SyncEngine{crm=" + parts.crm().getClass().getSimpleName() + ", exchange=" + parts.exchange().name()
-                + ", store=" + parts.store().getClass().getSimpleName() + ", " + parts.settings() + "}";
+                + ", store=" + parts.store().getClass().getSimpleName()
+                + (parts.node() == null ? "" : ", node=" + parts.node() + ", leaseDuration=" + parts.leaseDuration())
+                + ", " + parts.settings() + "}";
     }
 
     /** Builds a {@link SyncEngine}; the CRM and the Exchange adapter are required. */
     public static final class Builder {
+        /** How long a mailbox lease lasts unless renewed, when {@link #leaseDuration} is not called. */
+        public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMinutes(10);
+        private static final Duration MIN_LEASE = Duration.ofSeconds(1);
+        private static final Duration MAX_LEASE = Duration.ofDays(1);
+        private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
+
         private CrmAdapter crm;
         private ExchangeAdapter exchange;
         private SyncStateStore store;
         private SyncSettings settings = SyncSettings.ofDefaults();
         private Clock clock = Clock.systemUTC();
         private SyncListener listener = new SyncListener() { };
+        private String node;
+        private Duration leaseDuration;
 
         private Builder() {
         }
@@ -99,6 +128,38 @@ public final class SyncEngine {
         public Builder clock(Clock v) { clock = Objects.requireNonNull(v, "clock"); return this; }
         public Builder listener(SyncListener v) { listener = Objects.requireNonNull(v, "listener"); return this; }
 
+        /**
+         * Makes this engine one node of several that share the state store: its cycles take a lease
+         * on each mailbox before touching it (the lease's owner is this id) and leave mailboxes that
+         * another node holds to a later cycle. Every running node needs an id of its own.
+         *
+         * @throws IllegalArgumentException unless 1 to 100 characters of letters, digits and {@code . _ : @ -}
+         */
+        public Builder node(String id) {
+            if (id == null || !NODE_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("node id must be 1 to 100 characters of letters, digits and"
+                        + " . _ : @ -, was " + (id == null ? "null" : "'" + id + "'"));
+            }
+            node = id;
+            return this;
+        }
+
+        /**
+         * How long a mailbox lease lasts unless renewed (default {@link #DEFAULT_LEASE_DURATION}). A
+         * node that dies keeps its mailboxes this long; it must be longer than the longest batch
+         * (the lease is renewed before each) and should be longer than the longest cycle.
+         *
+         * @throws IllegalArgumentException unless between 1 second and 1 day
+         */
+        public Builder leaseDuration(Duration v) {
+            if (v == null || v.compareTo(MIN_LEASE) < 0 || v.compareTo(MAX_LEASE) > 0) {
+                throw new IllegalArgumentException("lease duration must be between " + MIN_LEASE + " and " + MAX_LEASE
+                        + ", was " + v);
+            }
+            leaseDuration = v;
+            return this;
+        }
+
         public SyncEngine build() {
             if (crm == null) {
                 throw new IllegalStateException("SyncEngine needs a CRM adapter: call crm(...)");
@@ -106,8 +167,13 @@ public final class SyncEngine {
             if (exchange == null) {
                 throw new IllegalStateException("SyncEngine needs an Exchange adapter: call exchange(...)");
             }
+            if (leaseDuration != null && node == null) {
+                throw new IllegalStateException("a lease duration (" + leaseDuration + ") needs a node id: call"
+                        + " node(...) too, or leave the lease duration out on a single node");
+            }
             return new SyncEngine(new EngineParts(crm, exchange, store == null ? new InMemorySyncStateStore() : store,
-                    settings, clock, listener));
+                    settings, clock, listener, node,
+                    node == null ? null : leaseDuration == null ? DEFAULT_LEASE_DURATION : leaseDuration));
         }
     }
 }

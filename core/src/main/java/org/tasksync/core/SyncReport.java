@@ -75,6 +75,11 @@ public record SyncReport(Instant startedAt, Duration duration, boolean enabled, 
         return mailboxes.stream().filter(MailboxReport::failed).toList();
     }
 
+    /** Mailboxes left to a later cycle because another node holds them (scale-out); not errors. */
+    public List<MailboxReport> deferredMailboxes() {
+        return mailboxes.stream().filter(MailboxReport::deferred).toList();
+    }
+
     /** True when nothing failed: no cycle error, no mailbox error, no per-task error. */
     public boolean clean() {
         return enabled && cycleError == null && failedMailboxes().isEmpty() && allTaskErrors().isEmpty();
@@ -94,7 +99,7 @@ public record SyncReport(Instant startedAt, Duration duration, boolean enabled, 
         for (MailboxReport m : mailboxes) {
             sb.append(String.format(fmt, shorten(m.mailbox(), 32), m.created(), m.updated(), m.deleted(), m.adopted(),
                     m.statusesWrittenBack(), m.conflictsCrmWon() + m.conflictsExchangeWon(), m.skippedTotal(),
-                    m.taskErrors().size(), m.requests(), m.failed() ? "FAILED" : "ok"));
+                    m.taskErrors().size(), m.requests(), m.failed() ? "FAILED" : m.deferred() ? "deferred" : "ok"));
         }
         sb.append(String.format(fmt, "TOTAL (" + mailboxes.size() + " mailboxes)", created(), updated(), deleted(),
                 adopted(), statusesWrittenBack(), conflictsCrmWon() + conflictsExchangeWon(),
@@ -117,6 +122,11 @@ public record SyncReport(Instant startedAt, Duration duration, boolean enabled, 
         for (MailboxReport m : mailboxes) {
             if (m.failed()) {
                 sb.append("mailbox error: ").append(m.mailboxError()).append('\n');
+            }
+        }
+        for (MailboxReport m : mailboxes) {
+            if (m.deferred()) {
+                sb.append("deferred (").append(m.mailbox()).append("): ").append(m.deferredReason()).append('\n');
             }
         }
         for (TaskError e : allTaskErrors()) {

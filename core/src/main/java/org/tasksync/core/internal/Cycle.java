@@ -67,6 +67,11 @@ import org.tasksync.core.spi.WriteOutcome;
  * <p>Used once, by one thread (the engine's); it runs mailbox work on a pool of its own. A
  * {@link RuntimeException} from an adapter fails a task, a mailbox or the CRM part, never the cycle;
  * an {@link Error} ends the cycle at once (that is how tests stop it "as a process would die").
+ *
+ * <p>Scale-out: when the engine has a node id, the cycle takes a lease on each mailbox before it
+ * first touches it and renews it before each later batch ({@link #hold}); a mailbox that another
+ * node holds is left to a later cycle, its CRM tasks go to the pending set. The leases are released
+ * at the end; a cycle that dies (an {@link Error}) leaves them to expire.
  */
 public final class Cycle {
 
@@ -89,6 +94,10 @@ public final class Cycle {
     private final Instant start;
     private final MailboxPartition partition;
     private final String crmCursorKey;
+    /** Who this cycle's mailbox leases belong to; null when the engine takes no leases (one node, dry run). */
+    private final String leaseOwner;
+    /** Mailboxes this cycle holds the lease of, released at its end. */
+    private final Set<String> leased = ConcurrentHashMap.newKeySet();
 
     private final Map<String, Rep> reps = new HashMap<>();
     private final Map<String, Participant> participants = new HashMap<>();
@@ -122,6 +131,11 @@ public final class Cycle {
         this.start = parts.clock().instant();
         this.partition = partition;
         this.crmCursorKey = partition.isAll() ? CRM_CURSOR : CRM_CURSOR + "." + partition.name();
+        // The owner names the partition too, so that two partitions' cycles on one node (which may
+        // both reach a mailbox, e.g. to delete a reassigned task's old copy) also keep apart. A dry
+        // run writes nothing, leases included: it must not hold up a real cycle on another node.
+        this.leaseOwner = parts.node() == null || dryRun ? null
+                : partition.isAll() ? parts.node() : parts.node() + "/" + partition.name();
     }
 
     /** A rep that takes part, with its mailbox and its time frame for this cycle. */
@@ -159,6 +173,7 @@ public final class Cycle {
         final Tally tally = new Tally();
         final Map<String, ExchangeTask> adoptable = new ConcurrentHashMap<>();
         final Set<String> refresh = ConcurrentHashMap.newKeySet();
+        final Set<String> delegatedSeen = ConcurrentHashMap.newKeySet();
         final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
         /** A cursor held back until the tagged items it passed have been adopted (end of the cycle). */
         volatile String deferredCursor;
@@ -173,6 +188,13 @@ public final class Cycle {
             return mailbox.address();
         }
 
+        /** Counts a delegated task once per cycle, however often the cycle meets it. */
+        void countDelegated(String crmTaskId) {
+            if (delegatedSeen.add(crmTaskId)) {
+                tally.skip(SkipReason.DELEGATED);
+            }
+        }
+
         void fail(String reason) {
             if (tally.fail(reason)) {
                 log.warn("mailbox {} failed: {}", address(), reason);
@@ -180,8 +202,32 @@ public final class Cycle {
             }
         }
 
-        MailboxConnection connect() throws MailboxException {
-            return new CountingConnection(parts.exchange().connect(mailbox));
+        private CountingConnection connection;
+
+        /**
+         * The mailbox's connection for this cycle, opened on first use and kept until the cycle ends
+         * (one client, one HTTP connection and one authentication per mailbox and cycle). Used by one
+         * thread at a time: reading, the mailbox's batches and its deletions never overlap.
+         */
+        MailboxConnection connection() throws MailboxException {
+            if (connection == null) {
+                connection = new CountingConnection(parts.exchange().connect(mailbox));
+            }
+            return connection;
+        }
+
+        /** Closes the connection (after a failure, it may be broken; at the end of the cycle). */
+        void closeConnection() {
+            CountingConnection c = connection;
+            connection = null;
+            if (c != null) {
+                tally.requests(c.requestsSent());
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    log.debug("closing the connection to {} failed", address(), e);
+                }
+            }
         }
     }
 
@@ -208,7 +254,9 @@ public final class Cycle {
             crmToExchange();
         } finally {
             pool.shutdownNow();
+            mailboxes.values().forEach(MailboxWork::closeConnection);
         }
+        releaseLeases(); // not reached when the cycle dies: its leases then expire
         SyncReport report = report();
         log.info("cycle done: {} created, {} updated, {} deleted, {} statuses written back, {} task errors, {} mailbox errors{}",
                 report.created(), report.updated(), report.deleted(), report.statusesWrittenBack(),
@@ -259,12 +307,21 @@ public final class Cycle {
     }
 
     private void readMailbox(MailboxWork w) {
+        if (leftAlone(w)) {
+            return; // another node holds it: its changes stay behind its cursor for the holder
+        }
         String key = MAILBOX_CURSOR_PREFIX + w.address();
-        try (MailboxConnection conn = w.connect()) {
-            try {
+        try {
+            MailboxConnection conn = w.connection();
+            {
                 String cursor = store.cursor(key).orElse(null);
                 boolean applied = true;
+                boolean first = true;
                 while (true) {
+                    if (!first && !hold(w)) {
+                        break; // lease lost: the rest is read by the node that took it over
+                    }
+                    first = false;
                     ChangePage page;
                     try {
                         page = conn.changes(cursor);
@@ -288,12 +345,12 @@ public final class Cycle {
                         break;
                     }
                 }
-            } finally {
-                w.tally.requests(conn.requestsSent());
             }
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("reading changes failed: " + e);
         }
     }
@@ -333,7 +390,7 @@ public final class Cycle {
                 continue;
             }
             if (item.delegated()) {
-                w.tally.skip(SkipReason.DELEGATED);
+                w.countDelegated(link.crmTaskId());
                 if (!link.delegated()) {
                     toSave.add(link.withDelegated(true).withItem(link.itemId(), item.changeKey()));
                 }
@@ -581,7 +638,8 @@ public final class Cycle {
             cursors.put(crmCursorKey, newCursor);
             cursors.put(crmCursorKey + START_SUFFIX, null);
             for (MailboxWork w : mailboxes.values()) {
-                if (w.deferredCursor != null && !w.tally.failed()) {
+                // leftAlone renews the lease: a cursor must not overwrite that of a node which took the mailbox over
+                if (w.deferredCursor != null && !leftAlone(w)) {
                     cursors.put(MAILBOX_CURSOR_PREFIX + w.address(), w.deferredCursor);
                 }
             }
@@ -707,8 +765,8 @@ public final class Cycle {
             w.tally.skip(SkipReason.OUT_OF_TIME_FRAME);
             return;
         }
-        if (w.tally.failed()) {
-            w.tally.skip(SkipReason.MAILBOX_FAILED);
+        if (w.tally.failed() || w.tally.deferred()) {
+            w.tally.skip(w.tally.failed() ? SkipReason.MAILBOX_FAILED : SkipReason.MAILBOX_LEASED);
             failedTaskIds.add(task.id());
             return;
         }
@@ -751,23 +809,22 @@ public final class Cycle {
     }
 
     private void processBatch(MailboxWork w, List<CrmTask> batch) {
-        if (w.tally.failed()) {
+        if (leftAlone(w)) { // renews the lease before each batch
+            SkipReason why = w.tally.failed() ? SkipReason.MAILBOX_FAILED : SkipReason.MAILBOX_LEASED;
             batch.forEach(t -> {
-                w.tally.skip(SkipReason.MAILBOX_FAILED);
+                w.tally.skip(why);
                 failedTaskIds.add(t.id());
             });
             return;
         }
-        try (MailboxConnection conn = w.connect()) {
-            try {
-                writeBatch(w, conn, batch);
-            } finally {
-                w.tally.requests(conn.requestsSent());
-            }
+        try {
+            writeBatch(w, w.connection(), batch);
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
             batch.forEach(t -> failedTaskIds.add(t.id()));
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("writing tasks failed: " + e);
             batch.forEach(t -> failedTaskIds.add(t.id()));
         }
@@ -837,7 +894,7 @@ public final class Cycle {
                 }
                 case LINKED -> {
                     if (link.delegated()) {
-                        w.tally.skip(SkipReason.DELEGATED);
+                        w.countDelegated(task.id());
                         continue;
                     }
                     Set<ExchangeField> fields = changedFields(link.lastWritten(), values, task);
@@ -1050,7 +1107,7 @@ public final class Cycle {
      */
     private void collectOrphans(Map<String, Instant> seen) {
         for (MailboxWork w : mailboxes.values()) {
-            if (w.tally.failed()) {
+            if (w.tally.failed() || w.tally.deferred()) {
                 continue;
             }
             // unclaimed: not read this cycle, or read as deleted (a task deleted while the store was lost has no
@@ -1106,7 +1163,7 @@ public final class Cycle {
                     case LINKED -> {
                         if (link.delegated()) {
                             dropNow.add(link.crmTaskId()); // SPEC §6.2: a delegated task is never written
-                            workFor(link.mailbox()).tally.skip(SkipReason.DELEGATED);
+                            workFor(link.mailbox()).countDelegated(link.crmTaskId());
                         } else if (link.lastExchangeStatus() == ExchangeStatus.COMPLETED) {
                             dropNow.add(link.crmTaskId());
                             workFor(link.mailbox()).tally.skip(SkipReason.COMPLETED_KEPT);
@@ -1134,9 +1191,13 @@ public final class Cycle {
 
     private void deleteInMailbox(MailboxWork w) {
         List<Deletion> deletions = new ArrayList<>(w.deletions);
+        if (leftAlone(w)) {
+            deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
+            return;
+        }
         Map<String, String> movedDone = new HashMap<>();
         List<Deletion> moved = deletions.stream().filter(d -> d.movedKey() != null).toList();
-        if (!moved.isEmpty() && !w.tally.failed()) {
+        if (!moved.isEmpty()) {
             // a task moved back before its old copy went has that copy linked again: it stays
             Map<String, Link> now = store.findLinks(moved.stream().map(Deletion::crmTaskId).toList());
             for (Deletion d : moved) {
@@ -1146,10 +1207,6 @@ public final class Cycle {
                     movedDone.put(d.movedKey(), null);
                 }
             }
-        }
-        if (w.tally.failed()) {
-            deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
-            return;
         }
         int linked = store.countLinks(w.address());
         int n = deletions.size();
@@ -1162,8 +1219,9 @@ public final class Cycle {
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
             return;
         }
-        try (MailboxConnection conn = w.connect()) {
-            try {
+        try {
+            MailboxConnection conn = w.connection();
+            {
                 List<Deletion> resolved = new ArrayList<>();
                 List<String> dropLinks = new ArrayList<>();
                 List<Deletion> unknown = deletions.stream().filter(d -> d.item() == null).toList();
@@ -1215,15 +1273,70 @@ public final class Cycle {
                 if (!dryRun && !movedDone.isEmpty()) {
                     store.saveCursors(movedDone);
                 }
-            } finally {
-                w.tally.requests(conn.requestsSent());
             }
         } catch (MailboxException e) {
+            w.closeConnection();
             w.fail(e.getMessage());
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
         } catch (RuntimeException e) {
+            w.closeConnection();
             w.fail("deleting tasks failed: " + e);
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
+        }
+    }
+
+    // ------------------------------------------------------------------ mailbox leases (scale-out)
+
+    /**
+     * Takes this cycle's lease on the mailbox, or renews it, before the cycle touches the mailbox.
+     * False when another node holds it, or took it over since the last renewal (this cycle was
+     * slower than the lease duration): the mailbox is then deferred for the rest of the cycle, so
+     * that two nodes never work on it at once; what was meant for it goes to the pending set.
+     * Without a node id there is nobody to exclude and nothing is asked of the store.
+     */
+    private boolean hold(MailboxWork w) {
+        if (w.tally.deferred()) {
+            return false; // once deferred, for the whole cycle: writing without having read first could undo an Outlook edit
+        }
+        if (leaseOwner == null) {
+            return true;
+        }
+        if (store.tryLease(w.address(), leaseOwner, parts.clock().instant(), parts.leaseDuration())) {
+            leased.add(w.address());
+            return true;
+        }
+        String why = leased.remove(w.address())
+                ? "lease lost to another node during the cycle (longer than the lease duration " + parts.leaseDuration()
+                        + "); left to the node that holds it, its tasks tried again next cycle"
+                : "leased by another node; left to it, its tasks tried again next cycle";
+        if (w.tally.defer(why)) {
+            log.info("mailbox {} deferred: {}", w.address(), why);
+        }
+        return false;
+    }
+
+    /** True when the cycle must leave the mailbox alone: it failed, or {@link #hold} could not hold it. */
+    private boolean leftAlone(MailboxWork w) {
+        if (w.tally.failed()) {
+            return true;
+        }
+        try {
+            return !hold(w);
+        } catch (RuntimeException e) {
+            w.fail("taking the mailbox lease failed: " + e);
+            return true;
+        }
+    }
+
+    /** Lets other nodes have this cycle's mailboxes at once instead of after the lease expires. */
+    private void releaseLeases() {
+        if (leaseOwner == null || leased.isEmpty()) {
+            return;
+        }
+        try {
+            store.releaseLeases(leaseOwner, List.copyOf(leased));
+        } catch (RuntimeException e) {
+            log.warn("releasing {} mailbox leases failed; they expire by themselves: {}", leased.size(), e.toString());
         }
     }
 

@@ -22,6 +22,7 @@ final class Tally {
     private final List<TaskError> taskErrors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private String mailboxError;
+    private String deferredReason;
     private long requests;
 
     synchronized void created() { created++; }
@@ -48,8 +49,20 @@ final class Tally {
 
     synchronized boolean failed() { return mailboxError != null; }
 
+    /** Leaves the mailbox to a later cycle (its lease is another node's); false if it already was. */
+    synchronized boolean defer(String reason) {
+        if (deferredReason != null) {
+            return false;
+        }
+        deferredReason = reason;
+        return true;
+    }
+
+    synchronized boolean deferred() { return deferredReason != null; }
+
     synchronized MailboxReport toReport(String mailbox) {
         return new MailboxReport(mailbox, created, updated, deleted, adopted, statusesWrittenBack, conflictsCrmWon,
-                conflictsExchangeWon, deletedInOutlook, skipped, taskErrors, warnings, mailboxError, requests);
+                conflictsExchangeWon, deletedInOutlook, skipped, taskErrors, warnings, mailboxError, requests,
+                deferredReason);
     }
 }

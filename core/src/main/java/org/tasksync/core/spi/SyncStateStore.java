@@ -1,5 +1,7 @@
 package org.tasksync.core.spi;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,10 @@ import java.util.Set;
  * <p>Implementations must be thread-safe: mailbox workers call them concurrently. Each method is
  * atomic on its own; a call that returns has made its writes durable (a crash after it loses
  * nothing), which is what the engine's crash safety builds on.
+ *
+ * <p>Mailbox leases ({@link #tryLease}, {@link #releaseLeases}) let engines on several nodes share
+ * one store without working on the same mailbox at once. They are optional: a store that does not
+ * override them grants every lease, which is right for a single node.
  */
 public interface SyncStateStore {
 
@@ -46,4 +52,28 @@ public interface SyncStateStore {
     void addPending(Collection<String> crmTaskIds);
 
     void removePending(Collection<String> crmTaskIds);
+
+    /**
+     * Takes or renews the lease on a mailbox for {@code owner} until {@code now + ttl}. Granted when
+     * nobody holds the mailbox, when {@code owner} already holds it (a renewal, which moves the
+     * expiry), or when another owner's lease expired at or before {@code now}; refused while another
+     * owner holds an unexpired lease. Atomic: of several owners asking at once for a free or expired
+     * mailbox, exactly one gets it.
+     *
+     * <p>Times come from the callers' clocks, so nodes sharing a store need clocks that agree to
+     * well within {@code ttl}. The default grants every lease: one node, nobody to exclude.
+     *
+     * @return true if {@code owner} now holds the lease
+     */
+    default boolean tryLease(String mailbox, String owner, Instant now, Duration ttl) {
+        return true;
+    }
+
+    /**
+     * Gives up the leases {@code owner} holds on these mailboxes, so that another owner may take
+     * them at once instead of after the expiry; leases of other owners are left alone. The default
+     * does nothing.
+     */
+    default void releaseLeases(String owner, Collection<String> mailboxes) {
+    }
 }

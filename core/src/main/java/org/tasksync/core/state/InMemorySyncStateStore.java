@@ -1,9 +1,12 @@
 package org.tasksync.core.state;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -21,6 +24,10 @@ public final class InMemorySyncStateStore implements SyncStateStore {
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, String> cursors = new TreeMap<>();
     private final Set<String> pending = new HashSet<>();
+    private final Map<String, Lease> leases = new HashMap<>();
+
+    private record Lease(String owner, Instant expiresAt) {
+    }
 
     @Override
     public synchronized Map<String, Link> findLinks(Collection<String> crmTaskIds) {
@@ -109,6 +116,29 @@ public final class InMemorySyncStateStore implements SyncStateStore {
     @Override
     public synchronized void removePending(Collection<String> crmTaskIds) {
         pending.removeAll(crmTaskIds);
+    }
+
+    @Override
+    public synchronized boolean tryLease(String mailbox, String owner, Instant now, Duration ttl) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(owner, "owner");
+        Lease held = leases.get(mailbox);
+        if (held != null && !held.owner().equals(owner) && held.expiresAt().isAfter(now)) {
+            return false;
+        }
+        leases.put(mailbox, new Lease(owner, now.plus(ttl)));
+        return true;
+    }
+
+    @Override
+    public synchronized void releaseLeases(String owner, Collection<String> mailboxes) {
+        Objects.requireNonNull(owner, "owner");
+        for (String mailbox : mailboxes) {
+            Lease held = leases.get(mailbox);
+            if (held != null && held.owner().equals(owner)) {
+                leases.remove(mailbox);
+            }
+        }
     }
 
     /** All links, for tests and diagnostics. */

@@ -9,6 +9,7 @@ import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,9 +35,9 @@ import org.tasksync.core.spi.SyncStateStore;
 
 /**
  * A {@link SyncStateStore} in a relational database, H2 (2.x) or PostgreSQL, through JDBC. It
- * creates its three tables ({@code <prefix>links}, {@code <prefix>cursors},
- * {@code <prefix>pending}) and their indexes when they are missing, so a host only points it at a
- * database:
+ * creates its four tables ({@code <prefix>links}, {@code <prefix>cursors},
+ * {@code <prefix>pending}, {@code <prefix>leases}) and their indexes when they are missing, so a
+ * host only points it at a database:
  *
  * <pre>{@code
  * SyncStateStore store = JdbcSyncStateStore.builder(dataSource).build();
@@ -81,6 +82,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
     private final String linksTable;
     private final String cursorsTable;
     private final String pendingTable;
+    private final String leasesTable;
     private final String database;
 
     private final String selectLinks;
@@ -93,6 +95,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         this.linksTable = prefix + "links";
         this.cursorsTable = prefix + "cursors";
         this.pendingTable = prefix + "pending";
+        this.leasesTable = prefix + "leases";
         DatabaseInfo found = transaction("connect", linksTable, false, c -> {
             DatabaseMetaData md = c.getMetaData();
             return new DatabaseInfo(SqlDialect.of(md.getDatabaseProductName(), md.getDatabaseProductVersion()),
@@ -106,8 +109,8 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         this.insertPending = dialect.insertIfAbsent(pendingTable, "crm_task_id");
         createTables();
         warnIfCommitsAreDelayed();
-        LOG.info("State store ready: {} at {}, tables {}, {}, {}", found.product(), database, linksTable,
-                cursorsTable, pendingTable);
+        LOG.info("State store ready: {} at {}, tables {}, {}, {}, {}", found.product(), database, linksTable,
+                cursorsTable, pendingTable, leasesTable);
     }
 
     private record DatabaseInfo(SqlDialect dialect, String url, String product) {
@@ -410,10 +413,87 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         }
     }
 
+    // ---------------------------------------------------------------- leases
+
+    /**
+     * A conditional UPDATE (the row is free, expired or already ours), and when it finds no row an
+     * INSERT that loses quietly to a concurrent one. Both databases serialize writers of one row: a
+     * second UPDATE waits for the first and then sees its new owner and expiry (PostgreSQL re-checks
+     * the WHERE clause on the new row version, H2 reports a concurrent update, which is tried again),
+     * so of several contenders exactly one is granted. Expiries are epoch milliseconds; the expiry
+     * is rounded up and {@code now} down, so a lease never ends early.
+     */
+    @Override
+    public boolean tryLease(String mailbox, String owner, Instant now, Duration ttl) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("lease duration must be positive, was " + ttl);
+        }
+        long nowMillis = now.toEpochMilli();
+        Instant end = now.plus(ttl);
+        long expires = end.toEpochMilli() + (end.getNano() % 1_000_000 == 0 ? 0 : 1);
+        return transaction("tryLease", leasesTable, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + leasesTable
+                    + " SET owner = ?, expires_at = ? WHERE mailbox = ? AND (owner = ? OR expires_at <= ?)")) {
+                ps.setString(1, owner);
+                ps.setLong(2, expires);
+                ps.setString(3, mailbox);
+                ps.setString(4, owner);
+                ps.setLong(5, nowMillis);
+                if (ps.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            // no row, or a live lease of another owner: only an INSERT can still win
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertOrIgnore(leasesTable,
+                    List.of("mailbox", "owner", "expires_at"), "mailbox"))) {
+                ps.setString(1, mailbox);
+                ps.setString(2, owner);
+                ps.setLong(3, expires);
+                return ps.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    return false; // H2: another owner inserted it first (its statement failed, not the transaction)
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void releaseLeases(String owner, Collection<String> mailboxes) {
+        Objects.requireNonNull(owner, "owner");
+        List<String> names = distinct(mailboxes, "mailboxes");
+        if (names.isEmpty()) {
+            return;
+        }
+        transaction("releaseLeases", leasesTable, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM " + leasesTable + " WHERE mailbox = ? AND owner = ?")) {
+                int n = 0;
+                for (String mailbox : names) {
+                    ps.setString(1, mailbox);
+                    ps.setString(2, owner);
+                    ps.addBatch();
+                    if (++n % CHUNK == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                if (n % CHUNK != 0) {
+                    ps.executeBatch();
+                }
+            }
+            return null;
+        });
+        LOG.debug("{} released the leases of {} mailboxes", owner, names.size());
+    }
+
     @Override
     public String toString() {
         return "JdbcSyncStateStore[" + dialect.productName() + " at " + database + ", tables " + linksTable + ", "
-                + cursorsTable + ", " + pendingTable + "]";
+                + cursorsTable + ", " + pendingTable + ", " + leasesTable + "]";
     }
 
     // ---------------------------------------------------------------- schema
@@ -438,8 +518,12 @@ public final class JdbcSyncStateStore implements SyncStateStore {
                         + "cursor_key " + text + " NOT NULL PRIMARY KEY, "
                         + "cursor_value " + dialect.longText + " NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS " + pendingTable + " ("
-                        + "crm_task_id " + text + " NOT NULL PRIMARY KEY)");
-        String tables = linksTable + ", " + cursorsTable + ", " + pendingTable;
+                        + "crm_task_id " + text + " NOT NULL PRIMARY KEY)",
+                "CREATE TABLE IF NOT EXISTS " + leasesTable + " ("
+                        + "mailbox " + text + " NOT NULL PRIMARY KEY, "
+                        + "owner " + text + " NOT NULL, "
+                        + "expires_at BIGINT NOT NULL)");
+        String tables = linksTable + ", " + cursorsTable + ", " + pendingTable + ", " + leasesTable;
         // two stores starting at once may both try to create; the loser's unique violation is retried
         // and then finds the tables there
         transaction("create tables", tables, false, c -> {
@@ -456,6 +540,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
                 st.executeQuery(selectLinks + " WHERE 1 = 0").close();
                 st.executeQuery("SELECT cursor_key, cursor_value FROM " + cursorsTable + " WHERE 1 = 0").close();
                 st.executeQuery("SELECT crm_task_id FROM " + pendingTable + " WHERE 1 = 0").close();
+                st.executeQuery("SELECT mailbox, owner, expires_at FROM " + leasesTable + " WHERE 1 = 0").close();
             }
             return null;
         });

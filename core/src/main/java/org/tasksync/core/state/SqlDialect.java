@@ -23,6 +23,14 @@ enum SqlDialect {
         String insertIfAbsent(String table, String key) {
             return "MERGE INTO " + table + " (" + key + ") KEY (" + key + ") VALUES (?)";
         }
+
+        @Override
+        String insertOrIgnore(String table, List<String> columns, String key) {
+            // H2 has no INSERT that ignores a duplicate outside its PostgreSQL mode; the caller
+            // takes the unique violation (23505) as "ignored"
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                    + placeholders(columns.size()) + ")";
+        }
     },
 
     POSTGRESQL("PostgreSQL", "TEXT", "TEXT", false) {
@@ -37,6 +45,12 @@ enum SqlDialect {
         @Override
         String insertIfAbsent(String table, String key) {
             return "INSERT INTO " + table + " (" + key + ") VALUES (?) ON CONFLICT (" + key + ") DO NOTHING";
+        }
+
+        @Override
+        String insertOrIgnore(String table, List<String> columns, String key) {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                    + placeholders(columns.size()) + ") ON CONFLICT (" + key + ") DO NOTHING";
         }
     };
 
@@ -60,6 +74,12 @@ enum SqlDialect {
 
     /** Inserts a one-column row unless it exists. */
     abstract String insertIfAbsent(String table, String key);
+
+    /**
+     * Inserts a row unless its key exists, leaving an existing row as it is: an update count of 0,
+     * or on H2 a unique violation (SQLState 23505) that fails only the statement.
+     */
+    abstract String insertOrIgnore(String table, List<String> columns, String key);
 
     String productName() {
         return productName;

@@ -114,7 +114,10 @@ class EngineStateMachineProperties {
         public void apply(World w) {
             w.currentItem(id(task)).ifPresent(item -> {
                 w.exchange.userSetStatus(w.mailboxOf(id(task)), item.itemId(), status);
-                w.outlookStatus.put(id(task), status);
+                if (item.values().status() != status) {
+                    // setting the status it already has changes nothing Exchange could report
+                    w.outlookStatus.put(id(task), status);
+                }
             });
         }
     }

@@ -26,8 +26,9 @@ import org.tasksync.core.spi.WriteOutcome;
 /**
  * An {@link ExchangeAdapter} in front of another that records what the engine asks of it: the zone
  * it gives each mailbox, the batches it creates, the fields of every update, and how many
- * connections are open at once. With {@link #awaitConcurrency(int)} a connection's first change read
- * waits (boundedly) until that many connections are open, so a test sees parallel work without
+ * mailboxes it works on at once (calls in flight on different connections; the engine keeps one
+ * connection per mailbox for a whole cycle). With {@link #awaitConcurrency(int)} a change read
+ * waits (boundedly) until that many calls are in flight, so a test sees parallel work without
  * relying on timing. Thread-safe.
  */
 final class ObservedExchange implements ExchangeAdapter {
@@ -49,12 +50,13 @@ final class ObservedExchange implements ExchangeAdapter {
         this.delegate = delegate;
     }
 
-    /** From now on, change reads wait up to 10 s until {@code n} connections are open at once. */
+    /** From now on, change reads wait up to 10 s until {@code n} calls are in flight at once. */
     void awaitConcurrency(int n) {
         wanted = n;
         reached = new CountDownLatch(1);
     }
 
+    /** The most mailboxes read at the same moment. */
     int maxConcurrentConnections() {
         return maxOpen.get();
     }
@@ -74,11 +76,6 @@ final class ObservedExchange implements ExchangeAdapter {
     public MailboxConnection connect(Mailbox mailbox) throws MailboxException {
         MailboxConnection c = delegate.connect(mailbox);
         zones.put(mailbox.address(), mailbox.zone());
-        int now = open.incrementAndGet();
-        maxOpen.accumulateAndGet(now, Math::max);
-        if (now >= wanted) {
-            reached.countDown();
-        }
         return new Connection(mailbox.address(), c);
     }
 
@@ -90,7 +87,6 @@ final class ObservedExchange implements ExchangeAdapter {
     private final class Connection implements MailboxConnection {
         private final String address;
         private final MailboxConnection c;
-        private boolean closed;
 
         Connection(String address, MailboxConnection c) {
             this.address = address;
@@ -99,12 +95,20 @@ final class ObservedExchange implements ExchangeAdapter {
 
         @Override
         public ChangePage changes(String cursor) throws MailboxException {
+            int now = open.incrementAndGet();
+            maxOpen.accumulateAndGet(now, Math::max);
+            if (now >= wanted) {
+                reached.countDown();
+            }
             try {
                 reached.await(10, TimeUnit.SECONDS);
+                return c.changes(cursor);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                open.decrementAndGet();
             }
-            return c.changes(cursor);
         }
 
         @Override
@@ -141,10 +145,6 @@ final class ObservedExchange implements ExchangeAdapter {
 
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                open.decrementAndGet();
-            }
             c.close();
         }
     }

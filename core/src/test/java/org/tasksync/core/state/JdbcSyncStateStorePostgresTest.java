@@ -69,7 +69,7 @@ class JdbcSyncStateStorePostgresTest extends JdbcSyncStateStoreContract {
                 }
                 columns++;
             }
-            assertThat(columns).isEqualTo(10 + 2 + 1);
+            assertThat(columns).isEqualTo(10 + 2 + 1 + 3);
         }
     }
 

@@ -2,6 +2,7 @@ package org.tasksync.core.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -372,5 +374,105 @@ abstract class SyncStateStoreContract {
                 .allSatisfy((id, l) -> assertThat(l.state()).isEqualTo(Link.State.LINKED));
         assertThat(store.pendingTaskIds()).hasSize(threads * perThread + 5).containsAll(ids);
         assertThat(store.cursor("shared")).get().asString().endsWith("-" + (perThread - 1));
+    }
+
+    // ------------------------------------------------------------ mailbox leases
+
+    static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+    static final Duration TTL = Duration.ofSeconds(30);
+
+    @Test
+    void aLeaseKeepsOtherOwnersOutUntilItExpires() {
+        assertThat(store.tryLease(ANNA, "node-a", T0, TTL)).isTrue();
+
+        assertThat(store.tryLease(ANNA, "node-b", T0, TTL)).isFalse();
+        assertThat(store.tryLease(ANNA, "node-b", T0.plus(TTL).minusMillis(1), TTL)).isFalse();
+        // another mailbox is free all the same
+        assertThat(store.tryLease(BEN, "node-b", T0, TTL)).isTrue();
+        assertThat(store.tryLease(BEN, "node-a", T0, TTL)).isFalse();
+    }
+
+    @Test
+    void theHolderRenewsItsLeaseAndTheRenewalMovesTheExpiry() {
+        assertThat(store.tryLease(ANNA, "node-a", T0, TTL)).isTrue();
+        assertThat(store.tryLease(ANNA, "node-a", T0.plusSeconds(25), TTL)).isTrue();
+
+        // past the first expiry, the renewed lease still holds
+        assertThat(store.tryLease(ANNA, "node-b", T0.plusSeconds(40), TTL)).isFalse();
+        assertThat(store.tryLease(ANNA, "node-b", T0.plusSeconds(54), TTL)).isFalse();
+        assertThat(store.tryLease(ANNA, "node-b", T0.plusSeconds(55), TTL)).isTrue();
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenOverAndTheOldHolderIsThenKeptOut() {
+        assertThat(store.tryLease(ANNA, "node-a", T0, TTL)).isTrue();
+
+        assertThat(store.tryLease(ANNA, "node-b", T0.plus(TTL), TTL)).isTrue();
+
+        // the node that let it expire (a long pause, a dead process coming back) cannot renew it
+        assertThat(store.tryLease(ANNA, "node-a", T0.plus(TTL).plusSeconds(1), TTL)).isFalse();
+        assertThat(store.tryLease(ANNA, "node-b", T0.plus(TTL).plusSeconds(1), TTL)).isTrue();
+    }
+
+    @Test
+    void releasingFreesOnlyTheOwnersOwnLeases() {
+        assertThat(store.tryLease(ANNA, "node-a", T0, TTL)).isTrue();
+        assertThat(store.tryLease(BEN, "node-b", T0, TTL)).isTrue();
+
+        store.releaseLeases("node-a", List.of(ANNA, BEN, "nobody@example.com"));
+        store.releaseLeases("node-a", List.of());
+
+        assertThat(store.tryLease(ANNA, "node-c", T0.plusSeconds(1), TTL)).isTrue();
+        assertThat(store.tryLease(BEN, "node-c", T0.plusSeconds(1), TTL)).as("node-b's lease stays").isFalse();
+        // a released mailbox can be leased again by its former holder once it is free again
+        store.releaseLeases("node-c", List.of(ANNA));
+        assertThat(store.tryLease(ANNA, "node-a", T0.plusSeconds(2), TTL)).isTrue();
+    }
+
+    @Test
+    void ofConcurrentContendersForAMailboxExactlyOneWins() throws Exception {
+        int contenders = 6;
+        int mailboxes = 10;
+        // half the mailboxes are free, half hold a lease that expired: both ways to win are raced
+        for (int m = 0; m < mailboxes; m += 2) {
+            assertThat(store.tryLease("box" + m + "@example.com", "old-node", T0.minusSeconds(60), TTL)).isTrue();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        try {
+            for (int m = 0; m < mailboxes; m++) {
+                String mailbox = "box" + m + "@example.com";
+                CountDownLatch start = new CountDownLatch(1);
+                AtomicInteger granted = new AtomicInteger();
+                List<Future<Boolean>> answers = new ArrayList<>();
+                for (int c = 0; c < contenders; c++) {
+                    String owner = "node-" + c;
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        boolean won = store.tryLease(mailbox, owner, T0, TTL);
+                        if (won) {
+                            granted.incrementAndGet();
+                        }
+                        return won;
+                    }));
+                }
+                start.countDown();
+                String winner = null;
+                for (int c = 0; c < contenders; c++) {
+                    if (answers.get(c).get(1, TimeUnit.MINUTES)) {
+                        winner = "node-" + c;
+                    }
+                }
+                assertThat(granted.get()).as("contenders granted %s", mailbox).isEqualTo(1);
+                // and the store agrees with the answer: the winner holds it, everybody else is kept out
+                assertThat(store.tryLease(mailbox, winner, T0.plusSeconds(1), TTL)).isTrue();
+                for (int c = 0; c < contenders; c++) {
+                    if (!("node-" + c).equals(winner)) {
+                        assertThat(store.tryLease(mailbox, "node-" + c, T0.plusSeconds(1), TTL)).isFalse();
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

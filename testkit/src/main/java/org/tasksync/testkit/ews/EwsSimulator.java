@@ -106,7 +106,7 @@ public final class EwsSimulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -536,6 +536,7 @@ public final class EwsSimulator implements AutoCloseable {
         private boolean rejectUnknownMailboxes;
         private boolean validate = true;
         private Clock clock = Clock.systemUTC();
+        private int port;
 
         private Builder() {
         }
@@ -573,11 +574,23 @@ public final class EwsSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The port on 127.0.0.1 to listen on; 0 (the default) takes a free one. A fixed port is for a
+         * simulator that other processes find through a configuration file.
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
         public EwsSimulator start() {
             try {
                 return new EwsSimulator(this);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the EWS simulator", e);
+                throw new UncheckedIOException("cannot start the EWS simulator" + (port == 0 ? "" : " on port " + port), e);
             }
         }
 

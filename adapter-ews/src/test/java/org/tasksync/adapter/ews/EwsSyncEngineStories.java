@@ -15,7 +15,8 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
+import java.util.Optional;
+import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.testkit.ews.EwsFault;
@@ -25,10 +26,29 @@ import org.tasksync.testkit.ews.OutlookRep;
 import org.tasksync.testkit.ews.OutlookTask;
 
 /**
- * The stories of SPEC §6 end to end: the engine with the in-memory CRM and the EWS adapter, the real
- * ews-java-api client talking SOAP to the simulator, and the rep working in Outlook.
+ * The stories of SPEC §6 end to end: the engine with a CRM and the EWS adapter, the real
+ * ews-java-api client talking SOAP to the simulator, and the rep working in Outlook. Subclasses
+ * supply the CRM: core's in-memory one, and the JDBC CRM on H2 (issue 4's pairing).
  */
-class EwsSyncEngineTest {
+abstract class EwsSyncEngineStories {
+
+    /** The CRM side as these stories drive it. */
+    interface StoryCrm {
+        CrmAdapter adapter();
+
+        void putRep(Rep rep);
+
+        /** Saves the task as the CRM would, stamping a new modification time. */
+        void upsertTask(CrmTask task);
+
+        Optional<CrmTask> task(String id);
+
+        void deleteTask(String id);
+    }
+
+    /** A fresh CRM for one test. */
+    protected abstract StoryCrm newCrm(TestClock clock);
+
 
     private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
     private static final LocalDate TODAY = LocalDate.of(2026, 3, 2);
@@ -39,7 +59,7 @@ class EwsSyncEngineTest {
             EwsExchangeAdapter.CRM_ID_PROPERTY);
 
     private final TestClock clock = new TestClock(START);
-    private final InMemoryCrm crm = new InMemoryCrm(clock);
+    private final StoryCrm crm = newCrm(clock);
     private EwsSimulator ews;
     private SyncEngine engine;
 
@@ -60,13 +80,13 @@ class EwsSyncEngineTest {
     }
 
     private void engine(SyncSettings settings) {
-        engine = SyncEngine.builder().crm(crm).exchange(EwsExchangeAdapter.create(SimulatedExchange.config(ews).build()))
+        engine = SyncEngine.builder().crm(crm.adapter()).exchange(EwsExchangeAdapter.create(SimulatedExchange.config(ews).build()))
                 .settings(settings).clock(clock).build();
     }
 
-    private CrmTask task(String id, String repId, UnaryOperator<CrmTask.Builder> more) {
+    private void task(String id, String repId, UnaryOperator<CrmTask.Builder> more) {
         clock.advance(Duration.ofSeconds(1));
-        return crm.upsertTask(more.apply(CrmTask.builder(id).repId(repId).subject("Call customer " + id)
+        crm.upsertTask(more.apply(CrmTask.builder(id).repId(repId).subject("Call customer " + id)
                 .dueDate(TODAY.plusDays(3)).status("Open").priority("Normal")).build());
     }
 

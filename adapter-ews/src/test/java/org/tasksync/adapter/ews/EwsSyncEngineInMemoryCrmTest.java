@@ -1,0 +1,22 @@
+package org.tasksync.adapter.ews;
+
+import java.util.Optional;
+import org.tasksync.core.inmemory.InMemoryCrm;
+import org.tasksync.core.model.CrmTask;
+import org.tasksync.core.model.Rep;
+import org.tasksync.core.spi.CrmAdapter;
+
+/** The SPEC §6 stories with core's in-memory CRM. */
+class EwsSyncEngineInMemoryCrmTest extends EwsSyncEngineStories {
+    @Override
+    protected StoryCrm newCrm(TestClock clock) {
+        InMemoryCrm crm = new InMemoryCrm(clock);
+        return new StoryCrm() {
+            public CrmAdapter adapter() { return crm; }
+            public void putRep(Rep rep) { crm.putRep(rep); }
+            public void upsertTask(CrmTask task) { crm.upsertTask(task); }
+            public Optional<CrmTask> task(String id) { return crm.task(id); }
+            public void deleteTask(String id) { crm.deleteTask(id); }
+        };
+    }
+}

@@ -1,0 +1,260 @@
+package org.tasksync.adapter.graph.internal;
+
+import com.microsoft.graph.core.content.BatchRequestContent;
+import com.microsoft.graph.core.content.BatchResponseContent;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.NativeResponseHandler;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.JsonParseNodeFactory;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
+import com.microsoft.kiota.serialization.ParseNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import okhttp3.Response;
+import org.tasksync.core.spi.MailboxException;
+
+/**
+ * Runs items of work through JSON {@code $batch}: each item is a short chain of requests (steps
+ * that depend on each other), and a batch holds at most {@link #MAX_STEPS} steps, never splitting an
+ * item. Each step's answer is checked on its own: a step that Graph throttled (429 or 503 inside the
+ * batch, which the SDK does not retry) is sent again in a later batch after the wait Graph asked for,
+ * within the operation's bound; other failures end their item only.
+ */
+public final class BatchRunner {
+
+    /** Graph's limit of steps in one {@code $batch}. */
+    public static final int MAX_STEPS = 20;
+
+    private final GraphServiceClient client;
+    private final GraphCalls calls;
+
+    public BatchRunner(GraphServiceClient client, GraphCalls calls) {
+        this.client = client;
+        this.calls = calls;
+    }
+
+    /** One answer of a step. */
+    public record StepResult(int status, Duration retryAfter, byte[] body) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The answer parsed as a model object. */
+        public <T extends Parsable> T as(ParsableFactory<T> factory) {
+            if (body == null || body.length == 0) {
+                return null;
+            }
+            try {
+                return parseNode(body).getObjectValue(factory);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("Graph sent an unreadable answer: " + e.getMessage(), e);
+            }
+        }
+
+        /** Graph's error code and message, for reports. */
+        public String errorText() {
+            String detail = "";
+            if (body != null && body.length > 0) {
+                try {
+                    ParseNode err = parseNode(body).getChildNode("error");
+                    if (err != null) {
+                        ParseNode code = err.getChildNode("code");
+                        ParseNode msg = err.getChildNode("message");
+                        detail = (code == null ? "" : " " + code.getStringValue())
+                                + (msg == null ? "" : ": " + msg.getStringValue());
+                    }
+                } catch (RuntimeException ignored) {
+                    // not JSON: the status says enough
+                }
+            }
+            return "Graph answered " + status + detail;
+        }
+
+        private static ParseNode parseNode(byte[] body) {
+            return new JsonParseNodeFactory().getParseNode("application/json", new ByteArrayInputStream(body));
+        }
+    }
+
+    /** A chain of requests for one item; {@link #results} fills as steps succeed or fail. */
+    public static final class Item {
+        final List<Supplier<RequestInformation>> steps;
+        final List<StepResult> results = new ArrayList<>();
+        boolean failed;
+        String failure;
+
+        public Item(List<Supplier<RequestInformation>> steps) {
+            if (steps.isEmpty() || steps.size() > MAX_STEPS) {
+                throw new IllegalArgumentException("an item needs 1 to " + MAX_STEPS + " steps");
+            }
+            this.steps = List.copyOf(steps);
+        }
+
+        boolean done() {
+            return failed || results.size() == steps.size();
+        }
+
+        /** All steps succeeded. */
+        public boolean succeeded() {
+            return !failed && results.size() == steps.size();
+        }
+
+        /** The last answer received (the failing one if the item failed). */
+        public StepResult last() {
+            return results.isEmpty() ? null : results.get(results.size() - 1);
+        }
+
+        public StepResult result(int step) {
+            return step < results.size() ? results.get(step) : null;
+        }
+
+        /** Why the item failed, for the engine's report. */
+        public String failure() {
+            return failure;
+        }
+    }
+
+    /**
+     * Runs the items. {@code repeatable}: whether a whole batch may be sent again after its connection
+     * dropped (false for creates, whose items then fail with "outcome unknown").
+     */
+    public void run(String what, List<Item> items, boolean repeatable) throws MailboxException {
+        GraphCalls.Budget throttling = calls.budget();
+        List<Item> pending = new ArrayList<>(items);
+        java.util.Set<Item> throttled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!pending.isEmpty()) {
+            Duration wait = null;
+            int throttledStatus = 0;
+            for (List<Item> batch : pack(pending)) {
+                Map<String, Item> stepOwner = new LinkedHashMap<>();
+                BatchRequestContent content = new BatchRequestContent(client);
+                for (Item item : batch) {
+                    String previous = null;
+                    for (int s = item.results.size(); s < item.steps.size(); s++) {
+                        String id = content.addBatchRequestStep(item.steps.get(s).get());
+                        if (previous != null) {
+                            content.getBatchRequestSteps().get(id).addDependsOnId(previous);
+                        }
+                        stepOwner.put(id, item);
+                        previous = id;
+                    }
+                }
+                Map<String, StepResult> answers;
+                try {
+                    answers = calls.send(what, repeatable, () -> send(content, stepOwner.keySet()), throttling);
+                } catch (GraphCalls.ConnectionLostException e) {
+                    for (Item item : batch) {
+                        item.failed = true;
+                        item.failure = e.getMessage() + "; outcome unknown, checked again next cycle";
+                    }
+                    continue;
+                } catch (RuntimeException e) {
+                    throw calls.failure(what, e);
+                }
+                for (Map.Entry<String, StepResult> a : answers.entrySet()) {
+                    Item item = stepOwner.get(a.getKey());
+                    if (item.done()) {
+                        continue; // a step behind one that failed or was throttled (424 Failed Dependency)
+                    }
+                    StepResult r = a.getValue();
+                    if (r.ok()) {
+                        item.results.add(r);
+                    } else if (r.status() == 429 || r.status() == 503 || r.status() == 504) {
+                        // the item stays pending from this step on; its later steps answered 424
+                        throttled.add(item);
+                        if (wait == null || (r.retryAfter() != null && r.retryAfter().compareTo(wait) > 0)) {
+                            wait = r.retryAfter() != null ? r.retryAfter() : Duration.ZERO;
+                        }
+                        throttledStatus = r.status();
+                    } else if (r.status() == 424 && throttled.contains(item)) {
+                        continue;
+                    } else {
+                        item.results.add(r);
+                        item.failed = true;
+                        item.failure = r.errorText();
+                    }
+                }
+            }
+            pending.removeIf(Item::done);
+            throttled.clear();
+            if (!pending.isEmpty()) {
+                throttling.await(what + " (" + pending.size() + " items throttled inside $batch)", throttledStatus,
+                        wait == null || wait.isZero() ? null : wait);
+            }
+        }
+    }
+
+    private static List<List<Item>> pack(List<Item> items) {
+        List<List<Item>> out = new ArrayList<>();
+        List<Item> current = new ArrayList<>();
+        int steps = 0;
+        for (Item item : items) {
+            int n = item.steps.size() - item.results.size();
+            if (steps + n > MAX_STEPS && !current.isEmpty()) {
+                out.add(current);
+                current = new ArrayList<>();
+                steps = 0;
+            }
+            current.add(item);
+            steps += n;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    /** Sends one $batch and reads every step's answer; a failed $batch as a whole throws. */
+    private Map<String, StepResult> send(BatchRequestContent content, Iterable<String> ids) {
+        RequestInformation request;
+        try {
+            request = client.getBatchRequestBuilder().toPostRequestInformation(content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        NativeResponseHandler handler = new NativeResponseHandler();
+        request.setResponseHandler(handler);
+        client.getRequestAdapter().sendPrimitive(request, null, InputStream.class);
+        Response raw = (Response) handler.getValue();
+        try (raw) {
+            if (!raw.isSuccessful()) {
+                String body = "";
+                try {
+                    body = raw.body() == null ? "" : raw.body().string();
+                } catch (IOException ignored) {
+                    // the status is what matters
+                }
+                StepResult whole = new StepResult(raw.code(), null, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                throw new GraphCalls.StatusException(raw.code(), GraphCalls.parseRetryAfter(raw.header("Retry-After")),
+                        "$batch: " + whole.errorText());
+            }
+            BatchResponseContent response = new BatchResponseContent(raw, null);
+            Map<String, StepResult> out = new LinkedHashMap<>();
+            for (String id : ids) {
+                Response step = response.getResponseById(id);
+                if (step == null) {
+                    out.put(id, new StepResult(500, null, null));
+                    continue;
+                }
+                byte[] body = new byte[0];
+                if (step.body() != null) { // a 204 has none, and OkHttp refuses to close what it does not have
+                    try (okhttp3.ResponseBody b = step.body()) {
+                        body = b.bytes();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                out.put(id, new StepResult(step.code(), GraphCalls.parseRetryAfter(step.header("Retry-After")), body));
+            }
+            return out;
+        }
+    }
+}

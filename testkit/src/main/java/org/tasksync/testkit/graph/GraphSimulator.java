@@ -1,0 +1,777 @@
+package org.tasksync.testkit.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Microsoft Graph's To Do API in process, for tests: an HTTP server on 127.0.0.1 that serves
+ * {@code /v1.0/users/{id}/todo/lists}, their tasks, {@code linkedResources}, open
+ * {@code extensions}, task delta ({@code /delta} and {@code /delta()}, with absolute
+ * {@code @odata.nextLink} and {@code @odata.deltaLink}, {@code @removed} entries, 410 for a stale
+ * token) and JSON {@code $batch} of up to 20 steps, behind a bearer-token check.
+ *
+ * <p>The rep's hand in To Do is {@link #toDo()}; faults are injected with {@link #throttle},
+ * {@link #unavailable}, {@link #throttleBatchSteps}, {@link #dropConnections} and
+ * {@link #latency}; {@link #requests()} and its relatives count what clients sent. A user the
+ * simulator does not know answers 404 as Graph does.
+ *
+ * <p>What it simplifies: dates come back in UTC ({@code Prefer: outlook.timezone} is ignored);
+ * task assignment, which Graph v1.0 does not expose on {@code todoTask}, is represented as a
+ * {@code linkedResource} from {@value #ASSIGNMENT_APPLICATION} (see {@link ToDoUser#assign}).
+ *
+ * <p>Thread-safe: requests are served by a small pool and the data is guarded by one lock.
+ */
+public final class GraphSimulator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GraphSimulator.class);
+
+    /** The application name of the linked resource that marks a task as assigned (see {@link ToDoUser#assign}). */
+    public static final String ASSIGNMENT_APPLICATION = "Microsoft Planner";
+
+    /** The token the simulator accepts unless told otherwise. */
+    public static final String DEFAULT_TOKEN = "simulator-token";
+
+    /** How {@code dueDateTime} and {@code startDateTime} are kept. */
+    public enum DateSemantics {
+        /** The instant that was sent is kept and returned in UTC. */
+        INSTANT,
+        /** Only the date of the sent local date-time is kept and returned as midnight UTC (time ignored). */
+        DATE_ONLY
+    }
+
+    /** Kinds of request, for counting and for aiming faults. */
+    public enum Op {
+        BATCH, LIST_LISTS, CREATE_LIST, LIST_ITEM, LIST_TASKS, CREATE_TASK, GET_TASK, UPDATE_TASK, DELETE_TASK, DELTA,
+        LINKED_RESOURCES, EXTENSIONS, OTHER
+    }
+
+    private enum FaultKind { THROTTLE, UNAVAILABLE, DROP, DROP_AFTER }
+
+    private static final class Fault {
+        final FaultKind kind;
+        int remaining;
+        final Integer retryAfterSeconds;
+        final Set<Op> ops;
+        String mailbox;
+
+        Fault(FaultKind kind, int times, Integer retryAfterSeconds, Op... ops) {
+            this.kind = kind;
+            this.remaining = times;
+            this.retryAfterSeconds = retryAfterSeconds;
+            this.ops = ops.length == 0 ? EnumSet.allOf(Op.class) : EnumSet.copyOf(Arrays.asList(ops));
+        }
+    }
+
+    private final Object lock = new Object();
+    private final ToDoStore store;
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final String baseUrl;
+    private String token = DEFAULT_TOKEN;
+    private Duration latency = Duration.ZERO;
+    private final List<Fault> faults = new ArrayList<>();
+    private final List<Fault> stepFaults = new ArrayList<>();
+    private long requests;
+    private final Map<Op, Long> requestsByOp = new EnumMap<>(Op.class);
+    private final Map<Op, Long> stepsByOp = new EnumMap<>(Op.class);
+    private final Map<String, Long> requestsByMailbox = new TreeMap<>();
+    private final ToDoUser user = new ToDoUser();
+
+    private GraphSimulator(Clock clock) throws IOException {
+        store = new ToDoStore(clock);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        pool = Executors.newFixedThreadPool(6, r -> {
+            Thread t = new Thread(r, "graph-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/", this::serve);
+        baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1.0";
+        store.baseUrl = baseUrl;
+        server.start();
+        log.debug("Graph simulator listening at {}", baseUrl);
+    }
+
+    /** Starts a simulator on a free port of 127.0.0.1, with the system clock. */
+    public static GraphSimulator start() {
+        return start(Clock.systemUTC());
+    }
+
+    /** Starts a simulator whose modification times come from {@code clock}. */
+    public static GraphSimulator start(Clock clock) {
+        try {
+            return new GraphSimulator(clock);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the Graph simulator", e);
+        }
+    }
+
+    /** The service root, e.g. {@code http://127.0.0.1:41234/v1.0}. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The bearer token the simulator accepts. */
+    public String token() {
+        synchronized (lock) {
+            return token;
+        }
+    }
+
+    /** From now on only {@code newToken} is accepted (the old one answers 401). */
+    public GraphSimulator acceptToken(String newToken) {
+        synchronized (lock) {
+            token = newToken;
+            return this;
+        }
+    }
+
+    /** The most items one page of delta or of a task listing holds (clients may ask for fewer). */
+    public GraphSimulator pageSize(int n) {
+        synchronized (lock) {
+            store.maxPageSize = n;
+            return this;
+        }
+    }
+
+    public GraphSimulator dateSemantics(DateSemantics semantics) {
+        synchronized (lock) {
+            store.dateSemantics = semantics;
+            return this;
+        }
+    }
+
+    /** Adds a user (with the default list "Tasks"); adding one twice is harmless. Returns the user's id. */
+    public String addUser(String address) {
+        synchronized (lock) {
+            return store.addUser(address).id;
+        }
+    }
+
+    /** The rep's hand in To Do. */
+    public ToDoUser toDo() {
+        return user;
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** Every request waits this long before it is answered. */
+    public GraphSimulator latency(Duration d) {
+        synchronized (lock) {
+            latency = d;
+            return this;
+        }
+    }
+
+    /** The next {@code times} requests (of these kinds; none named: any) answer 429 with {@code Retry-After}. */
+    public GraphSimulator throttle(int times, int retryAfterSeconds, Op... ops) {
+        synchronized (lock) {
+            faults.add(new Fault(FaultKind.THROTTLE, times, retryAfterSeconds, ops));
+            return this;
+        }
+    }
+
+    /**
+     * The next {@code times} requests about one mailbox answer 429 with {@code Retry-After} (a
+     * {@code $batch} is about the mailbox of its first step); other mailboxes are served.
+     */
+    public GraphSimulator throttleMailbox(String mailbox, int times, int retryAfterSeconds) {
+        synchronized (lock) {
+            Fault f = new Fault(FaultKind.THROTTLE, times, retryAfterSeconds);
+            f.mailbox = mailbox.toLowerCase(Locale.ROOT);
+            faults.add(f);
+            return this;
+        }
+    }
+
+    /** The next {@code times} requests answer 503, with {@code Retry-After} unless it is null. */
+    public GraphSimulator unavailable(int times, Integer retryAfterSeconds, Op... ops) {
+        synchronized (lock) {
+            faults.add(new Fault(FaultKind.UNAVAILABLE, times, retryAfterSeconds, ops));
+            return this;
+        }
+    }
+
+    /** The next {@code times} requests lose their connection before anything is done. */
+    public GraphSimulator dropConnections(int times, Op... ops) {
+        synchronized (lock) {
+            faults.add(new Fault(FaultKind.DROP, times, null, ops));
+            return this;
+        }
+    }
+
+    /**
+     * The next {@code times} requests are carried out, but their connection drops before the answer
+     * arrives: the client cannot know whether they were done.
+     */
+    public GraphSimulator dropResponses(int times, Op... ops) {
+        synchronized (lock) {
+            faults.add(new Fault(FaultKind.DROP_AFTER, times, null, ops));
+            return this;
+        }
+    }
+
+    /**
+     * Whether task listings accept a {@code $filter} on {@code linkedResources} (default true); false
+     * answers 400, as a Graph that does not support the filter would.
+     */
+    public GraphSimulator filterOnLinkedResources(boolean supported) {
+        synchronized (lock) {
+            store.linkedResourceFilter = supported;
+            return this;
+        }
+    }
+
+    /**
+     * The next {@code times} steps inside {@code $batch} requests answer 429 with {@code Retry-After}
+     * (the batch itself succeeds; Graph's SDK does not retry such steps).
+     */
+    public GraphSimulator throttleBatchSteps(int times, int retryAfterSeconds, Op... ops) {
+        synchronized (lock) {
+            stepFaults.add(new Fault(FaultKind.THROTTLE, times, retryAfterSeconds, ops));
+            return this;
+        }
+    }
+
+    /** Removes every pending fault and the latency. */
+    public GraphSimulator heal() {
+        synchronized (lock) {
+            faults.clear();
+            stepFaults.clear();
+            latency = Duration.ZERO;
+            return this;
+        }
+    }
+
+    /** The server forgets the delta tokens of the user's lists: the next delta with one answers 410 Gone. */
+    public void expireDeltaTokens(String mailbox) {
+        synchronized (lock) {
+            store.invalidateDeltaTokens(store.user(mailbox));
+        }
+    }
+
+    // ------------------------------------------------------------------ counts
+
+    /** HTTP requests received (a {@code $batch} counts once). */
+    public long requests() {
+        synchronized (lock) {
+            return requests;
+        }
+    }
+
+    /** HTTP requests of one kind received ({@link Op#BATCH} for {@code $batch} requests). */
+    public long requests(Op op) {
+        synchronized (lock) {
+            return requestsByOp.getOrDefault(op, 0L);
+        }
+    }
+
+    /** HTTP requests that concerned a mailbox (a {@code $batch} counts once for each mailbox in its steps). */
+    public long requests(String mailbox) {
+        synchronized (lock) {
+            return requestsByMailbox.getOrDefault(mailbox.toLowerCase(Locale.ROOT), 0L);
+        }
+    }
+
+    /** Steps of one kind received inside {@code $batch} requests. */
+    public long batchSteps(Op op) {
+        synchronized (lock) {
+            return stepsByOp.getOrDefault(op, 0L);
+        }
+    }
+
+    public void resetCounts() {
+        synchronized (lock) {
+            requests = 0;
+            requestsByOp.clear();
+            stepsByOp.clear();
+            requestsByMailbox.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GraphSimulator{" + baseUrl + "}";
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private void serve(HttpExchange ex) throws IOException {
+        try (ex) {
+            byte[] requestBody;
+            try (InputStream in = ex.getRequestBody()) {
+                requestBody = in.readAllBytes();
+            }
+            String rawPath = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+            if (!rawPath.startsWith("/v1.0/")) {
+                send(ex, ToDoStore.error(404, "BadRequest", "Only /v1.0 is served"));
+                return;
+            }
+            List<String> segments = segments(rawPath.substring("/v1.0/".length()));
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            Map<String, String> headers = new HashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+            Op op = ToDoStore.opOf(method, segments);
+
+            Duration wait;
+            Fault fault;
+            boolean authorized;
+            JsonNode json = null;
+            ToDoStore.Failure unreadable = null;
+            try {
+                json = ToDoStore.parse(requestBody);
+            } catch (ToDoStore.Failure f) {
+                unreadable = f;
+            }
+            synchronized (lock) {
+                requests++;
+                requestsByOp.merge(op, 1L, Long::sum);
+                String mailbox;
+                if (op != Op.BATCH) {
+                    mailbox = store.mailboxOf(new ToDoStore.Call(method, segments, query, headers, null));
+                    if (mailbox != null) requestsByMailbox.merge(mailbox, 1L, Long::sum);
+                } else {
+                    mailbox = firstStepMailbox(json);
+                }
+                wait = latency;
+                fault = takeFault(faults, op, mailbox);
+                authorized = ("Bearer " + token).equals(headers.get("authorization"));
+            }
+            if (fault != null && fault.kind == FaultKind.DROP) {
+                drop(ex);
+                return;
+            }
+            if (!wait.isZero()) {
+                sleep(wait);
+            }
+            if (!authorized) {
+                ToDoStore.Answer a = ToDoStore.error(401, "InvalidAuthenticationToken",
+                        headers.containsKey("authorization") ? "Access token validation failure. Invalid audience."
+                                : "Access token is empty.");
+                send(ex, new ToDoStore.Answer(401, Map.of("WWW-Authenticate", "Bearer realm=\"\""), a.body()));
+                return;
+            }
+            if (fault != null && fault.kind != FaultKind.DROP_AFTER) {
+                send(ex, faultAnswer(fault));
+                return;
+            }
+            ToDoStore.Answer answer;
+            try {
+                if (unreadable != null) {
+                    throw unreadable;
+                }
+                if (op == Op.BATCH) {
+                    answer = method.equals("POST") ? batch(json) : ToDoStore.error(405, "MethodNotAllowed", "POST only");
+                } else {
+                    synchronized (lock) {
+                        answer = store.handle(new ToDoStore.Call(method, segments, query, headers, json));
+                    }
+                }
+            } catch (ToDoStore.Failure f) {
+                answer = ToDoStore.error(f.status, f.code, f.getMessage());
+            }
+            if (fault != null) {
+                drop(ex);
+                return;
+            }
+            send(ex, answer);
+        } catch (RuntimeException e) {
+            log.error("Graph simulator failed on {} {}", ex.getRequestMethod(), ex.getRequestURI(), e);
+            throw e;
+        }
+    }
+
+    private String firstStepMailbox(JsonNode batch) {
+        if (batch == null || !batch.path("requests").isArray() || batch.get("requests").isEmpty()) {
+            return null;
+        }
+        String url = batch.get("requests").get(0).path("url").asText("");
+        int q = url.indexOf('?');
+        List<String> segments = new ArrayList<>();
+        for (String raw : segments(q < 0 ? url : url.substring(0, q))) {
+            segments.add(percentDecode(raw));
+        }
+        if (!segments.isEmpty() && segments.get(0).equals("v1.0")) {
+            segments.remove(0);
+        }
+        return store.mailboxOf(new ToDoStore.Call("GET", segments, Map.of(), Map.of(), null));
+    }
+
+    private static Fault takeFault(List<Fault> list, Op op) {
+        return takeFault(list, op, null);
+    }
+
+    private static Fault takeFault(List<Fault> list, Op op, String mailbox) {
+        for (Iterator<Fault> it = list.iterator(); it.hasNext(); ) {
+            Fault f = it.next();
+            if (f.ops.contains(op) && (f.mailbox == null || f.mailbox.equals(mailbox))) {
+                if (--f.remaining <= 0) it.remove();
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static ToDoStore.Answer faultAnswer(Fault f) {
+        Map<String, String> h = f.retryAfterSeconds == null ? Map.of() : Map.of("Retry-After", f.retryAfterSeconds.toString());
+        ToDoStore.Answer a = f.kind == FaultKind.THROTTLE
+                ? ToDoStore.error(429, "TooManyRequests", "Too many requests; retry after the time in Retry-After")
+                : ToDoStore.error(503, "ServiceNotAvailable", "The service is temporarily unavailable");
+        return new ToDoStore.Answer(a.status(), h, a.body());
+    }
+
+    private ToDoStore.Answer batch(JsonNode body) {
+        if (body == null || !body.path("requests").isArray()) {
+            throw new ToDoStore.Failure(400, "BadRequest", "A $batch body needs a 'requests' array");
+        }
+        ArrayNode steps = (ArrayNode) body.get("requests");
+        if (steps.size() > 20) {
+            throw new ToDoStore.Failure(400, "BadRequest", "The number of requests in a batch is limited to 20");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (JsonNode s : steps) {
+            String id = s.path("id").asText("");
+            if (id.isEmpty() || !ids.add(id)) {
+                throw new ToDoStore.Failure(400, "BadRequest", "Each batch step needs a unique id (got '" + id + "')");
+            }
+        }
+        Map<String, Integer> statusById = new HashMap<>();
+        Set<String> mailboxes = new LinkedHashSet<>();
+        ArrayNode responses = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode s : steps) {
+            String id = s.get("id").asText();
+            ToDoStore.Answer a = step(s, statusById, mailboxes);
+            statusById.put(id, a.status());
+            ObjectNode r = responses.addObject();
+            r.put("id", id);
+            r.put("status", a.status());
+            ObjectNode h = r.putObject("headers");
+            a.headers().forEach(h::put);
+            if (a.body() != null) {
+                h.put("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
+                r.set("body", a.body());
+            }
+        }
+        synchronized (lock) {
+            mailboxes.forEach(mb -> requestsByMailbox.merge(mb, 1L, Long::sum));
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("responses", responses);
+        return ToDoStore.Answer.json(200, out);
+    }
+
+    private ToDoStore.Answer step(JsonNode s, Map<String, Integer> statusById, Set<String> mailboxes) {
+        String method = s.path("method").asText("").toUpperCase(Locale.ROOT);
+        String url = s.path("url").asText("");
+        if (url.startsWith(baseUrl)) {
+            url = url.substring(baseUrl.length());
+        }
+        if (url.startsWith("/v1.0/")) {
+            url = url.substring(5);
+        }
+        if (!url.startsWith("/")) {
+            url = "/" + url;
+        }
+        if (method.isEmpty()) {
+            return ToDoStore.error(400, "BadRequest", "A batch step needs a method");
+        }
+        int q = url.indexOf('?');
+        List<String> segments = new ArrayList<>();
+        for (String raw : segments(q < 0 ? url.substring(1) : url.substring(1, q))) {
+            segments.add(percentDecode(raw));
+        }
+        Map<String, String> query = query(q < 0 ? null : url.substring(q + 1));
+        Map<String, String> headers = new HashMap<>();
+        s.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
+        Op op = ToDoStore.opOf(method, segments);
+        for (JsonNode dep : s.path("dependsOn")) {
+            Integer st = statusById.get(dep.asText());
+            if (st == null || st < 200 || st >= 300) {
+                return ToDoStore.error(424, "FailedDependency", "Step " + dep.asText() + " did not succeed");
+            }
+        }
+        JsonNode body = s.get("body");
+        if (body != null && body.isTextual()) {
+            // a body the client sent base64-encoded (non-JSON content)
+            try {
+                body = ToDoStore.parse(java.util.Base64.getDecoder().decode(body.asText()));
+            } catch (IllegalArgumentException e) {
+                return ToDoStore.error(400, "BadRequest", "A step body must be JSON or base64");
+            }
+        }
+        synchronized (lock) {
+            stepsByOp.merge(op, 1L, Long::sum);
+            ToDoStore.Call c = new ToDoStore.Call(method, segments, query, headers, body);
+            String mb = store.mailboxOf(c);
+            if (mb != null) mailboxes.add(mb);
+            Fault f = takeFault(stepFaults, op);
+            if (f != null) {
+                return faultAnswer(f);
+            }
+            return store.handle(c);
+        }
+    }
+
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) out.add(s);
+        }
+        // OData function call style: tasks/delta() arrives as one segment; 'microsoft.graph.delta' is another spelling
+        if (!out.isEmpty() && out.get(out.size() - 1).equals("microsoft.graph.delta()")) {
+            out.set(out.size() - 1, "delta()");
+        }
+        return out;
+    }
+
+    /** Decodes %XX in a path segment ('+' stays '+', unlike form decoding). */
+    private static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() + 0 && i + 2 <= s.length() - 1) {
+                out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String part : raw.split("&")) {
+            if (part.isEmpty()) continue;
+            int eq = part.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private static void send(HttpExchange ex, ToDoStore.Answer a) throws IOException {
+        a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        ex.getResponseHeaders().add("request-id", java.util.UUID.randomUUID().toString());
+        if (a.body() == null) {
+            ex.sendResponseHeaders(a.status(), -1);
+            return;
+        }
+        byte[] bytes = ToDoStore.JSON.writeValueAsBytes(a.body());
+        ex.getResponseHeaders().add("Content-Type",
+                "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
+        ex.sendResponseHeaders(a.status(), bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /**
+     * Closes the connection without an answer: with no response headers sent, the JDK's server closes
+     * the socket itself, and the client sees the connection drop.
+     */
+    private static void drop(HttpExchange ex) {
+        ex.close();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ the rep's hand
+
+    /** A snapshot of one To Do task as the simulator holds it, for assertions. */
+    public record SimTask(String id, String listId, String title, String bodyContent, String bodyType, String status,
+                          String importance, JsonNode json) {
+    }
+
+    /** A snapshot of one To Do list. */
+    public record SimList(String id, String displayName, String wellknownListName, boolean isOwner, boolean isShared) {
+    }
+
+    /**
+     * What the rep does in the To Do app. Each change makes a new etag and a later modification time
+     * and shows up in delta, as in Graph.
+     */
+    public final class ToDoUser {
+
+        private ToDoUser() {
+        }
+
+        /** Sets the status as To Do does: completed ⇒ completedDateTime now; otherwise none. */
+        public void setStatus(String mailbox, String taskId, String graphStatus) {
+            patch(mailbox, taskId, "{\"status\":\"" + graphStatus + "\"}");
+        }
+
+        public void setTitle(String mailbox, String taskId, String title) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode().put("title", title);
+            patch(mailbox, taskId, o.toString());
+        }
+
+        /** Applies a PATCH body (JSON) to the task, as the app would. */
+        public void patch(String mailbox, String taskId, String json) {
+            synchronized (lock) {
+                ToDoStore.UserData u = store.user(mailbox);
+                ToDoStore.TaskData t = find(u, taskId);
+                store.applyWrite(t, (ObjectNode) ToDoStore.parse(json.getBytes(StandardCharsets.UTF_8)), false);
+                store.touch(t);
+            }
+        }
+
+        public void delete(String mailbox, String taskId) {
+            synchronized (lock) {
+                ToDoStore.UserData u = store.user(mailbox);
+                ToDoStore.ListData l = listOf(u, taskId);
+                store.remove(l, taskId);
+            }
+        }
+
+        /** Moves the task to another list; as in Graph, it gets a new id there. Returns the new id. */
+        public String moveTo(String mailbox, String taskId, String listId) {
+            synchronized (lock) {
+                ToDoStore.UserData u = store.user(mailbox);
+                ToDoStore.ListData from = listOf(u, taskId);
+                ToDoStore.ListData to = store.list(u, listId);
+                ToDoStore.TaskData t = from.tasks.get(taskId);
+                store.remove(from, taskId);
+                return store.insert(to, t).id;
+            }
+        }
+
+        /**
+         * Assigns the task to somebody else: To Do's analogue of Outlook's task delegation. Graph v1.0
+         * has no assignment property on {@code todoTask}; the simulator marks an assigned task with a
+         * {@code linkedResource} whose {@code applicationName} is {@value #ASSIGNMENT_APPLICATION}
+         * (as tasks assigned through Planner carry a link back to Planner).
+         */
+        public void assign(String mailbox, String taskId, String assignee) {
+            synchronized (lock) {
+                ToDoStore.UserData u = store.user(mailbox);
+                ToDoStore.TaskData t = find(u, taskId);
+                ObjectNode r = JsonNodeFactory.instance.objectNode();
+                r.put("id", java.util.UUID.randomUUID().toString());
+                r.put("applicationName", ASSIGNMENT_APPLICATION);
+                r.put("displayName", "Assigned to " + assignee);
+                r.put("externalId", "planner-" + taskId.hashCode());
+                r.put("webUrl", "https://tasks.office.com/assigned/" + Math.abs(taskId.hashCode()));
+                t.linkedResources.add(r);
+                store.touch(t);
+            }
+        }
+
+        /** Creates a task by hand (no CRM tag) in the default list; returns its id. */
+        public String createTask(String mailbox, String title) {
+            synchronized (lock) {
+                ToDoStore.UserData u = store.user(mailbox);
+                ToDoStore.TaskData t = new ToDoStore.TaskData();
+                t.title = title;
+                return store.insert(store.defaultList(u), t).id;
+            }
+        }
+
+        /** Creates a list owned by the user; returns its id. */
+        public String createList(String mailbox, String name) {
+            synchronized (lock) {
+                return store.createList(store.user(mailbox), name).id;
+            }
+        }
+
+        /** Adds a list that somebody else owns and shared with the user ({@code isOwner} false). */
+        public String addListSharedByOthers(String mailbox, String name) {
+            synchronized (lock) {
+                ToDoStore.ListData l = store.createList(store.user(mailbox), name);
+                l.isOwner = false;
+                l.isShared = true;
+                return l.id;
+            }
+        }
+
+        public List<SimList> lists(String mailbox) {
+            synchronized (lock) {
+                return store.user(mailbox).lists.values().stream()
+                        .map(l -> new SimList(l.id, l.displayName, l.wellknown, l.isOwner, l.isShared)).toList();
+            }
+        }
+
+        /** The tasks of every list of the user, with linked resources and extensions in {@link SimTask#json()}. */
+        public List<SimTask> tasks(String mailbox) {
+            synchronized (lock) {
+                List<SimTask> out = new ArrayList<>();
+                for (ToDoStore.ListData l : store.user(mailbox).lists.values()) {
+                    for (ToDoStore.TaskData t : l.tasks.values()) {
+                        out.add(new SimTask(t.id, l.id, t.title, t.bodyContent, t.bodyType, t.status, t.importance,
+                                store.render(t, Set.of("linkedResources", "extensions"))));
+                    }
+                }
+                return out;
+            }
+        }
+
+        private ToDoStore.TaskData find(ToDoStore.UserData u, String taskId) {
+            return listOf(u, taskId).tasks.get(taskId);
+        }
+
+        private ToDoStore.ListData listOf(ToDoStore.UserData u, String taskId) {
+            for (ToDoStore.ListData l : u.lists.values()) {
+                if (l.tasks.containsKey(taskId)) return l;
+            }
+            throw new IllegalArgumentException("no task " + taskId + " for " + u.address);
+        }
+    }
+}
