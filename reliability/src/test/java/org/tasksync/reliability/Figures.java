@@ -67,9 +67,9 @@ final class Figures {
         row(sb, "cycles whose CRM part failed", cyclesWithCrmError);
         row(sb, "mailbox failures reported", mailboxFailures);
         row(sb, "Outlook status changes made", outlookStatusChanges);
-        row(sb, "  - checked in the CRM at the end", outlookStatusChecked);
+        row(sb, "  - the last one of a task, checked in the CRM at the end", outlookStatusChecked);
         row(sb, "  - superseded by a later CRM status change, reassignment or deletion", outlookStatusSuperseded);
-        row(sb, "  - not judged: CRM and Outlook changed within the same second", outlookStatusAmbiguous);
+        row(sb, "  - not judged: the CRM row changed at or after Exchange's time of the rep's change", outlookStatusAmbiguous);
         row(sb, "tasks compared field by field at the end", tasksCompared);
         row(sb, "fields compared", fieldsCompared);
         row(sb, "tasks deleted in Outlook and created again after a later CRM edit", recreatedAfterOutlookDelete);
