@@ -78,6 +78,8 @@ public final class Cycle {
     public static final String CRM_CURSOR = "crm.changes";
     public static final String MAILBOX_CURSOR_PREFIX = "mailbox.";
     public static final String REP_WINDOW_PREFIX = "rep.";
+    /** Old copies of moved tasks still to delete (reassignment = move): value "mailbox\nitem id\nCRM id". */
+    public static final String MOVED_PREFIX = "moved.";
     private static final String START_SUFFIX = ".start";
 
     private static final Logger log = LoggerFactory.getLogger(Cycle.class);
@@ -151,8 +153,14 @@ public final class Cycle {
     private record Work(CrmTask task, TaskValues values, Link link, Set<ExchangeField> fields) {
     }
 
-    /** An Exchange item to delete; {@code item} null means "look it up by CRM id first". */
-    private record Deletion(String crmTaskId, ItemRef item, boolean dropLink) {
+    /**
+     * An Exchange item to delete; {@code item} null means "look it up by CRM id first"; {@code movedKey}
+     * names the stored intent to delete the old copy of a moved task, cleared once it is gone.
+     */
+    private record Deletion(String crmTaskId, ItemRef item, boolean dropLink, String movedKey) {
+        Deletion(String crmTaskId, ItemRef item, boolean dropLink) {
+            this(crmTaskId, item, dropLink, null);
+        }
     }
 
     /** A status change read from Exchange, to write to the CRM. */
@@ -540,6 +548,7 @@ public final class Cycle {
 
     private void crmToExchange() {
         Set<String> pendingBefore = store.pendingTaskIds();
+        scheduleMovedCopies();
         Set<String> deletedIds = new LinkedHashSet<>();
         Map<String, Instant> seen = new HashMap<>();
         Map<String, String> windowStates = store.cursors(REP_WINDOW_PREFIX);
@@ -635,6 +644,25 @@ public final class Cycle {
                 }
             }
             store.saveCursors(cursors);
+        }
+    }
+
+    /** Old copies of moved tasks whose deletion failed before: tried again (a mailbox no longer synced is left alone). */
+    private void scheduleMovedCopies() {
+        Map<String, String> forgotten = new HashMap<>();
+        store.cursors(MOVED_PREFIX).forEach((key, value) -> {
+            String[] p = value.split("\n", 3);
+            if (!partition.contains(p[0])) {
+                return;
+            }
+            if (!activeMailboxes.contains(p[0])) {
+                forgotten.put(key, null);
+                return;
+            }
+            workFor(p[0]).deletions.add(new Deletion(p[2], new ItemRef(p[1], null), false, key));
+        });
+        if (!dryRun && !forgotten.isEmpty()) {
+            store.saveCursors(forgotten);
         }
     }
 
@@ -947,8 +975,14 @@ public final class Cycle {
     private void reassign(Link old) {
         if (old.state() == Link.State.LINKED && !old.delegated() && activeMailboxes.contains(old.mailbox())
                 && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
+            // stored before the new link replaces this one, so that a deletion that fails (or a crash) is
+            // tried again in later cycles, when no link remembers the old copy any more
+            String key = MOVED_PREFIX + old.mailbox() + "/" + old.crmTaskId();
+            if (!dryRun) {
+                store.saveCursors(Map.of(key, old.mailbox() + "\n" + old.itemId() + "\n" + old.crmTaskId()));
+            }
             workFor(old.mailbox()).deletions.add(new Deletion(old.crmTaskId(), new ItemRef(old.itemId(), old.changeKey()),
-                    false));
+                    false, key));
         }
         // keep-original: the old copy stays in the old mailbox; the new link replaces the old one
     }
@@ -963,6 +997,12 @@ public final class Cycle {
         if (fields.contains(ExchangeField.STATUS)) {
             if (managed.contains(ExchangeField.PERCENT_COMPLETE)) fields.add(ExchangeField.PERCENT_COMPLETE);
             if (managed.contains(ExchangeField.COMPLETE_DATE)) fields.add(ExchangeField.COMPLETE_DATE);
+        } else if ((fields.contains(ExchangeField.PERCENT_COMPLETE) || fields.contains(ExchangeField.COMPLETE_DATE))
+                && managed.contains(ExchangeField.STATUS) && wanted.status() != null
+                && wanted.status() == current.status()) {
+            // Exchange derives the status from a percent written alone (Not Started with 40 % becomes In
+            // Progress), which the next read would take for the rep's change: send the unchanged status along
+            fields.add(ExchangeField.STATUS);
         }
         return fields;
     }
@@ -1070,7 +1110,10 @@ public final class Cycle {
             if (w.tally.failed() || w.tally.deferred()) {
                 continue;
             }
-            List<String> leftovers = w.adoptable.keySet().stream().filter(id -> !seen.containsKey(id)).toList();
+            // unclaimed: not read this cycle, or read as deleted (a task deleted while the store was lost has no
+            // link for applyDeletions to find)
+            List<String> leftovers = w.adoptable.keySet().stream()
+                    .filter(id -> !seen.containsKey(id) || Instant.MAX.equals(seen.get(id))).toList();
             for (List<String> chunk : chunks(leftovers, settings.crmPageSize())) {
                 CrmPage page = parts.crm().tasksById(chunk);
                 Set<String> alive = new HashSet<>();
@@ -1152,6 +1195,19 @@ public final class Cycle {
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
             return;
         }
+        Map<String, String> movedDone = new HashMap<>();
+        List<Deletion> moved = deletions.stream().filter(d -> d.movedKey() != null).toList();
+        if (!moved.isEmpty()) {
+            // a task moved back before its old copy went has that copy linked again: it stays
+            Map<String, Link> now = store.findLinks(moved.stream().map(Deletion::crmTaskId).toList());
+            for (Deletion d : moved) {
+                Link l = now.get(d.crmTaskId());
+                if (l != null && l.mailbox().equals(w.address()) && d.item().itemId().equals(l.itemId())) {
+                    deletions.remove(d);
+                    movedDone.put(d.movedKey(), null);
+                }
+            }
+        }
         int linked = store.countLinks(w.address());
         int n = deletions.size();
         if (n > settings.massDeleteMinCount() && n > settings.massDeleteMaxShare() * linked) {
@@ -1179,7 +1235,8 @@ public final class Cycle {
                         if (t == null) {
                             dropLinks.add(d.crmTaskId());
                         } else {
-                            resolved.add(new Deletion(d.crmTaskId(), new ItemRef(t.itemId(), t.changeKey()), d.dropLink()));
+                            resolved.add(new Deletion(d.crmTaskId(), new ItemRef(t.itemId(), t.changeKey()), d.dropLink(),
+                                    d.movedKey()));
                         }
                     }
                 }
@@ -1200,6 +1257,9 @@ public final class Cycle {
                             if (d.dropLink()) {
                                 dropLinks.add(d.crmTaskId());
                             }
+                            if (d.movedKey() != null) {
+                                movedDone.put(d.movedKey(), null);
+                            }
                         } else {
                             w.tally.warn("deleting the task of CRM task " + d.crmTaskId() + " failed (tried again next cycle): "
                                     + outcomes.get(i).error());
@@ -1209,6 +1269,9 @@ public final class Cycle {
                 }
                 if (!dryRun && !dropLinks.isEmpty()) {
                     store.deleteLinks(dropLinks);
+                }
+                if (!dryRun && !movedDone.isEmpty()) {
+                    store.saveCursors(movedDone);
                 }
             }
         } catch (MailboxException e) {

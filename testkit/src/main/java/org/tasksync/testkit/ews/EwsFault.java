@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /**
  * Something that goes wrong on the simulated Exchange server, for the next N matching requests
@@ -31,7 +32,12 @@ public final class EwsFault {
         /** HTTP 503 Service Unavailable, as a load balancer or IIS answers. */
         HTTP_503,
         /** The connection is closed without any response. */
-        DROP_CONNECTION
+        DROP_CONNECTION,
+        /**
+         * The request is served, then the response's text is rewritten before it is sent, and not
+         * validated: for answers a server may give that the simulator never makes by itself.
+         */
+        REWRITE_RESPONSE
     }
 
     /** Times value for "every matching request until the fault is removed". */
@@ -43,19 +49,21 @@ public final class EwsFault {
     private final int times;
     private final String mailbox;
     private final String operation;
+    private final UnaryOperator<String> rewrite;
 
     private EwsFault(Kind kind, Duration duration, int times, String mailbox, String operation) {
-        this(kind, duration, null, times, mailbox, operation);
+        this(kind, duration, null, times, mailbox, operation, null);
     }
 
     private EwsFault(Kind kind, Duration duration, CountDownLatch release, int times, String mailbox,
-            String operation) {
+            String operation, UnaryOperator<String> rewrite) {
         this.kind = kind;
         this.duration = duration;
         this.release = release;
         this.times = times;
         this.mailbox = mailbox;
         this.operation = operation;
+        this.rewrite = rewrite;
     }
 
     /** Every matching request waits this long before it is served. */
@@ -69,7 +77,7 @@ public final class EwsFault {
      * overlaps them, without relying on timing.
      */
     public static EwsFault hold(CountDownLatch release) {
-        return new EwsFault(Kind.HOLD, null, Objects.requireNonNull(release, "release"), EVERY, null, null);
+        return new EwsFault(Kind.HOLD, null, Objects.requireNonNull(release, "release"), EVERY, null, null, null);
     }
 
     /** ErrorServerBusy in each response message, with BackOffMilliseconds. */
@@ -95,29 +103,46 @@ public final class EwsFault {
         return new EwsFault(Kind.DROP_CONNECTION, null, 1, null, null);
     }
 
+    /**
+     * The raw-response hook: the request is served as usual, then the response's XML text (the SOAP
+     * envelope, or the SOAP fault with its HTTP 500) passes through {@code rewrite} and is sent as it
+     * comes out, without schema validation. For answers that a real server, a proxy or a newer
+     * Exchange may give and the simulator never makes by itself: malformed XML, an enumeration value
+     * the client does not know, a body of megabytes, characters XML cannot carry, a missing element.
+     *
+     * <pre>{@code
+     * ews.inject(EwsFault.rewriteResponse(xml -> xml.replace(">NotStarted</t:Status>", ">Bogus</t:Status>"))
+     *         .forOperation("GetItem"));
+     * }</pre>
+     */
+    public static EwsFault rewriteResponse(UnaryOperator<String> rewrite) {
+        return new EwsFault(Kind.REWRITE_RESPONSE, null, null, 1, null, null,
+                Objects.requireNonNull(rewrite, "rewrite"));
+    }
+
     /** Applies to the next {@code n} matching requests. */
     public EwsFault times(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("times must be at least 1, not " + n);
         }
-        return new EwsFault(kind, duration, release, n, mailbox, operation);
+        return new EwsFault(kind, duration, release, n, mailbox, operation, rewrite);
     }
 
     /** Applies to every matching request until removed. */
     public EwsFault always() {
-        return new EwsFault(kind, duration, release, EVERY, mailbox, operation);
+        return new EwsFault(kind, duration, release, EVERY, mailbox, operation, rewrite);
     }
 
     /** Only requests for this mailbox (the impersonated one, else the one named in the body). */
     public EwsFault forMailbox(String address) {
         Objects.requireNonNull(address, "address");
-        return new EwsFault(kind, duration, release, times, address.toLowerCase(Locale.ROOT), operation);
+        return new EwsFault(kind, duration, release, times, address.toLowerCase(Locale.ROOT), operation, rewrite);
     }
 
     /** Only requests of this operation, e.g. {@code "UpdateItem"}. */
     public EwsFault forOperation(String op) {
         Objects.requireNonNull(op, "operation");
-        return new EwsFault(kind, duration, release, times, mailbox, op);
+        return new EwsFault(kind, duration, release, times, mailbox, op, rewrite);
     }
 
     public Kind kind() {
@@ -131,6 +156,10 @@ public final class EwsFault {
 
     CountDownLatch release() {
         return release;
+    }
+
+    UnaryOperator<String> rewrite() {
+        return rewrite;
     }
 
     public int times() {

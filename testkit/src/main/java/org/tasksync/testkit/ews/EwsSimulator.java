@@ -486,6 +486,18 @@ public final class EwsSimulator implements AutoCloseable {
                 }
                 sendResponse(ex, r);
             }
+            case REWRITE_RESPONSE -> {
+                int status = 200;
+                byte[] xml;
+                try {
+                    xml = Xml.serialize(operations.handle(call).doc);
+                } catch (EwsError e) {
+                    status = 500;
+                    xml = Xml.serialize(SoapResponse.fault(e));
+                }
+                String rewritten = fault.rewrite().apply(new String(xml, UTF_8));
+                send(ex, status, "text/xml; charset=utf-8", rewritten.getBytes(UTF_8));
+            }
             case LATENCY, HOLD -> throw new IllegalStateException(fault.kind() + " is not a failure");
         }
     }

@@ -121,6 +121,21 @@ class EwsSimulatorFaultTest {
     }
 
     @Test
+    void aRewrittenResponseReachesTheClientAsRewrittenAndTheRequestIsServed() throws Exception {
+        createThree(anna);
+        InjectedFault rewrite = ews.inject(EwsFault.rewriteResponse(xml -> xml.replace("TotalItemsInView=\"3\"",
+                "TotalItemsInView=\"42\"")).forOperation("FindItem"));
+
+        assertThat(count(anna)).as("the rewritten answer").isEqualTo(42);
+        assertThat(rewrite.hits()).isEqualTo(1);
+        assertThat(count(anna)).as("the next answer is the simulator's own").isEqualTo(3);
+
+        ews.inject(EwsFault.rewriteResponse(xml -> xml.substring(0, xml.length() / 2)));
+        assertThatThrownBy(() -> count(anna)).as("a response cut in half").isInstanceOf(Exception.class);
+        assertThat(ews.responseErrors()).as("a rewritten response is not validated").isEmpty();
+    }
+
+    @Test
     void aFaultStrikesTheNextNMatchingRequestsOnly() throws Exception {
         InjectedFault busy = ews.inject(EwsFault.serverBusyFault(Duration.ofMillis(10)).times(2)
                 .forMailbox(BEN).forOperation("SyncFolderItems"));

@@ -3,6 +3,7 @@ package org.tasksync.adapter.ews.internal;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import microsoft.exchange.webservices.data.core.ExchangeService;
+import microsoft.exchange.webservices.data.core.enumeration.misc.TraceFlags;
 import microsoft.exchange.webservices.data.core.enumeration.misc.error.ServiceError;
 import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
 import microsoft.exchange.webservices.data.core.enumeration.search.LogicalOperator;
@@ -28,6 +32,7 @@ import microsoft.exchange.webservices.data.core.response.ServiceResponse;
 import microsoft.exchange.webservices.data.core.response.ServiceResponseCollection;
 import microsoft.exchange.webservices.data.core.service.item.Item;
 import microsoft.exchange.webservices.data.core.service.item.Task;
+import microsoft.exchange.webservices.data.misc.ITraceListener;
 import microsoft.exchange.webservices.data.property.complex.FolderId;
 import microsoft.exchange.webservices.data.property.complex.ItemId;
 import microsoft.exchange.webservices.data.search.FindItemsResults;
@@ -214,6 +219,12 @@ public final class EwsMailboxConnection implements MailboxConnection {
                             ExchangeTask t;
                             try {
                                 t = TaskItems.read(((GetItemResponse) r).getItem(), zone, fields);
+                            } catch (TaskItems.UnreadableValue e) {
+                                String raw = rawValue(id, e.field());
+                                throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                                        "GetItem: cannot read item " + id.getUniqueId() + " (the task of CRM task "
+                                        + e.crmId() + "): field " + e.field() + " = "
+                                        + (raw == null ? "(missing)" : "'" + raw + "'") + ": " + e.getMessage());
                             } catch (Exception e) {
                                 throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
                                         "GetItem: cannot read item " + id.getUniqueId() + ": " + e);
@@ -237,6 +248,37 @@ public final class EwsMailboxConnection implements MailboxConnection {
                 }
             }
         }
+    }
+
+    /**
+     * The text Exchange sent for {@code element} of one item, or null when it sent none: ews-java-api
+     * drops values it does not know before the adapter sees them, so the item is read once more with
+     * the client's response trace caught here (never logged). Only on the error path.
+     */
+    private String rawValue(ItemId id, String element) {
+        StringBuilder xml = new StringBuilder();
+        ITraceListener listener = service.getTraceListener();
+        EnumSet<TraceFlags> flags = service.getTraceFlags();
+        try {
+            service.setTraceListener((type, message) -> xml.append(message));
+            service.setTraceFlags(EnumSet.of(TraceFlags.EwsResponse));
+            service.setTraceEnabled(true);
+            requests++;
+            service.bindToItems(List.of(id), TaskProperties.full(shared.extendedFields()));
+        } catch (Exception e) {
+            log.debug("mailbox {}: reading item {} again for its raw {} failed: {}", mailbox.address(),
+                    id.getUniqueId(), element, e.toString());
+        } finally {
+            service.setTraceEnabled(false);
+            service.setTraceFlags(flags);
+            service.setTraceListener(listener);
+        }
+        Matcher m = Pattern.compile("<(?:\\w+:)?" + element + "(?:\\s[^>]*)?>([^<]*)</").matcher(xml);
+        if (!m.find()) {
+            return null;
+        }
+        String raw = m.group(1).trim();
+        return raw.length() > 100 ? raw.substring(0, 100) + "…" : raw;
     }
 
     // ------------------------------------------------------------------ writing

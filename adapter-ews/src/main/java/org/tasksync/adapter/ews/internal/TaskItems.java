@@ -178,7 +178,13 @@ final class TaskItems {
                 .dueDate(dateOf(get(item, TaskSchema.DueDate, Date.class), zone))
                 .completeDate(dateOf(get(item, TaskSchema.CompleteDate, Date.class), zone));
         TaskStatus status = get(item, TaskSchema.Status, TaskStatus.class);
-        b.status(status == null ? null : ExchangeStatus.fromWireName(status.name()));
+        if (status == null) {
+            // asked for, and every task has one: ews-java-api reads a value it does not know as nothing.
+            // Taken as "no status", it would be overwritten with the CRM's and the rep's change lost.
+            throw new UnreadableValue(string(ext.get(TaskProperties.CRM_ID)), "Status",
+                    "Exchange sent none of NotStarted, InProgress, Completed, WaitingOnOthers, Deferred");
+        }
+        b.status(ExchangeStatus.fromWireName(status.name()));
         microsoft.exchange.webservices.data.core.enumeration.property.Importance imp =
                 get(item, ItemSchema.Importance, microsoft.exchange.webservices.data.core.enumeration.property.Importance.class);
         b.importance(imp == null ? null : Importance.valueOf(imp.name().toUpperCase(Locale.ROOT)));
@@ -197,8 +203,33 @@ final class TaskItems {
         boolean delegated = ownership != null && !"0".equals(ownership.toString().trim());
         Date modified = get(item, ItemSchema.LastModifiedTime, Date.class);
         ItemId id = item.getId();
+        if (id == null || id.getUniqueId() == null) {
+            throw new UnreadableValue(string(ext.get(TaskProperties.CRM_ID)), "ItemId",
+                    "Exchange sent the item without its id");
+        }
         return new ExchangeTask(id.getUniqueId(), id.getChangeKey(), string(ext.get(TaskProperties.CRM_ID)), b.build(),
                 modified == null ? null : modified.toInstant(), delegated);
+    }
+
+    /** A field of an item read back that the client could not read, which the engine must not take as empty. */
+    static final class UnreadableValue extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String crmId;
+        private final String field;
+
+        UnreadableValue(String crmId, String field, String reason) {
+            super(reason);
+            this.crmId = crmId;
+            this.field = field;
+        }
+
+        String crmId() {
+            return crmId;
+        }
+
+        String field() {
+            return field;
+        }
     }
 
     private static Map<ExtendedPropertyDefinition, Object> extendedValues(Item item) throws Exception {
