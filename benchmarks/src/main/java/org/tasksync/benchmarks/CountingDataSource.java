@@ -73,7 +73,7 @@ final class CountingDataSource implements DataSource {
 
     @Override
     public Connection getConnection(String username, String password) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("connections with other credentials are not offered: use getConnection()");
     }
 
     @Override

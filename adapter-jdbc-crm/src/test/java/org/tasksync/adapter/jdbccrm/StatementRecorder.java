@@ -98,7 +98,7 @@ final class StatementRecorder implements DataSource {
 
     @Override
     public Connection getConnection(String username, String password) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("connections with other credentials are not offered: use getConnection()");
     }
 
     @Override

@@ -51,7 +51,7 @@ final class PooledDataSource implements DataSource {
 
     @Override
     public Connection getConnection(String username, String password) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("connections with other credentials are not offered: use getConnection()");
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class PooledDataSource implements DataSource {
 
     @Override
     public Connection getConnection(String username, String password) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("connections with other credentials are not offered: use getConnection()");
     }
 
     @Override
