@@ -215,6 +215,11 @@ class EwsSimulatorFaultTest {
             pool.shutdownNow();
         }
         EwsTraffic t = ews.traffic();
+        // the simulator records a request's span after its answer is on the wire: wait (bounded) for both
+        long recorded = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.spans().stream().filter(s -> s.mailbox().equals(ANNA)).count() < 2 && System.nanoTime() < recorded) {
+            Thread.sleep(5);
+        }
         assertThat(t.maxInFlight(ANNA)).isEqualTo(2);
         assertThat(t.maxInFlight(BEN)).isEqualTo(1);
         assertThat(t.maxInFlight()).isEqualTo(3);
