@@ -1,23 +1,19 @@
 package org.tasksync.benchmarks;
 
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.tasksync.testkit.jdbc.WrappingDataSource;
 
 /**
  * A data source that counts the statements executed through it: every {@code execute*} call on a
  * statement of one of its connections is one statement sent to the database (a JDBC batch counts
  * once). Reads ({@code executeQuery}) are also counted apart. Thread-safe.
  */
-final class CountingDataSource implements DataSource {
+final class CountingDataSource extends WrappingDataSource {
 
     private final DataSource target;
     private final AtomicLong statements = new AtomicLong();
@@ -63,49 +59,5 @@ final class CountingDataSource implements DataSource {
         });
     }
 
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
 
-    @Override
-    public Connection getConnection(String username, String password) {
-        throw new UnsupportedOperationException("connections with other credentials are not offered: use getConnection()");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
-    }
 }

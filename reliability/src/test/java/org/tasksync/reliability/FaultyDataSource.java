@@ -1,19 +1,15 @@
 package org.tasksync.reliability;
 
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.tasksync.testkit.jdbc.WrappingDataSource;
 
 /**
  * A CRM database that fails when told to: {@link #failOperation(int)} arms a failure of the n-th
@@ -23,7 +19,7 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe.
  */
-final class FaultyDataSource implements DataSource {
+final class FaultyDataSource extends WrappingDataSource {
 
     private final DataSource target;
     private final AtomicInteger countdown = new AtomicInteger();
@@ -93,51 +89,6 @@ final class FaultyDataSource implements DataSource {
         });
     }
 
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) {
-        throw new UnsupportedOperationException("the adapter takes connections without credentials");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
-    }
 
     @Override
     public String toString() {

@@ -1,25 +1,23 @@
 package org.tasksync.adapter.jdbccrm;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.tasksync.testkit.jdbc.WrappingDataSource;
 
 /**
  * A data source that records every prepared statement the adapter executes, with its parameter
  * values, so that a test can run exactly those statements again under {@code EXPLAIN}.
  */
-final class StatementRecorder implements DataSource {
+final class StatementRecorder extends WrappingDataSource {
 
     private static final Set<String> BINDERS = Set.of("setString", "setLong", "setInt", "setObject", "setNull",
             "setBoolean", "setTimestamp", "setDate");
@@ -88,49 +86,5 @@ final class StatementRecorder implements DataSource {
                 });
     }
 
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
 
-    @Override
-    public Connection getConnection(String username, String password) {
-        throw new UnsupportedOperationException("connections with other credentials are not offered: use getConnection()");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
-    }
 }
