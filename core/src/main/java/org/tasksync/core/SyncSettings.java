@@ -57,6 +57,7 @@ public final class SyncSettings {
     private final int batchSize;
     private final int mailboxParallelism;
     private final int crmPageSize;
+    private final int maxBufferedTasks;
     private final boolean dryRun;
     private final MappingRules mapping;
 
@@ -73,6 +74,7 @@ public final class SyncSettings {
         this.batchSize = b.batchSize;
         this.mailboxParallelism = b.mailboxParallelism;
         this.crmPageSize = b.crmPageSize;
+        this.maxBufferedTasks = b.maxBufferedTasks;
         this.dryRun = b.dryRun;
         this.mapping = new MappingRules(b.fields, b.status, b.priority, b.reminderUnits, b.reminderBaseTime,
                 b.maxBodyLength);
@@ -98,6 +100,8 @@ public final class SyncSettings {
     public int batchSize() { return batchSize; }
     public int mailboxParallelism() { return mailboxParallelism; }
     public int crmPageSize() { return crmPageSize; }
+    /** {@code tasksync.buffer.max-tasks}: the most CRM tasks held back waiting for a fuller batch. */
+    public int maxBufferedTasks() { return maxBufferedTasks; }
     public boolean dryRun() { return dryRun; }
     public MappingRules mapping() { return mapping; }
 
@@ -116,6 +120,7 @@ public final class SyncSettings {
         b.batchSize = batchSize;
         b.mailboxParallelism = mailboxParallelism;
         b.crmPageSize = crmPageSize;
+        b.maxBufferedTasks = maxBufferedTasks;
         b.dryRun = dryRun;
         b.fields = mapping.fields();
         b.status = mapping.status();
@@ -132,7 +137,7 @@ public final class SyncSettings {
                 + pastDays + "/+" + futureDays + " days, defaultZone=" + defaultZone + ", reassignment="
                 + reassignment + ", outlookEdits=" + outlookEdits + ", massDelete>" + massDeleteMaxShare + " and >"
                 + massDeleteMinCount + ", batchSize=" + batchSize + ", mailboxParallelism=" + mailboxParallelism
-                + ", crmPageSize=" + crmPageSize + ", dryRun=" + dryRun + "}";
+                + ", crmPageSize=" + crmPageSize + ", maxBufferedTasks=" + maxBufferedTasks + ", dryRun=" + dryRun + "}";
     }
 
     /**
@@ -174,6 +179,8 @@ public final class SyncSettings {
         if ((v = take(p, known, "tasksync.mailbox-parallelism")) != null)
             b.mailboxParallelism(integer("tasksync.mailbox-parallelism", v));
         if ((v = take(p, known, "tasksync.crm.page-size")) != null) b.crmPageSize(integer("tasksync.crm.page-size", v));
+        if ((v = take(p, known, "tasksync.buffer.max-tasks")) != null)
+            b.maxBufferedTasks(integer("tasksync.buffer.max-tasks", v));
         if ((v = take(p, known, "tasksync.dry-run")) != null) b.dryRun(bool("tasksync.dry-run", v));
         if ((v = take(p, known, "tasksync.body.max-length")) != null)
             b.maxBodyLength(integer("tasksync.body.max-length", v));
@@ -253,7 +260,8 @@ public final class SyncSettings {
         return key.startsWith("tasksync.tasks.") || key.startsWith("tasksync.status.")
                 || key.startsWith("tasksync.priority.") || key.startsWith("tasksync.reminder.")
                 || key.startsWith("tasksync.mass-delete.") || key.startsWith("tasksync.fields.")
-                || key.startsWith("tasksync.body.") || key.equals("tasksync.default-zone")
+                || key.startsWith("tasksync.body.") || key.startsWith("tasksync.buffer.")
+                || key.equals("tasksync.default-zone")
                 || key.equals("tasksync.reassignment") || key.equals("tasksync.outlook-edits")
                 || key.equals("tasksync.batch-size") || key.equals("tasksync.mailbox-parallelism")
                 || key.equals("tasksync.crm.page-size") || key.equals("tasksync.dry-run");
@@ -355,6 +363,7 @@ public final class SyncSettings {
         private int batchSize = 100;
         private int mailboxParallelism = 4;
         private int crmPageSize = 500;
+        private int maxBufferedTasks = 5000;
         private boolean dryRun;
         private FieldTable fields = FieldTable.defaults();
         private StatusMapping status = StatusMapping.defaults();
@@ -439,6 +448,20 @@ public final class SyncSettings {
         public Builder crmPageSize(int v) {
             if (v < 1 || v > 10_000) throw new IllegalArgumentException("tasksync.crm.page-size must be between 1 and 10000, was " + v);
             crmPageSize = v;
+            return this;
+        }
+
+        /**
+         * {@code tasksync.buffer.max-tasks}: the most CRM tasks the engine holds back, spread over the
+         * mailboxes, while it waits for a mailbox to have a full batch, 1..1,000,000. Past it, the
+         * fullest mailboxes get their batches at once (smaller batches, more requests, bounded
+         * memory). Default 5,000.
+         */
+        public Builder maxBufferedTasks(int v) {
+            if (v < 1 || v > 1_000_000) {
+                throw new IllegalArgumentException("tasksync.buffer.max-tasks must be between 1 and 1000000, was " + v);
+            }
+            maxBufferedTasks = v;
             return this;
         }
 

@@ -38,6 +38,7 @@ class SyncSettingsTest {
                 bad("tasksync.batch-size", "1001", b -> b.batchSize(1001)),
                 bad("tasksync.mailbox-parallelism", "0", b -> b.mailboxParallelism(0)),
                 bad("tasksync.crm.page-size", "0", b -> b.crmPageSize(0)),
+                bad("tasksync.buffer.max-tasks", "0", b -> b.maxBufferedTasks(0)),
                 bad("tasksync.body.max-length", "0", b -> b.maxBodyLength(0)));
     }
 
@@ -114,6 +115,7 @@ class SyncSettingsTest {
         p.setProperty("tasksync.batch-size", "20");
         p.setProperty("tasksync.mailbox-parallelism", "2");
         p.setProperty("tasksync.crm.page-size", "250");
+        p.setProperty("tasksync.buffer.max-tasks", "800");
         p.setProperty("tasksync.dry-run", "true");
         p.setProperty("tasksync.body.max-length", "4000");
         p.setProperty("tasksync.fields.disabled", "20, #42");
@@ -143,6 +145,7 @@ class SyncSettingsTest {
         assertThat(s.batchSize()).isEqualTo(20);
         assertThat(s.mailboxParallelism()).isEqualTo(2);
         assertThat(s.crmPageSize()).isEqualTo(250);
+        assertThat(s.maxBufferedTasks()).isEqualTo(800);
         assertThat(s.dryRun()).isTrue();
         assertThat(s.mapping().maxBodyLength()).isEqualTo(4000);
         FieldTable fields = s.mapping().fields();
@@ -184,6 +187,7 @@ class SyncSettingsTest {
             "tasksync.batch-size | 0",
             "tasksync.mailbox-parallelism | 0",
             "tasksync.crm.page-size | 0",
+            "tasksync.buffer.max-tasks | lots",
             "tasksync.dry-run | maybe",
             "tasksync.body.max-length | 0",
             "tasksync.fields.disabled | 99",

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -115,6 +116,8 @@ public final class Cycle {
     private String cycleError;
     private ExecutorService pool;
     private Semaphore inFlight;
+    /** CRM tasks in the mailboxes' buffers, not yet submitted (phase B's reading thread only). */
+    private int buffered;
 
     public Cycle(EngineParts parts, boolean dryRun) {
         this(parts, dryRun, MailboxPartition.ALL);
@@ -182,6 +185,8 @@ public final class Cycle {
         volatile String deferredCursor;
         Map<String, CrmTask> buffer = new LinkedHashMap<>();
         CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
+        /** Batches submitted to the lane and not yet done: when it drops to 0 the connection is closed. */
+        final AtomicInteger queued = new AtomicInteger();
 
         MailboxWork(Mailbox mailbox) {
             this.mailbox = mailbox;
@@ -208,9 +213,12 @@ public final class Cycle {
         private CountingConnection connection;
 
         /**
-         * The mailbox's connection for this cycle, opened on first use and kept until the cycle ends
-         * (one client, one HTTP connection and one authentication per mailbox and cycle). Used by one
-         * thread at a time: reading, the mailbox's batches and its deletions never overlap.
+         * The mailbox's connection, opened on first use: for the change read (closed after it), for a
+         * run of batches (closed when the lane has no more queued), for the deletions (closed at the
+         * end of the cycle). So at most about twice the parallelism bound are open at once, whatever
+         * the number of mailboxes, and none is left idle for long (servers, proxies and load
+         * balancers drop idle connections). Used by one thread at a time: reading, the mailbox's
+         * batches and its deletions never overlap.
          */
         MailboxConnection connection() throws MailboxException {
             if (connection == null) {
@@ -350,11 +358,11 @@ public final class Cycle {
                 }
             }
         } catch (MailboxException e) {
-            w.closeConnection();
             w.fail(e.getMessage());
         } catch (RuntimeException e) {
-            w.closeConnection();
             w.fail("reading changes failed: " + e);
+        } finally {
+            w.closeConnection(); // phase B opens one again if the mailbox has writes
         }
     }
 
@@ -817,10 +825,39 @@ public final class Cycle {
             failedTaskIds.add(task.id());
             return;
         }
+        int before = w.buffer.size();
         w.buffer.put(task.id(), task); // a newer version read later in the cycle replaces an unsent one
+        buffered += w.buffer.size() - before;
         if (w.buffer.size() >= settings.batchSize()) {
             submit(w);
+        } else if (buffered > settings.maxBufferedTasks()) {
+            relieve();
         }
+    }
+
+    /**
+     * Memory stays bounded (SPEC §10) when tasks come spread over many mailboxes, as a time frame read
+     * by day does: the fullest buffers go out as smaller batches until half the bound is left.
+     */
+    private void relieve() {
+        int held = buffered;
+        List<MailboxWork> fullest = new ArrayList<>();
+        for (MailboxWork m : mailboxes.values()) {
+            if (!m.buffer.isEmpty()) {
+                fullest.add(m);
+            }
+        }
+        fullest.sort(Comparator.comparingInt((MailboxWork m) -> m.buffer.size()).reversed());
+        int sent = 0;
+        for (MailboxWork m : fullest) {
+            if (buffered <= settings.maxBufferedTasks() / 2) {
+                break;
+            }
+            submit(m);
+            sent++;
+        }
+        log.debug("{} CRM tasks waited for fuller batches (tasksync.buffer.max-tasks {}): sent {} mailboxes' batches early",
+                held, settings.maxBufferedTasks(), sent);
     }
 
     private void flushAll() {
@@ -833,8 +870,10 @@ public final class Cycle {
 
     private void submit(MailboxWork w) {
         List<CrmTask> batch = new ArrayList<>(w.buffer.values());
+        buffered -= batch.size();
         w.buffer = new LinkedHashMap<>();
         inFlight.acquireUninterruptibly();
+        w.queued.incrementAndGet();
         w.lane = w.lane.thenRunAsync(() -> {
             try {
                 if (fatal == null) {
@@ -843,6 +882,9 @@ public final class Cycle {
             } catch (Error e) {
                 fatal = e;
             } finally {
+                if (w.queued.decrementAndGet() == 0) {
+                    w.closeConnection(); // the next batch, if any comes, opens one again
+                }
                 inFlight.release();
             }
         }, pool);
