@@ -83,6 +83,8 @@ public final class Cycle {
     /** Old copies of moved tasks still to delete (reassignment = move): value "mailbox\nitem id\nCRM id". */
     public static final String MOVED_PREFIX = "moved.";
     private static final String START_SUFFIX = ".start";
+    /** How long a cycle's end waits for another cycle of its partition to finish its own end. */
+    private static final Duration END_LOCK_WAIT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(Cycle.class);
 
@@ -257,6 +259,7 @@ public final class Cycle {
         }
         selectParticipants(repList);
         safeListener(() -> parts.listener().cycleStarted(mailboxes.size()));
+
         int threads = Math.max(1, Math.min(settings.mailboxParallelism(), mailboxes.size()));
         pool = Executors.newFixedThreadPool(threads, daemonThreads());
         inFlight = new Semaphore(threads * 2);
@@ -665,8 +668,25 @@ public final class Cycle {
         Set<String> done = new HashSet<>(pendingBefore);
         done.removeAll(failedTaskIds);
         done.removeAll(foreignTaskIds);
+        boolean endHeld = crmOk && lockPartitionEnd();
+        try {
+            endOfCycle(done, crmOk && endHeld, windowStates, newCursor);
+        } finally {
+            if (endHeld) {
+                unlockPartitionEnd();
+            }
+        }
+        if (crmOk && !endHeld) {
+            cycleError = "another node's cycle of partition " + partitionLabel() + " held the partition's end-of-cycle "
+                    + "lease; this cycle's CRM cursor and pending set were left as they were (what it read is read again)";
+            log.warn("{}", cycleError);
+        }
+    }
+
+    /** The end of a cycle: pending set and CRM cursors, written only with the partition's end-of-cycle lease. */
+    private void endOfCycle(Set<String> done, boolean crmOk, Map<String, String> windowStates, String newCursor) {
         if (!failedTaskIds.isEmpty()) {
-            store.addPending(failedTaskIds);
+            store.addPending(failedTaskIds); // always safe: at worst a task is looked at once more
         }
         if (!done.isEmpty() && crmOk) {
             store.removePending(done);
@@ -1410,6 +1430,63 @@ public final class Cycle {
             log.info("mailbox {} deferred: {}", w.address(), why);
         }
         return false;
+    }
+
+    /**
+     * Two cycles of one partition run at once only when Quartz takes a live node for dead (or two
+     * engines with node ids share a store); their mailbox leases keep them off each other's
+     * mailboxes, but they share the partition's CRM cursor and pending set. Their ends (pending set,
+     * then cursor) must not interleave, or a change one cycle deferred could be dropped from the
+     * pending set by the other while the cursor moves past it: so each takes the partition's lease
+     * for its end, waiting a little for the other's. Without a node id, nobody to exclude.
+     *
+     * @return false when another owner holds it still after the wait: the end is then left out
+     */
+    private boolean lockPartitionEnd() {
+        if (leaseOwner == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + END_LOCK_WAIT.toNanos();
+        while (true) {
+            try {
+                if (store.tryLease(partitionLeaseKey(), leaseOwner, parts.clock().instant(), parts.leaseDuration())) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                log.warn("taking the end-of-cycle lease of partition {} failed: {}", partitionLabel(), e.toString());
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private void unlockPartitionEnd() {
+        if (leaseOwner == null) {
+            return;
+        }
+        try {
+            store.releaseLeases(leaseOwner, List.of(partitionLeaseKey()));
+        } catch (RuntimeException e) {
+            log.warn("releasing the end-of-cycle lease of partition {} failed; it expires by itself: {}",
+                    partitionLabel(), e.toString());
+        }
+    }
+
+    /** The partition's lease key: never an e-mail address, so it cannot meet a mailbox's. */
+    private String partitionLeaseKey() {
+        return "partition:" + (partition.isAll() ? "all" : partition.name());
+    }
+
+    private String partitionLabel() {
+        return partition.isAll() ? "(all mailboxes)" : partition.name();
     }
 
     /** True when the cycle must leave the mailbox alone: it failed, or {@link #hold} could not hold it. */

@@ -219,6 +219,45 @@ class MailboxLeaseTest {
         }
     }
 
+    // ------------------------------------------------------------------ the partition's end of cycle
+
+    /**
+     * Two cycles of one partition share its CRM cursor and pending set; their ends must not
+     * interleave. A cycle whose end finds another owner's end-of-cycle lease leaves both as they
+     * were (after a short wait), so the changes it read are read again, and nothing is lost.
+     */
+    @Test
+    void aCycleWhoseEndMeetsAnotherCycleOfItsPartitionLeavesTheCursorAndLosesNothing() {
+        SyncEngine a = node("node-a", overlaps.exchangeFor("a", f.exchange));
+        f.later(Duration.ofSeconds(10));
+        assertThat(a.runOnce().clean()).isTrue();
+        String cursor = f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR).orElseThrow();
+        f.later(Duration.ofSeconds(10));
+        // another node is in the middle of its end of a cycle of the same partition (all mailboxes)
+        assertThat(f.store.tryLease("partition:all", "node-x", f.clock.instant(), LEASE)).isTrue();
+        f.editTask("A1:1-0", b -> b.subject("Edited while x ends its cycle"));
+        f.store.addPending(List.of("A1:2-0"));
+        f.later(Duration.ofSeconds(10));
+
+        SyncReport report = a.runOnce();
+
+        assertThat(report.cycleError()).contains("end-of-cycle lease").contains("left as they were");
+        assertThat(f.outlookTask(mailbox(1), "A1:1-0").values().subject()).isEqualTo("Edited while x ends its cycle");
+        assertThat(f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR)).contains(cursor);
+        assertThat(f.store.pendingTaskIds()).contains("A1:2-0");
+
+        // node x is done: the next cycle reads the change again, writes nothing twice, and moves on
+        f.store.releaseLeases("node-x", List.of("partition:all"));
+        f.later(Duration.ofSeconds(10));
+        SyncReport next = a.runOnce();
+        assertThat(next.clean()).isTrue();
+        assertThat(next.updated()).isZero();
+        assertThat(f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR)).isPresent().get().isNotEqualTo(cursor);
+        assertThat(f.store.pendingTaskIds()).isEmpty();
+        // and the end-of-cycle lease was given back at once: any owner may take it
+        assertThat(f.store.tryLease("partition:all", "node-y", f.clock.instant(), LEASE)).isTrue();
+    }
+
     // ------------------------------------------------------------------ a node that dies
 
     @Test
