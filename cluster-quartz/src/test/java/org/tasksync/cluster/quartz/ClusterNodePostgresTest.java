@@ -88,7 +88,8 @@ class ClusterNodePostgresTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.start();
+        // the server must answer within this (the library's default, 10 s, is short on a loaded machine)
+        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofMinutes(2)).start();
     }
 
     @AfterAll
