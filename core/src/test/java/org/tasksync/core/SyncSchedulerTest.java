@@ -109,10 +109,11 @@ class SyncSchedulerTest {
         SyncEngine engine = engine(SyncSettings.ofDefaults());
         AtomicReference<SyncScheduler> ref = new AtomicReference<>();
         CountDownLatch inCycle = new CountDownLatch(1);
-        // the first cycle goes on only once stop() has been called
+        // the first cycle goes on only once stop() has been called (the deadline only keeps a broken
+        // stop() from hanging the build: a cycle that went on without it would let a second one start)
         onCycleStart = () -> {
             inCycle.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while ((ref.get() == null || ref.get().isRunning()) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }

@@ -139,7 +139,8 @@ class SecretsTest {
 
     /** PostgreSQL with password authentication: the store and the CRM with the right and a wrong password. */
     private void postgres(Rig rig) throws IOException, SQLException {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectoryCustomizer(dir -> {
+        // the server must answer within the startup wait (the library's default, 10 s, is short on a loaded machine)
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofMinutes(2)).setDataDirectoryCustomizer(dir -> {
             try {
                 Files.writeString(dir.toPath().resolve("pg_hba.conf"), String.join("\n",
                         "local all all trust",

@@ -169,11 +169,12 @@ class EwsThrottlingTest {
     void aCreateWhoseAnswerWasLostIsNotSentAgainForTasksTheServerMade() throws Exception {
         // The first CreateItem is served only after the client gave up waiting: the server makes the
         // tasks, the adapter never hears of it. Its retry must find them instead of creating copies.
-        // Margins are wide (a request here takes milliseconds) so that a slow machine does not matter:
-        // the client waits 1 s, the server answers after 2 s, the retry comes after 3 s more.
-        ews.inject(EwsFault.latency(Duration.ofMillis(2000)).times(1).forOperation("CreateItem"));
-        EwsConfig config = SimulatedExchange.config(ews).timeout(Duration.ofMillis(1000))
-                .throttleInitialBackoff(Duration.ofMillis(3000)).throttleMaxWait(Duration.ofSeconds(10)).build();
+        // Margins are wide so that a slow, loaded machine does not matter: every other request of the
+        // connection has the client's 10 s to be answered, the server makes the tasks after 15 s, 5 s
+        // after the client gave up, and the retry comes 15 s or more after that (25 s after the send).
+        ews.inject(EwsFault.latency(Duration.ofSeconds(15)).times(1).forOperation("CreateItem"));
+        EwsConfig config = SimulatedExchange.config(ews).timeout(Duration.ofSeconds(10))
+                .throttleInitialBackoff(Duration.ofSeconds(15)).throttleMaxWait(Duration.ofSeconds(60)).build();
         try (MailboxConnection c = EwsExchangeAdapter.create(config).connect(MAILBOX)) {
             List<WriteOutcome> out = c.create(tasks(3));
 

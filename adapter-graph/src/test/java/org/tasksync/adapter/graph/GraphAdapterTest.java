@@ -257,10 +257,12 @@ class GraphAdapterTest {
 
     @Test
     void aGraphTooSlowToAnswerMakesTheMailboxUnavailableNotThrottled() throws Exception {
-        GraphExchangeAdapter a = adapter(b -> b.requestTimeout(Duration.ofSeconds(1)).maxRetries(1));
+        // The first read must be answered within the timeout on a loaded machine too; the latency then
+        // lies far beyond it, so that a late timer still fires before any answer could come.
+        GraphExchangeAdapter a = adapter(b -> b.requestTimeout(Duration.ofSeconds(10)).maxRetries(1));
         try (MailboxConnection c = a.connect(MAILBOX)) {
             c.changes(null);
-            sim.latency(Duration.ofMillis(2500));
+            sim.latency(Duration.ofSeconds(30));
             assertThatThrownBy(() -> c.changes(null)).isInstanceOfSatisfying(MailboxException.class, e -> {
                 assertThat(e.kind()).isEqualTo(MailboxException.Kind.UNAVAILABLE);
                 assertThat(e.getMessage()).contains("connection");

@@ -38,7 +38,9 @@ class JdbcCrmAdapterTest {
 
     @Test
     void aCommitAfterTheReadPassedItsStampIsReadNextTime() throws SQLException {
-        LateCommitScenario.run(db, crm);
+        // the lag must cover the saves between the open transaction's stamp and the read, however slow
+        LateCommitScenario.run(db, ReferenceCrm.of(db, crm.settings().toBuilder()
+                .changeSafetyLag(Duration.ofMinutes(2)).build()));
     }
 
     @Test
@@ -74,12 +76,15 @@ class JdbcCrmAdapterTest {
 
     @Test
     void currentChangeCursorStandsTheSafetyLagBeforeTheDatabaseClock() {
+        // a lag of a minute: "recent" stays inside it however slowly the cursor is taken after the stamp
+        JdbcCrmAdapter adapter = JdbcCrmAdapter.create(db, crm.settings().toBuilder()
+                .changeSafetyLag(Duration.ofMinutes(1)).build());
         crm.putTask(task("A1:old").build());
-        crm.setModifiedAt("A1:old", crm.now().minusSeconds(60));
+        crm.setModifiedAt("A1:old", crm.now().minus(Duration.ofMinutes(10)));
         crm.putTask(task("A1:recent").build());
         crm.setModifiedAt("A1:recent", crm.now().minusSeconds(5));
 
-        CrmPage page = crm.adapter().changesSince(crm.adapter().currentChangeCursor(), 10);
+        CrmPage page = adapter.changesSince(adapter.currentChangeCursor(), 10);
 
         assertThat(page.tasks()).extracting(CrmTask::id).containsExactly("A1:recent");
     }

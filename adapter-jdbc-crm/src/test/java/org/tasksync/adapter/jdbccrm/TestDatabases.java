@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -35,7 +36,8 @@ final class TestDatabases {
     static synchronized DataSource postgres() {
         try {
             if (postgres == null) {
-                postgres = EmbeddedPostgres.start();
+                // the server must answer within this (the library's default, 10 s, is short on a loaded machine)
+                postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofMinutes(2)).start();
                 EmbeddedPostgres started = postgres;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {

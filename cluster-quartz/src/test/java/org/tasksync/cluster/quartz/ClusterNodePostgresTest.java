@@ -88,7 +88,8 @@ class ClusterNodePostgresTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.start();
+        // the server must answer within this (the library's default, 10 s, is short on a loaded machine)
+        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofMinutes(2)).start();
     }
 
     @AfterAll
@@ -365,7 +366,10 @@ class ClusterNodePostgresTest {
 
     @Test
     void aNodeStoppedAbruptlyMidCycleHasItsMailboxesSyncedByTheOthersOnceItsLeasesExpire() throws Exception {
-        Duration lease = Duration.ofSeconds(30);
+        // Long enough for Quartz to count node c as failed (about 9 s after its last check-in) and for
+        // another node to run a whole cycle of the partition on a slow, loaded machine: the deferral
+        // below can only be seen while node c's lease on the held mailbox still runs.
+        Duration lease = Duration.ofSeconds(60);
         Duration interval = Duration.ofSeconds(1);
         SharedExchange.Node a = node("node-a");
         SharedExchange.Node b = node("node-b");
@@ -398,7 +402,8 @@ class ClusterNodePostgresTest {
         nodes.remove(nodeC);
 
         // the others run the partition, but leave the mailboxes whose leases node c still holds
-        await("another node defers " + held + " while node c still holds it", Duration.ofSeconds(25),
+        // (a cycle that starts before the lease expires defers it, whenever it reports)
+        await("another node defers " + held + " while node c still holds it", lease,
                 () -> cycleOf(partition, cyc -> !cyc.node().equals(c.id)
                         && cyc.report().mailbox(held).map(MailboxReport::deferred).orElse(false)));
         assertThat(outlook(held)).noneMatch(t -> "After the stop".equals(t.subject()));

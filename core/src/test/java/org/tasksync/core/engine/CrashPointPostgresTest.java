@@ -1,6 +1,7 @@
 package org.tasksync.core.engine;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.tasksync.core.spi.SyncStateStore;
@@ -14,7 +15,8 @@ class CrashPointPostgresTest extends CrashPointContract {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.start();
+        // the server must answer within this (the library's default, 10 s, is short on a loaded machine)
+        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofMinutes(2)).start();
         pool = new PooledDataSource(postgres.getPostgresDatabase());
     }
 

@@ -50,7 +50,11 @@ final class ObservedExchange implements ExchangeAdapter {
         this.delegate = delegate;
     }
 
-    /** From now on, change reads wait up to 10 s until {@code n} calls are in flight at once. */
+    /**
+     * From now on, change reads wait up to 2 minutes until {@code n} calls are in flight at once (on a
+     * loaded machine the engine's other mailbox threads may take long to get there; a read that
+     * stopped waiting early would lower the concurrency the test sees).
+     */
     void awaitConcurrency(int n) {
         wanted = n;
         reached = new CountDownLatch(1);
@@ -101,7 +105,7 @@ final class ObservedExchange implements ExchangeAdapter {
                 reached.countDown();
             }
             try {
-                reached.await(10, TimeUnit.SECONDS);
+                reached.await(2, TimeUnit.MINUTES);
                 return c.changes(cursor);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

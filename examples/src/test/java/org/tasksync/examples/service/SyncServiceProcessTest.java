@@ -33,7 +33,11 @@ class SyncServiceProcessTest {
 
     private static final String USER = "svc-tasksync";
     private static final String PASSWORD = "Pr0cess-Test-Passw0rd";
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /**
+     * How long to wait for the service's JVM: it starts with the whole test class path and loads the
+     * JDBC, EWS and HTTP stacks before its first request, which takes long on a loaded build machine.
+     */
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
 
     @Test
     void sigtermLetsTheCycleInFlightFinishAndThenExits(@TempDir Path dir) throws Exception {

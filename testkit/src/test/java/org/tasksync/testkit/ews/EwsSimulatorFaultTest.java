@@ -165,6 +165,15 @@ class EwsSimulatorFaultTest {
         assertThat(slow.hits()).isEqualTo(2);
     }
 
+    /** Waits (bounded) until the simulator has recorded {@code n} spans: it records one after the answer is sent. */
+    private static void awaitSpans(EwsTraffic t, java.util.function.Predicate<EwsTraffic.RequestSpan> which, long n)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.spans().stream().filter(which).count() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void countsRequestsPerOperationAndMailbox() throws Exception {
         createThree(anna);
@@ -175,6 +184,8 @@ class EwsSimulatorFaultTest {
         Task.bind(anna, new ItemId(id), PropertySet.getIdOnly());
 
         EwsTraffic t = ews.traffic();
+        // the last request's span is recorded after its answer is on the wire: wait (bounded) for all five
+        awaitSpans(t, s -> true, 5);
         assertThat(t.count("CreateItem")).isEqualTo(1);
         assertThat(t.count("FindItem")).isEqualTo(3);
         assertThat(t.count(ANNA, "FindItem")).isEqualTo(2);
@@ -216,10 +227,7 @@ class EwsSimulatorFaultTest {
         }
         EwsTraffic t = ews.traffic();
         // the simulator records a request's span after its answer is on the wire: wait (bounded) for both
-        long recorded = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (t.spans().stream().filter(s -> s.mailbox().equals(ANNA)).count() < 2 && System.nanoTime() < recorded) {
-            Thread.sleep(5);
-        }
+        awaitSpans(t, s -> s.mailbox().equals(ANNA), 2);
         assertThat(t.maxInFlight(ANNA)).isEqualTo(2);
         assertThat(t.maxInFlight(BEN)).isEqualTo(1);
         assertThat(t.maxInFlight()).isEqualTo(3);
