@@ -69,16 +69,25 @@ public final class SyncService {
                     + ServiceConfig.ENV_EWS_USERNAME + ", " + ServiceConfig.ENV_EWS_PASSWORD + "; see docs/examples.md)");
             System.exit(2);
         }
-        SyncService service;
+        // SIGTERM and Ctrl-C run the hooks; the scheduler's own thread keeps the JVM alive until then. The
+        // hook is in place before the first cycle starts, so that a signal at any moment lets it finish.
+        java.util.concurrent.CompletableFuture<SyncService> running = new java.util.concurrent.CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            SyncService s = running.join();
+            if (s != null) {
+                s.stop();
+            }
+        }, "tasksync-shutdown"));
         try {
-            service = start(ServiceConfig.load(Path.of(args[0]), System.getenv()));
+            running.complete(start(ServiceConfig.load(Path.of(args[0]), System.getenv())));
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            running.complete(null);
             System.err.println("tasksync service: " + e.getMessage());
             System.exit(2);
-            return;
+        } catch (RuntimeException | Error e) {
+            running.complete(null);
+            throw e;
         }
-        // SIGTERM and Ctrl-C run the hooks; the scheduler's own thread keeps the JVM alive until then.
-        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "tasksync-shutdown"));
     }
 
     private void cycleFinished(SyncReport r) {

@@ -302,6 +302,15 @@ public final class EwsSimulator implements AutoCloseable {
         String mailbox = requestMailbox(call);
         String op = call.name();
         long start = traffic.begin(mailbox, op);
+        // The request counts as served before the answer's first byte leaves: a client that sends its
+        // next request once it has the answer must never be seen with two in flight.
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                traffic.end(mailbox, op, start);
+            }
+        };
+        ANSWERING.set(end);
         try {
             if (!delay(mailbox, op)) {
                 return; // shutting down
@@ -328,9 +337,13 @@ public final class EwsSimulator implements AutoCloseable {
             }
             sendResponse(ex, response);
         } finally {
-            traffic.end(mailbox, op, start);
+            ANSWERING.remove();
+            end.run();
         }
     }
+
+    /** Ends the traffic span of the request this thread is answering; see {@link #send}. */
+    private static final ThreadLocal<Runnable> ANSWERING = new ThreadLocal<>();
 
     private boolean authorized(HttpExchange ex) {
         if (user == null) {
@@ -529,6 +542,10 @@ public final class EwsSimulator implements AutoCloseable {
             LOG.trace("EWS simulator response {}: {}", status, new String(body, UTF_8));
         }
         ex.getResponseHeaders().set("Content-Type", contentType);
+        Runnable answering = ANSWERING.get();
+        if (answering != null) {
+            answering.run();
+        }
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = ex.getResponseBody()) {
