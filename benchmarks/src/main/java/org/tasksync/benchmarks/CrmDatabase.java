@@ -37,7 +37,7 @@ final class CrmDatabase implements AutoCloseable {
         local.setUser("sa");
         keepAlive = local.getConnection();
         ReferenceCrm.of(local).createSchema();
-        tcp = Server.createTcpServer("-tcpPort", Integer.toString(freePort())).start();
+        tcp = Server.createTcpServer("-tcpPort", "0").start(); // the system picks a free port: no race with other processes
     }
 
     static CrmDatabase start(String name) {
@@ -163,11 +163,4 @@ final class CrmDatabase implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
