@@ -19,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 import org.tasksync.core.MutableClock;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncSettings;
@@ -38,7 +39,7 @@ import org.tasksync.core.state.InMemorySyncStateStore;
 /**
  * The engine as a state machine (issue 2): random CRM creates, edits, deletions and reassignments,
  * Outlook status edits, other edits and deletions, the clock moving days, crashes between any two
- * writes and a lost state store. After quiet cycles the two sides agree field by field, no CRM task
+ * writes, items Exchange sends with a value the client cannot read, and a lost state store. After quiet cycles the two sides agree field by field, no CRM task
  * has two Exchange tasks in one mailbox, and every Outlook status change that no later CRM change
  * superseded is in the CRM.
  */
@@ -139,6 +140,21 @@ class EngineStateMachineProperties {
         }
     }
 
+    /** Exchange starts (or stops) sending a value the client cannot read for the task's item. */
+    record OutlookUnreadable(int task) implements Action {
+        public void apply(World w) {
+            w.currentItem(id(task)).ifPresent(item -> {
+                String mb = w.mailboxOf(id(task));
+                if (w.unreadable.remove(item.itemId()) != null) {
+                    w.exchange.makeReadable(mb, item.itemId());
+                } else {
+                    w.exchange.makeUnreadable(mb, item.itemId(), "Status", "Bogus");
+                    w.unreadable.put(item.itemId(), mb);
+                }
+            });
+        }
+    }
+
     record AdvanceDays(int days) implements Action {
         public void apply(World w) {
             w.clock.advance(Duration.ofDays(days));
@@ -190,6 +206,8 @@ class EngineStateMachineProperties {
         final Set<String> deletedInCrm = new HashSet<>();
         /** Tasks deleted in Outlook, with the number of completed cycles when it happened. */
         final Map<String, Integer> deletedInOutlook = new HashMap<>();
+        /** Items made unreadable, with their mailbox; read well again before the quiet cycles. */
+        final Map<String, String> unreadable = new HashMap<>();
         int cyclesDone;
         int crashes;
 
@@ -257,6 +275,7 @@ class EngineStateMachineProperties {
         Arbitrary<Action> outlookEdit = Combinators.combine(task, Arbitraries.of("Renamed in Outlook", "Mine now"))
                 .as(OutlookEdit::new);
         Arbitrary<Action> outlookDelete = task.map(OutlookDelete::new);
+        Arbitrary<Action> outlookUnreadable = task.map(OutlookUnreadable::new);
         Arbitrary<Action> days = Arbitraries.integers().between(1, 9).map(AdvanceDays::new);
         Arbitrary<Action> cycle = Arbitraries.just(new RunCycle());
         Arbitrary<Action> crashCycle = Arbitraries.integers().between(1, 30).map(CrashingCycle::new);
@@ -265,28 +284,52 @@ class EngineStateMachineProperties {
                 net.jqwik.api.Tuple.of(8, create), net.jqwik.api.Tuple.of(6, edit), net.jqwik.api.Tuple.of(2, delete),
                 net.jqwik.api.Tuple.of(2, reassign), net.jqwik.api.Tuple.of(5, outlookStatus),
                 net.jqwik.api.Tuple.of(2, outlookEdit), net.jqwik.api.Tuple.of(2, outlookDelete),
+                net.jqwik.api.Tuple.of(2, outlookUnreadable),
                 net.jqwik.api.Tuple.of(2, days), net.jqwik.api.Tuple.of(6, cycle), net.jqwik.api.Tuple.of(4, crashCycle),
                 net.jqwik.api.Tuple.of(1, lose));
         return action.list().ofMinSize(5).ofMaxSize(45);
     }
 
-    @Property(tries = 150)
+    // The normal build runs fixed seeds, so that it fails on a change of the code and never on the dice;
+    // `mvn -pl core test -Pexplore` runs the exploring properties below with fresh seeds (docs/engine.md).
+
+    @Property(tries = 150, seed = "20261124")
     void afterQuietCyclesBothSidesAgreeWithKeepOriginal(@ForAll("scenarios") List<Action> scenario) {
         check(scenario, SyncSettings.Reassignment.KEEP_ORIGINAL);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 100, seed = "7443508437910369607")
     void afterQuietCyclesBothSidesAgreeWithMove(@ForAll("scenarios") List<Action> scenario) {
         check(scenario, SyncSettings.Reassignment.MOVE);
     }
 
-    @Property(tries = 25)
+    @Property(tries = 25, seed = "-5499125557806702715")
     void afterQuietCyclesBothSidesAgreeOnTheJdbcStore(@ForAll("scenarios") List<Action> scenario) {
-        check(scenario, SyncSettings.Reassignment.KEEP_ORIGINAL, () -> {
-            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            ds.setURL("jdbc:h2:mem:sm" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-            return org.tasksync.core.state.JdbcSyncStateStore.builder(ds).build();
-        });
+        check(scenario, SyncSettings.Reassignment.KEEP_ORIGINAL, EngineStateMachineProperties::h2Store);
+    }
+
+    @Property(tries = 1000)
+    @Tag("explore")
+    void exploreWithKeepOriginal(@ForAll("scenarios") List<Action> scenario) {
+        check(scenario, SyncSettings.Reassignment.KEEP_ORIGINAL);
+    }
+
+    @Property(tries = 1000)
+    @Tag("explore")
+    void exploreWithMove(@ForAll("scenarios") List<Action> scenario) {
+        check(scenario, SyncSettings.Reassignment.MOVE);
+    }
+
+    @Property(tries = 200)
+    @Tag("explore")
+    void exploreOnTheJdbcStore(@ForAll("scenarios") List<Action> scenario) {
+        check(scenario, SyncSettings.Reassignment.MOVE, EngineStateMachineProperties::h2Store);
+    }
+
+    private static SyncStateStore h2Store() {
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:sm" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return org.tasksync.core.state.JdbcSyncStateStore.builder(ds).build();
     }
 
     private void check(List<Action> scenario, SyncSettings.Reassignment reassignment) {
@@ -300,6 +343,12 @@ class EngineStateMachineProperties {
             w.clock.advance(Duration.ofSeconds(1));
             a.apply(w);
         }
+        // whatever Exchange could not read reads well again: the quiet cycles must then catch up
+        w.unreadable.forEach((item, mb) -> {
+            if (w.exchange.tasks(mb).stream().anyMatch(t -> t.itemId().equals(item))) {
+                w.exchange.makeReadable(mb, item);
+            }
+        });
         for (int i = 0; i < 3; i++) {
             w.cycle();
         }
