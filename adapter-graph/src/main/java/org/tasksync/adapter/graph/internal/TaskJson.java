@@ -111,7 +111,12 @@ final class TaskJson {
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t.getMessage() == null) {
+            return t.getClass().getSimpleName();
+        }
+        // "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON at line 1 column 1 path $\nSee …"
+        String m = t.getMessage().lines().findFirst().orElse("");
+        return m.replaceFirst("^Use JsonReader\\.setStrictness\\([^)]*\\) to accept ", "");
     }
 
     /** The start of a text, for messages. */
