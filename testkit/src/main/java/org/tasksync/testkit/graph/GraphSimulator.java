@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rep's hand in To Do is {@link #toDo()}; faults are injected with {@link #throttle},
  * {@link #unavailable}, {@link #throttleBatchSteps}, {@link #dropConnections} and
- * {@link #latency}; {@link #requests()} and its relatives count what clients sent. A user the
- * simulator does not know answers 404 as Graph does.
+ * {@link #latency}; answers Graph might give and the simulator never makes by itself (wrong JSON
+ * types, missing fields, malformed JSON) with the raw-response hook {@link #rewriteResponses};
+ * {@link #requests()} and its relatives count what clients sent. A user the simulator does not know
+ * answers 404 as Graph does.
  *
  * <p>What it simplifies: dates come back in UTC ({@code Prefer: outlook.timezone} is ignored);
  * task assignment, which Graph v1.0 does not expose on {@code todoTask}, is represented as a
@@ -107,6 +110,14 @@ public final class GraphSimulator implements AutoCloseable {
     private final Map<Op, Long> stepsByOp = new EnumMap<>(Op.class);
     private final Map<String, Long> requestsByMailbox = new TreeMap<>();
     private final ToDoUser user = new ToDoUser();
+    private final List<Rewrite> rewrites = new ArrayList<>();
+
+    /** A raw-response rewrite: answers of these kinds (about this mailbox, if one is named). */
+    private record Rewrite(UnaryOperator<String> rewrite, Set<Op> ops, String mailbox) {
+        boolean matches(Op op, String mb) {
+            return ops.contains(op) && (mailbox == null || mailbox.equals(mb));
+        }
+    }
 
     private GraphSimulator(Clock clock) throws IOException {
         store = new ToDoStore(clock);
@@ -265,11 +276,66 @@ public final class GraphSimulator implements AutoCloseable {
         }
     }
 
-    /** Removes every pending fault and the latency. */
+    /**
+     * The raw-response hook: every answer of these kinds (none named: any) is made as usual, then its
+     * JSON text passes through {@code rewrite} and is sent as it comes out, unchecked, until
+     * {@link #heal()}. For answers that Graph, a proxy or a newer Graph may give and the simulator
+     * never makes by itself: a number where a string belongs, an unknown enumeration value, a missing
+     * field, a time zone nobody knows, malformed JSON.
+     *
+     * <p>Inside {@code $batch} the hook applies to each step of a matching kind (e.g. {@link Op#GET_TASK}):
+     * the step's body text is rewritten and put into the {@code $batch} answer verbatim, so a step
+     * rewritten into something that is not JSON makes the whole {@code $batch} answer malformed, as it
+     * would be coming from Graph. {@link Op#BATCH} rewrites the whole {@code $batch} answer. Several
+     * rewrites that match one answer apply in the order they were added. The function is called for
+     * every matching answer: make it change only what it is aimed at (a task id, a title).
+     *
+     * <pre>{@code
+     * sim.rewriteResponses(json -> json.replace("\"status\":\"completed\"", "\"status\":\"bogus\""),
+     *         Op.GET_TASK, Op.DELTA);
+     * }</pre>
+     */
+    public GraphSimulator rewriteResponses(UnaryOperator<String> rewrite, Op... ops) {
+        return add(new Rewrite(java.util.Objects.requireNonNull(rewrite, "rewrite"), opSet(ops), null));
+    }
+
+    /** As {@link #rewriteResponses(UnaryOperator, Op...)}, for answers about one mailbox only. */
+    public GraphSimulator rewriteResponses(String mailbox, UnaryOperator<String> rewrite, Op... ops) {
+        return add(new Rewrite(java.util.Objects.requireNonNull(rewrite, "rewrite"), opSet(ops),
+                mailbox.toLowerCase(Locale.ROOT)));
+    }
+
+    private GraphSimulator add(Rewrite r) {
+        synchronized (lock) {
+            rewrites.add(r);
+            return this;
+        }
+    }
+
+    private static Set<Op> opSet(Op... ops) {
+        return ops.length == 0 ? EnumSet.allOf(Op.class) : EnumSet.copyOf(Arrays.asList(ops));
+    }
+
+    /** The rewrites that apply to an answer, in the order they were added. */
+    private List<Rewrite> rewritesFor(Op op, String mailbox) {
+        synchronized (lock) {
+            return rewrites.stream().filter(r -> r.matches(op, mailbox)).toList();
+        }
+    }
+
+    private static String rewritten(List<Rewrite> rws, String text) {
+        for (Rewrite r : rws) {
+            text = r.rewrite().apply(text);
+        }
+        return text;
+    }
+
+    /** Removes every pending fault, every response rewrite and the latency. */
     public GraphSimulator heal() {
         synchronized (lock) {
             faults.clear();
             stepFaults.clear();
+            rewrites.clear();
             latency = Duration.ZERO;
             return this;
         }
@@ -360,6 +426,7 @@ public final class GraphSimulator implements AutoCloseable {
             Duration wait;
             Fault fault;
             boolean authorized;
+            String mailbox;
             JsonNode json = null;
             ToDoStore.Failure unreadable = null;
             try {
@@ -370,7 +437,6 @@ public final class GraphSimulator implements AutoCloseable {
             synchronized (lock) {
                 requests++;
                 requestsByOp.merge(op, 1L, Long::sum);
-                String mailbox;
                 if (op != Op.BATCH) {
                     mailbox = store.mailboxOf(new ToDoStore.Call(method, segments, query, headers, null));
                     if (mailbox != null) requestsByMailbox.merge(mailbox, 1L, Long::sum);
@@ -400,12 +466,14 @@ public final class GraphSimulator implements AutoCloseable {
                 return;
             }
             ToDoStore.Answer answer;
+            Map<String, String> splices = new HashMap<>();
             try {
                 if (unreadable != null) {
                     throw unreadable;
                 }
                 if (op == Op.BATCH) {
-                    answer = method.equals("POST") ? batch(json) : ToDoStore.error(405, "MethodNotAllowed", "POST only");
+                    answer = method.equals("POST") ? batch(json, splices)
+                            : ToDoStore.error(405, "MethodNotAllowed", "POST only");
                 } else {
                     synchronized (lock) {
                         answer = store.handle(new ToDoStore.Call(method, segments, query, headers, json));
@@ -416,6 +484,15 @@ public final class GraphSimulator implements AutoCloseable {
             }
             if (fault != null) {
                 drop(ex);
+                return;
+            }
+            List<Rewrite> rws = rewritesFor(op, mailbox);
+            if (answer.body() != null && (!rws.isEmpty() || !splices.isEmpty())) {
+                String text = ToDoStore.JSON.writeValueAsString(answer.body());
+                for (Map.Entry<String, String> sp : splices.entrySet()) {
+                    text = text.replace("\"" + sp.getKey() + "\"", sp.getValue());
+                }
+                send(ex, answer.status(), answer.headers(), rewritten(rws, text).getBytes(StandardCharsets.UTF_8));
                 return;
             }
             send(ex, answer);
@@ -464,7 +541,15 @@ public final class GraphSimulator implements AutoCloseable {
         return new ToDoStore.Answer(a.status(), h, a.body());
     }
 
-    private ToDoStore.Answer batch(JsonNode body) {
+    /** A step's answer, with what it was about (for the rewrites). */
+    private record StepAnswer(ToDoStore.Answer answer, Op op, String mailbox) {
+    }
+
+    /**
+     * Serves a {@code $batch}. A step body that a rewrite changed is put into the answer as a
+     * placeholder, which {@code splices} maps to the rewritten text.
+     */
+    private ToDoStore.Answer batch(JsonNode body, Map<String, String> splices) {
         if (body == null || !body.path("requests").isArray()) {
             throw new ToDoStore.Failure(400, "BadRequest", "A $batch body needs a 'requests' array");
         }
@@ -484,7 +569,8 @@ public final class GraphSimulator implements AutoCloseable {
         ArrayNode responses = JsonNodeFactory.instance.arrayNode();
         for (JsonNode s : steps) {
             String id = s.get("id").asText();
-            ToDoStore.Answer a = step(s, statusById, mailboxes);
+            StepAnswer sa = step(s, statusById, mailboxes);
+            ToDoStore.Answer a = sa.answer();
             statusById.put(id, a.status());
             ObjectNode r = responses.addObject();
             r.put("id", id);
@@ -493,7 +579,18 @@ public final class GraphSimulator implements AutoCloseable {
             a.headers().forEach(h::put);
             if (a.body() != null) {
                 h.put("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8");
-                r.set("body", a.body());
+                List<Rewrite> rws = rewritesFor(sa.op(), sa.mailbox());
+                if (rws.isEmpty()) {
+                    r.set("body", a.body());
+                } else {
+                    String token = "@@graph-simulator-rewrite-" + java.util.UUID.randomUUID() + "@@";
+                    r.put("body", token);
+                    try {
+                        splices.put(token, rewritten(rws, ToDoStore.JSON.writeValueAsString(a.body())));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
             }
         }
         synchronized (lock) {
@@ -504,7 +601,7 @@ public final class GraphSimulator implements AutoCloseable {
         return ToDoStore.Answer.json(200, out);
     }
 
-    private ToDoStore.Answer step(JsonNode s, Map<String, Integer> statusById, Set<String> mailboxes) {
+    private StepAnswer step(JsonNode s, Map<String, Integer> statusById, Set<String> mailboxes) {
         String method = s.path("method").asText("").toUpperCase(Locale.ROOT);
         String url = s.path("url").asText("");
         if (url.startsWith(baseUrl)) {
@@ -517,7 +614,7 @@ public final class GraphSimulator implements AutoCloseable {
             url = "/" + url;
         }
         if (method.isEmpty()) {
-            return ToDoStore.error(400, "BadRequest", "A batch step needs a method");
+            return new StepAnswer(ToDoStore.error(400, "BadRequest", "A batch step needs a method"), Op.OTHER, null);
         }
         int q = url.indexOf('?');
         List<String> segments = new ArrayList<>();
@@ -531,7 +628,8 @@ public final class GraphSimulator implements AutoCloseable {
         for (JsonNode dep : s.path("dependsOn")) {
             Integer st = statusById.get(dep.asText());
             if (st == null || st < 200 || st >= 300) {
-                return ToDoStore.error(424, "FailedDependency", "Step " + dep.asText() + " did not succeed");
+                return new StepAnswer(ToDoStore.error(424, "FailedDependency", "Step " + dep.asText()
+                        + " did not succeed"), op, null);
             }
         }
         JsonNode body = s.get("body");
@@ -540,7 +638,7 @@ public final class GraphSimulator implements AutoCloseable {
             try {
                 body = ToDoStore.parse(java.util.Base64.getDecoder().decode(body.asText()));
             } catch (IllegalArgumentException e) {
-                return ToDoStore.error(400, "BadRequest", "A step body must be JSON or base64");
+                return new StepAnswer(ToDoStore.error(400, "BadRequest", "A step body must be JSON or base64"), op, null);
             }
         }
         synchronized (lock) {
@@ -550,9 +648,9 @@ public final class GraphSimulator implements AutoCloseable {
             if (mb != null) mailboxes.add(mb);
             Fault f = takeFault(stepFaults, op);
             if (f != null) {
-                return faultAnswer(f);
+                return new StepAnswer(faultAnswer(f), op, mb);
             }
-            return store.handle(c);
+            return new StepAnswer(store.handle(c), op, mb);
         }
     }
 
@@ -600,6 +698,20 @@ public final class GraphSimulator implements AutoCloseable {
             out.put(k, v);
         }
         return out;
+    }
+
+    /** Sends a body as it is (the raw-response hook's text). */
+    private static void send(HttpExchange ex, int status, Map<String, String> headers, byte[] bytes) throws IOException {
+        headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        ex.getResponseHeaders().add("request-id", java.util.UUID.randomUUID().toString());
+        ex.getResponseHeaders().add("Content-Type",
+                "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
     }
 
     private static void send(HttpExchange ex, ToDoStore.Answer a) throws IOException {

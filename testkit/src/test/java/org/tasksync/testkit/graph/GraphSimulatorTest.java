@@ -242,6 +242,39 @@ class GraphSimulatorTest {
     }
 
     @Test
+    void answersAreRewrittenAsAskedInsideAndOutsideBatch() throws Exception {
+        sim.addUser(ANNA);
+        sim.addUser("ben@example.com");
+        String list = defaultList(ANNA);
+        String id = sim.toDo().createTask(ANNA, "Call ACME");
+        sim.rewriteResponses(ANNA, json -> json.replace("\"status\":\"notStarted\"", "\"status\":42"),
+                GraphSimulator.Op.GET_TASK);
+        // one request of the kind, for the mailbox
+        assertThat(call("GET", tasksPath(ANNA, list) + "/" + enc(id), null).json().get("status").asInt()).isEqualTo(42);
+        // other kinds are left alone
+        assertThat(call("GET", tasksPath(ANNA, list), null).json().at("/value/0/status").asText()).isEqualTo("notStarted");
+        // a step inside $batch
+        String step = "{\"id\":\"1\",\"method\":\"GET\",\"url\":\"" + tasksPath(ANNA, list) + "/" + enc(id) + "\"}";
+        JsonNode responses = call("POST", "/$batch", "{\"requests\":[" + step + "]}").json().get("responses");
+        assertThat(responses.get(0).at("/body/status").asInt()).isEqualTo(42);
+
+        // a step rewritten into something that is not JSON makes the whole $batch answer malformed
+        sim.rewriteResponses(json -> json.contains("Call ACME") ? "{\"title\": Call ACME" : json, GraphSimulator.Op.GET_TASK);
+        HttpResponse<String> raw = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/$batch"))
+                .header("Authorization", "Bearer " + sim.token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requests\":[" + step + "]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.body()).contains("\"body\":{\"title\": Call ACME");
+        assertThatThrownBy(() -> JSON.readTree(raw.body())).isInstanceOf(IOException.class);
+
+        // healed: answered as before
+        sim.heal();
+        assertThat(call("GET", tasksPath(ANNA, list) + "/" + enc(id), null).json().get("status").asText())
+                .isEqualTo("notStarted");
+    }
+
+    @Test
     void anAssignedTaskCarriesAPlannerLink() throws Exception {
         sim.addUser(ANNA);
         String id = sim.toDo().createTask(ANNA, "Hand over");

@@ -1,7 +1,8 @@
 package org.tasksync.adapter.graph.internal;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.microsoft.graph.core.content.BatchRequestContent;
-import com.microsoft.graph.core.content.BatchResponseContent;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.NativeResponseHandler;
 import com.microsoft.kiota.RequestInformation;
@@ -28,6 +29,12 @@ import org.tasksync.core.spi.MailboxException;
  * item. Each step's answer is checked on its own: a step that Graph throttled (429 or 503 inside the
  * batch, which the SDK does not retry) is sent again in a later batch after the wait Graph asked for,
  * within the operation's bound; other failures end their item only.
+ *
+ * <p>The {@code $batch} answer is read here, strictly, not by the SDK's {@code BatchResponseContent}
+ * (which parses leniently and turns a step body that is not an object into an empty model). One
+ * step whose body is malformed JSON makes the whole answer malformed; for reads
+ * ({@link #runReads}) its items are then marked {@link Item#answerUnreadable()} for the caller to
+ * read one by one, for writes the operation fails.
  */
 public final class BatchRunner {
 
@@ -90,6 +97,7 @@ public final class BatchRunner {
         final List<StepResult> results = new ArrayList<>();
         boolean failed;
         String failure;
+        boolean answerUnreadable;
 
         public Item(List<Supplier<RequestInformation>> steps) {
             if (steps.isEmpty() || steps.size() > MAX_STEPS) {
@@ -120,6 +128,11 @@ public final class BatchRunner {
         public String failure() {
             return failure;
         }
+
+        /** The item failed because the {@code $batch} answer it was in could not be read (reads only). */
+        public boolean answerUnreadable() {
+            return answerUnreadable;
+        }
     }
 
     /**
@@ -127,6 +140,20 @@ public final class BatchRunner {
      * dropped (false for creates, whose items then fail with "outcome unknown").
      */
     public void run(String what, List<Item> items, boolean repeatable) throws MailboxException {
+        run(what, items, repeatable, false);
+    }
+
+    /**
+     * Runs reads. A {@code $batch} answer that is not JSON fails its items with
+     * {@link Item#answerUnreadable()} instead of the operation, so that the caller can read them one by one
+     * and find the one that cannot be read.
+     */
+    public void runReads(String what, List<Item> items) throws MailboxException {
+        run(what, items, true, true);
+    }
+
+    private void run(String what, List<Item> items, boolean repeatable, boolean isolateUnreadable)
+            throws MailboxException {
         GraphCalls.Budget throttling = calls.budget();
         List<Item> pending = new ArrayList<>(items);
         java.util.Set<Item> throttled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -154,6 +181,16 @@ public final class BatchRunner {
                     for (Item item : batch) {
                         item.failed = true;
                         item.failure = e.getMessage() + "; outcome unknown, checked again next cycle";
+                    }
+                    continue;
+                } catch (TaskJson.NotJson e) {
+                    if (!isolateUnreadable) {
+                        throw calls.failure(what, e);
+                    }
+                    for (Item item : batch) {
+                        item.failed = true;
+                        item.answerUnreadable = true;
+                        item.failure = "$batch: " + e.getMessage();
                     }
                     continue;
                 } catch (RuntimeException e) {
@@ -212,6 +249,23 @@ public final class BatchRunner {
         return out;
     }
 
+    /** The step answers of a {@code $batch} answer by id. */
+    private static Map<String, JsonObject> responses(JsonElement doc) {
+        JsonElement list = doc.isJsonObject() ? doc.getAsJsonObject().get("responses") : null;
+        if (list == null || !list.isJsonArray()) {
+            throw new TaskJson.NotJson("Graph's $batch answer has no 'responses' array (" + TaskJson.show(doc) + ")");
+        }
+        Map<String, JsonObject> out = new LinkedHashMap<>();
+        for (JsonElement r : list.getAsJsonArray()) {
+            String id = r.isJsonObject() ? TaskJson.string(r.getAsJsonObject(), "id") : null;
+            if (id == null) {
+                throw new TaskJson.NotJson("Graph's $batch answer has a response without an id (" + TaskJson.show(r) + ")");
+            }
+            out.put(id, r.getAsJsonObject());
+        }
+        return out;
+    }
+
     /** Sends one $batch and reads every step's answer; a failed $batch as a whole throws. */
     private Map<String, StepResult> send(BatchRequestContent content, Iterable<String> ids) {
         RequestInformation request;
@@ -236,23 +290,38 @@ public final class BatchRunner {
                 throw new GraphCalls.StatusException(raw.code(), GraphCalls.parseRetryAfter(raw.header("Retry-After")),
                         "$batch: " + whole.errorText());
             }
-            BatchResponseContent response = new BatchResponseContent(raw, null);
+            byte[] bytes;
+            try {
+                bytes = raw.body() == null ? new byte[0] : raw.body().bytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // the answer broke off: a connection problem
+            }
+            Map<String, JsonObject> responses = responses(TaskJson.parse(bytes));
             Map<String, StepResult> out = new LinkedHashMap<>();
             for (String id : ids) {
-                Response step = response.getResponseById(id);
+                JsonObject step = responses.get(id);
                 if (step == null) {
                     out.put(id, new StepResult(500, null, null));
                     continue;
                 }
-                byte[] body = new byte[0];
-                if (step.body() != null) { // a 204 has none, and OkHttp refuses to close what it does not have
-                    try (okhttp3.ResponseBody b = step.body()) {
-                        body = b.bytes();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                JsonElement status = step.get("status");
+                if (status == null || !status.isJsonPrimitive() || !status.getAsJsonPrimitive().isNumber()) {
+                    throw new TaskJson.NotJson("the $batch answer for step " + id + " has no numeric status ("
+                            + TaskJson.show(step) + ")");
+                }
+                String retryAfter = null;
+                JsonElement headers = step.get("headers");
+                if (headers != null && headers.isJsonObject()) {
+                    for (Map.Entry<String, JsonElement> h : headers.getAsJsonObject().entrySet()) {
+                        if (h.getKey().equalsIgnoreCase("Retry-After") && h.getValue().isJsonPrimitive()) {
+                            retryAfter = h.getValue().getAsString();
+                        }
                     }
                 }
-                out.put(id, new StepResult(step.code(), GraphCalls.parseRetryAfter(step.header("Retry-After")), body));
+                JsonElement body = step.get("body");
+                byte[] stepBody = body == null || body.isJsonNull() ? new byte[0]
+                        : body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.put(id, new StepResult(status.getAsInt(), GraphCalls.parseRetryAfter(retryAfter), stepBody));
             }
             return out;
         }

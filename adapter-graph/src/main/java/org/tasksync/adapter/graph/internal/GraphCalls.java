@@ -235,6 +235,9 @@ public final class GraphCalls {
             return new MailboxException(mailbox, s.status == 401 ? MailboxException.Kind.AUTHENTICATION
                     : MailboxException.Kind.PROTOCOL, what + ": " + s.getMessage(), e);
         }
+        if (e instanceof TaskJson.NotJson) {
+            return new MailboxException(mailbox, MailboxException.Kind.PROTOCOL, what + ": " + e.getMessage(), e);
+        }
         if (e instanceof ConnectionLostException) {
             return new MailboxException(mailbox, MailboxException.Kind.UNAVAILABLE, e.getMessage(), e);
         }

@@ -1,17 +1,25 @@
 package org.tasksync.adapter.graph.internal;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.microsoft.graph.models.TodoTask;
-import com.microsoft.graph.models.TodoTaskCollectionResponse;
 import com.microsoft.graph.models.TodoTaskList;
 import com.microsoft.graph.models.TodoTaskListCollectionResponse;
+import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.todo.lists.item.tasks.TasksRequestBuilder;
-import com.microsoft.graph.users.item.todo.lists.item.tasks.delta.DeltaGetResponse;
 import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,17 +38,27 @@ import org.tasksync.core.spi.ItemRef;
 import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.spi.NewExchangeTask;
+import org.tasksync.core.spi.UnreadableItem;
 import org.tasksync.core.spi.WriteOutcome;
 
 /**
  * One mailbox's To Do list through Graph. Changes come from task delta (the delta link is the
  * cursor); writes go through {@code $batch}; the details of changed tasks (the extension and the
  * linked resources, which delta does not expand) are read in batches too. Used by one thread.
+ *
+ * <p>Tasks are read from Graph's JSON as sent ({@link TaskJson}), not through the SDK's models alone:
+ * the SDK reads values it does not expect as nothing, without a word, and parses a page as a whole.
+ * A task that cannot be read is reported in {@link ChangePage#unreadable()} while the rest of its
+ * page is read; what cannot be told apart by item (a delta page that is not JSON, an entry without
+ * an id) fails the mailbox.
  */
 public final class GraphConnection implements MailboxConnection {
 
     private static final Logger log = LoggerFactory.getLogger(GraphConnection.class);
     private static final String[] EXPAND = {"extensions", "linkedResources"};
+    /** Graph's errors as the SDK's generated requests map them, for the requests sent for raw answers. */
+    private static final HashMap<String, ParsableFactory<? extends Parsable>> ERRORS =
+            new HashMap<>(Map.of("XXX", ODataError::createFromDiscriminatorValue));
 
     /** The list the tasks live in, as resolved for a mailbox. */
     public record TargetList(String id, boolean owned) {
@@ -151,12 +169,13 @@ public final class GraphConnection implements MailboxConnection {
             throw new CursorRejectedException(user(), "the cursor is not a delta link of the mailbox's target list "
                     + "(list changed or cursor from another adapter)");
         }
-        DeltaGetResponse page;
+        byte[] page;
         try {
-            page = calls.send("read changes", true, () -> cursor == null
-                    ? tasks(l).delta().get(rc -> rc.headers.add("Prefer", "odata.maxpagesize=" + config.pageSize()))
-                    : tasks(l).delta().withUrl(cursor).get(rc -> rc.headers.add("Prefer", "odata.maxpagesize="
-                    + config.pageSize())));
+            page = calls.send("read changes", true, () -> raw(cursor == null
+                    ? tasks(l).delta().toGetRequestInformation(rc -> rc.headers.add("Prefer", "odata.maxpagesize="
+                    + config.pageSize()))
+                    : tasks(l).delta().withUrl(cursor).toGetRequestInformation(rc -> rc.headers.add("Prefer",
+                    "odata.maxpagesize=" + config.pageSize()))));
         } catch (RuntimeException e) {
             int status = GraphCalls.status(e);
             if (status == 410) {
@@ -177,6 +196,22 @@ public final class GraphConnection implements MailboxConnection {
         return page(page, l);
     }
 
+    /**
+     * Sends a request and returns Graph's answer as it came, for the adapter to read itself; an error
+     * status throws the SDK's ApiException (ODataError), as the generated requests do.
+     */
+    private byte[] raw(RequestInformation request) {
+        InputStream in = client.getRequestAdapter().sendPrimitive(request, ERRORS, InputStream.class);
+        if (in == null) {
+            return new byte[0];
+        }
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the answer broke off: a connection problem, sent again
+        }
+    }
+
     private static String errorText(RuntimeException e) {
         return e instanceof com.microsoft.kiota.ApiException a ? GraphCalls.errorText(a) : e.getMessage();
     }
@@ -190,49 +225,156 @@ public final class GraphConnection implements MailboxConnection {
         }
     }
 
-    private ChangePage page(DeltaGetResponse page, TargetList l) throws MailboxException {
+    /** A page of delta: Graph's JSON, read entry by entry. */
+    private ChangePage page(byte[] body, TargetList l) throws MailboxException {
+        JsonObject page = jsonObject("read changes", body, "Graph's delta answer");
+        JsonElement value = page.get("value");
+        if (value == null || !value.isJsonArray()) {
+            throw protocol("read changes: Graph's delta answer has no 'value' array (" + TaskJson.show(page) + ")");
+        }
         List<String> deleted = new ArrayList<>();
         Set<String> changedIds = new LinkedHashSet<>();
-        if (page.getValue() != null) {
-            for (TodoTask t : page.getValue()) {
-                if (TaskCodec.isRemoved(t)) {
-                    deleted.add(t.getId());
-                } else if (t.getId() != null) {
-                    changedIds.add(t.getId());
-                }
+        JsonArray entries = value.getAsJsonArray();
+        for (int i = 0; i < entries.size(); i++) {
+            JsonElement e = entries.get(i);
+            String id = e.isJsonObject() ? TaskJson.string(e.getAsJsonObject(), "id") : null;
+            if (id == null || id.isEmpty()) {
+                // nothing to name it by: the engine could neither report it nor read it again on its own
+                throw protocol("read changes: entry " + (i + 1) + " of " + entries.size() + " of Graph's delta "
+                        + "page has no id (" + TaskJson.show(e) + "); an item without an id cannot be reported on its "
+                        + "own, so the mailbox waits until Graph sends it with its id");
             }
+            if (e.getAsJsonObject().has("@removed")) {
+                deleted.add(id);
+            } else {
+                changedIds.add(id);
+            }
+        }
+        String nextLink = link(page, "@odata.nextLink");
+        String deltaLink = link(page, "@odata.deltaLink");
+        String next = nextLink != null ? nextLink : deltaLink;
+        if (next == null) {
+            throw protocol("read changes: Graph's delta answer has neither @odata.nextLink nor @odata.deltaLink");
         }
         List<ExchangeTask> changed = new ArrayList<>();
+        List<UnreadableItem> unreadable = new ArrayList<>();
         if (!changedIds.isEmpty()) {
-            // delta does not expand the extension and the linked resources: read them, batched
-            List<String> ids = new ArrayList<>(changedIds);
-            List<BatchRunner.Item> items = new ArrayList<>();
-            for (String id : ids) {
-                items.add(new BatchRunner.Item(List.of(getTask(l, id))));
-            }
-            batches.run("read changed tasks", items, true);
-            for (int i = 0; i < ids.size(); i++) {
-                BatchRunner.Item item = items.get(i);
-                if (item.succeeded()) {
-                    changed.add(read(item.last().as(TodoTask::createFromDiscriminatorValue), l));
-                } else if (item.last() != null && item.last().status() == 404) {
-                    deleted.add(ids.get(i)); // deleted since delta saw it
-                } else {
-                    throw new MailboxException(user(), MailboxException.Kind.PROTOCOL, "read changed task " + ids.get(i)
-                            + ": " + (item.failure() == null ? "no answer" : item.failure()));
-                }
-            }
+            readChanged(l, new ArrayList<>(changedIds), changed, deleted, unreadable);
         }
-        String next = page.getOdataNextLink() != null ? page.getOdataNextLink() : page.getOdataDeltaLink();
-        if (next == null) {
-            throw new MailboxException(user(), MailboxException.Kind.PROTOCOL,
-                    "Graph's delta answer has neither @odata.nextLink nor @odata.deltaLink");
+        if (!unreadable.isEmpty()) {
+            log.warn("{}: {} changed task(s) could not be read: {}", user(), unreadable.size(), unreadable);
         }
-        return new ChangePage(changed, deleted, next, page.getOdataNextLink() != null);
+        return new ChangePage(changed, deleted, next, nextLink != null, unreadable);
     }
 
-    private ExchangeTask read(TodoTask t, TargetList l) {
-        return TaskCodec.read(t, zone(), l.owned(), config.assignmentApps());
+    private String link(JsonObject page, String name) throws MailboxException {
+        JsonElement v = page.get(name);
+        if (v == null || v.isJsonNull()) {
+            return null;
+        }
+        String s = TaskJson.string(page, name);
+        if (s == null || s.isBlank()) {
+            throw protocol("read changes: Graph's delta answer has an " + name + " that is no link (" + TaskJson.show(v)
+                    + ")");
+        }
+        return s;
+    }
+
+    /**
+     * Reads the changed tasks with their extension and linked resources (which delta does not
+     * expand), twenty per {@code $batch}. A {@code $batch} answer that is not JSON is read again task
+     * by task, to tell the task that cannot be read from the others.
+     */
+    private void readChanged(TargetList l, List<String> ids, List<ExchangeTask> changed, List<String> deleted,
+                             List<UnreadableItem> unreadable) throws MailboxException {
+        List<BatchRunner.Item> items = new ArrayList<>();
+        for (String id : ids) {
+            items.add(new BatchRunner.Item(List.of(getTask(l, id))));
+        }
+        batches.runReads("read changed tasks", items);
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            BatchRunner.Item item = items.get(i);
+            BatchRunner.StepResult last = item.last();
+            if (item.succeeded()) {
+                readAnswer(l, id, last.body(), changed, unreadable);
+            } else if (item.answerUnreadable()) {
+                readAlone(l, id, changed, deleted, unreadable);
+            } else if (last != null && last.status() == 404) {
+                deleted.add(id); // deleted since delta saw it
+            } else if (last != null && (last.status() == 401 || last.status() == 403)) {
+                throw new MailboxException(user(), last.status() == 401 ? MailboxException.Kind.AUTHENTICATION
+                        : MailboxException.Kind.ACCESS_DENIED, "read changed task " + id + ": " + item.failure());
+            } else {
+                // Graph failed this task only (the $batch as a whole answered): read again next cycle
+                unreadable.add(new UnreadableItem(id, null, null, null, "read changed task: "
+                        + (item.failure() == null ? "no answer" : item.failure())));
+            }
+        }
+    }
+
+    /** One task read on its own, after the {@code $batch} answer it was in could not be read. */
+    private void readAlone(TargetList l, String id, List<ExchangeTask> changed, List<String> deleted,
+                           List<UnreadableItem> unreadable) throws MailboxException {
+        byte[] body;
+        try {
+            body = calls.send("read changed task " + id, true, () -> raw(getTask(l, id).get()));
+        } catch (RuntimeException e) {
+            if (GraphCalls.status(e) == 404) {
+                deleted.add(id);
+                return;
+            }
+            throw calls.failure("read changed task " + id, e);
+        }
+        readAnswer(l, id, body, changed, unreadable);
+    }
+
+    /** Graph's answer for task {@code id}: the task, or an unreadable item naming field and value. */
+    private void readAnswer(TargetList l, String id, byte[] body, List<ExchangeTask> changed,
+                            List<UnreadableItem> unreadable) {
+        JsonElement doc;
+        try {
+            doc = TaskJson.parse(body);
+        } catch (TaskJson.NotJson e) {
+            unreadable.add(new UnreadableItem(id, null, null, e.text, e.reason));
+            return;
+        }
+        if (!doc.isJsonObject()) {
+            unreadable.add(new UnreadableItem(id, null, null, TaskJson.show(doc), "Graph's answer is "
+                    + TaskJson.kind(doc) + ", not a task"));
+            return;
+        }
+        JsonObject task = doc.getAsJsonObject();
+        TaskJson.CrmTag tag = TaskJson.crmTag(task);
+        String answered = TaskJson.string(task, "id");
+        if (answered != null && !answered.isEmpty() && !answered.equals(id)) {
+            unreadable.add(new UnreadableItem(id, tag.crmId(), "id", answered, "Graph answered with another task's id"));
+            return;
+        }
+        try {
+            changed.add(TaskJson.read(task, zone(), l.owned(), config.assignmentApps()));
+        } catch (TaskJson.Unreadable u) {
+            unreadable.add(new UnreadableItem(id, tag.crmId(), u.field, u.value, u.reason));
+        }
+    }
+
+    /** The answer as a JSON object, or a mailbox failure naming the operation. */
+    private JsonObject jsonObject(String what, byte[] body, String whose) throws MailboxException {
+        JsonElement doc;
+        try {
+            doc = TaskJson.parse(body);
+        } catch (TaskJson.NotJson e) {
+            throw protocol(what + ": " + e.getMessage());
+        }
+        if (!doc.isJsonObject()) {
+            throw protocol(what + ": " + whose + " is " + TaskJson.kind(doc) + ", not an object (" + TaskJson.show(doc)
+                    + ")");
+        }
+        return doc.getAsJsonObject();
+    }
+
+    private MailboxException protocol(String message) {
+        return new MailboxException(user(), MailboxException.Kind.PROTOCOL, message);
     }
 
     private Supplier<RequestInformation> getTask(TargetList l, String id) {
@@ -380,7 +522,7 @@ public final class GraphConnection implements MailboxConnection {
             if (filter.length() > 0) filter.append(" or ");
             filter.append("linkedResources/any(r:r/externalId eq '").append(id.replace("'", "''")).append("')");
         }
-        List<TodoTask> found;
+        List<JsonObject> found;
         try {
             found = listTasks(l, filter.toString());
         } catch (RuntimeException e) {
@@ -396,26 +538,51 @@ public final class GraphConnection implements MailboxConnection {
             }
         }
         List<ExchangeTask> out = new ArrayList<>();
-        for (TodoTask t : found) {
-            ExchangeTask read = read(t, l);
-            if (read.crmId() != null && wanted.contains(read.crmId())) {
-                out.add(read);
+        for (JsonObject t : found) {
+            TaskJson.CrmTag tag = TaskJson.crmTag(t);
+            if (!tag.unreadable() && (tag.crmId() == null || !wanted.contains(tag.crmId()))) {
+                continue; // not one of the tasks looked for (the scan reads the whole list)
+            }
+            try {
+                ExchangeTask read = TaskJson.read(t, zone(), l.owned(), config.assignmentApps());
+                if (read.crmId() != null && wanted.contains(read.crmId())) {
+                    out.add(read);
+                }
+            } catch (TaskJson.Unreadable u) {
+                // not found would make the engine create the task again: a duplicate
+                String id = TaskJson.string(t, "id");
+                throw protocol("find tasks by CRM id: cannot read task " + (id == null ? "(without an id)" : id)
+                        + (tag.crmId() == null ? "" : " (the task of CRM task " + tag.crmId() + ")") + ": "
+                        + u.getMessage() + "; a task that is there but cannot be read is not taken for missing");
             }
         }
         return out;
     }
 
-    private List<TodoTask> listTasks(TargetList l, String filter) throws MailboxException {
-        List<TodoTask> out = new ArrayList<>();
-        TodoTaskCollectionResponse page = calls.send("find tasks by CRM id", true, () -> tasks(l).get(rc -> {
+    /** The tasks of the list (those matching {@code filter}, if given), as Graph's JSON objects. */
+    private List<JsonObject> listTasks(TargetList l, String filter) throws MailboxException {
+        String what = "find tasks by CRM id";
+        List<JsonObject> out = new ArrayList<>();
+        byte[] body = calls.send(what, true, () -> raw(tasks(l).toGetRequestInformation(rc -> {
             rc.queryParameters.expand = EXPAND;
             rc.queryParameters.top = config.pageSize();
             if (filter != null) rc.queryParameters.filter = filter;
-        }));
-        while (page != null) {
-            if (page.getValue() != null) out.addAll(page.getValue());
-            String next = page.getOdataNextLink();
-            page = next == null ? null : calls.send("find tasks by CRM id", true, () -> tasks(l).withUrl(next).get());
+        })));
+        while (body != null) {
+            JsonObject page = jsonObject(what, body, "Graph's list of tasks");
+            JsonElement value = page.get("value");
+            if (value == null || !value.isJsonArray()) {
+                throw protocol(what + ": Graph's list of tasks has no 'value' array (" + TaskJson.show(page) + ")");
+            }
+            for (JsonElement e : value.getAsJsonArray()) {
+                if (!e.isJsonObject()) {
+                    throw protocol(what + ": Graph's list of tasks has an entry that is " + TaskJson.kind(e)
+                            + " (" + TaskJson.show(e) + ")");
+                }
+                out.add(e.getAsJsonObject());
+            }
+            String next = TaskJson.string(page, "@odata.nextLink");
+            body = next == null ? null : calls.send(what, true, () -> raw(tasks(l).withUrl(next).toGetRequestInformation()));
         }
         return out;
     }

@@ -242,12 +242,9 @@ public final class TaskCodec {
         if (stored == null) {
             return null;
         }
-        try {
-            int p = Integer.parseInt(stored.trim());
-            return p >= 100 ? 0 : Math.max(0, p);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        // a string as the adapter writes it, or a whole JSON number (which the SDK hands over as a double)
+        Integer p = TaskJson.percent(new com.google.gson.JsonPrimitive(stored));
+        return p == null ? null : p >= 100 ? 0 : Math.max(0, p);
     }
 
     private static Map<String, String> extensionOf(TodoTask t) {
