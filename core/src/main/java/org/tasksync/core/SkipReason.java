@@ -17,7 +17,9 @@ public enum SkipReason {
     /** Its mailbox failed this cycle; tried again next cycle. */
     MAILBOX_FAILED("mailbox failed"),
     /** Another node holds its mailbox's lease (scale-out); tried again next cycle. */
-    MAILBOX_LEASED("mailbox leased by another node");
+    MAILBOX_LEASED("mailbox leased by another node"),
+    /** Its Exchange item could not be read this cycle (a per-task error says why); tried again next cycle. */
+    UNREADABLE_IN_EXCHANGE("unreadable in Exchange");
 
     private final String text;
 

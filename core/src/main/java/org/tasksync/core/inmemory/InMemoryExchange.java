@@ -28,6 +28,7 @@ import org.tasksync.core.spi.ItemRef;
 import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.spi.NewExchangeTask;
+import org.tasksync.core.spi.UnreadableItem;
 import org.tasksync.core.spi.WriteOutcome;
 
 /**
@@ -49,6 +50,8 @@ public final class InMemoryExchange implements ExchangeAdapter {
         java.time.Instant lastModified;
         boolean delegated;
         long seq;
+        /** Set while the item cannot be read: {field, value}; see {@link #makeUnreadable}. */
+        String[] unreadable;
 
         Item(String itemId, String crmId) {
             this.itemId = itemId;
@@ -104,6 +107,25 @@ public final class InMemoryExchange implements ExchangeAdapter {
     /** The server forgets the mailbox's cursors (as EWS does with an invalid sync state, Graph with 410). */
     public synchronized void invalidateCursors(String mailbox) {
         box(mailbox).epoch++;
+    }
+
+    /**
+     * From now on the item cannot be read (as when Exchange sends a value the client cannot parse):
+     * change reads report it in {@link ChangePage#unreadable()} with this field and value, and
+     * {@link MailboxConnection#findByCrmIds} fails the mailbox, until {@link #makeReadable} heals it.
+     * The item counts as changed, so the next change read after healing returns it.
+     */
+    public synchronized void makeUnreadable(String mailbox, String itemId, String field, String value) {
+        Item it = item(mailbox, itemId);
+        it.unreadable = new String[] {field, value};
+        it.seq = ++seq;
+    }
+
+    /** Heals {@link #makeUnreadable}; the item's values are what they were, and it counts as changed. */
+    public synchronized void makeReadable(String mailbox, String itemId) {
+        Item it = item(mailbox, itemId);
+        it.unreadable = null;
+        it.seq = ++seq;
     }
 
     // ------------------------------------------------------------------ the rep in Outlook
@@ -234,11 +256,21 @@ public final class InMemoryExchange implements ExchangeAdapter {
                 List<Map.Entry<Long, Object>> page = more ? changes.subList(0, pageSize) : changes;
                 List<ExchangeTask> changed = new ArrayList<>();
                 List<String> deleted = new ArrayList<>();
+                List<UnreadableItem> unreadable = new ArrayList<>();
                 for (Map.Entry<Long, Object> e : page) {
-                    if (e.getValue() instanceof Item it) changed.add(it.view()); else deleted.add((String) e.getValue());
+                    if (e.getValue() instanceof Item it) {
+                        if (it.unreadable != null) {
+                            unreadable.add(new UnreadableItem(it.itemId, it.crmId, it.unreadable[0], it.unreadable[1],
+                                    "injected: the value cannot be read"));
+                        } else {
+                            changed.add(it.view());
+                        }
+                    } else {
+                        deleted.add((String) e.getValue());
+                    }
                 }
                 long last = more ? page.get(page.size() - 1).getKey() : Math.max(from, seq);
-                return new ChangePage(changed, deleted, b.epoch + ":" + last, more);
+                return new ChangePage(changed, deleted, b.epoch + ":" + last, more, unreadable);
             }
         }
 
@@ -301,8 +333,15 @@ public final class InMemoryExchange implements ExchangeAdapter {
             count();
             synchronized (InMemoryExchange.this) {
                 Set<String> wanted = new HashSet<>(crmIds);
-                return box(address).items.values().stream().filter(i -> i.crmId != null && wanted.contains(i.crmId))
-                        .map(Item::view).toList();
+                List<Item> found = box(address).items.values().stream()
+                        .filter(i -> i.crmId != null && wanted.contains(i.crmId)).toList();
+                for (Item i : found) {
+                    if (i.unreadable != null) {
+                        throw new MailboxException(address, MailboxException.Kind.PROTOCOL, "cannot read item "
+                                + i.itemId + ": field " + i.unreadable[0] + " = '" + i.unreadable[1] + "'");
+                    }
+                }
+                return found.stream().map(Item::view).toList();
             }
         }
 

@@ -56,6 +56,7 @@ import org.tasksync.core.spi.NewExchangeTask;
 import org.tasksync.core.spi.StatusWriteResult;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.spi.TimeFrameQuery;
+import org.tasksync.core.spi.UnreadableItem;
 import org.tasksync.core.spi.WriteOutcome;
 
 /**
@@ -174,6 +175,8 @@ public final class Cycle {
         final Map<String, ExchangeTask> adoptable = new ConcurrentHashMap<>();
         final Set<String> refresh = ConcurrentHashMap.newKeySet();
         final Set<String> delegatedSeen = ConcurrentHashMap.newKeySet();
+        /** CRM ids of this mailbox's tasks whose items could not be read: left alone for the cycle. */
+        final Set<String> unreadable = ConcurrentHashMap.newKeySet();
         final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
         /** A cursor held back until the tagged items it passed have been adopted (end of the cycle). */
         volatile String deferredCursor;
@@ -357,13 +360,16 @@ public final class Cycle {
 
     /** Applies one page of Exchange changes; false when something must be read again next cycle. */
     private boolean applyExchangeChanges(MailboxWork w, ChangePage page) {
-        List<String> ids = new ArrayList<>(page.changed().size() + page.deletedItemIds().size());
+        List<String> ids = new ArrayList<>(page.changed().size() + page.deletedItemIds().size()
+                + page.unreadable().size());
         page.changed().forEach(t -> ids.add(t.itemId()));
         ids.addAll(page.deletedItemIds());
+        page.unreadable().forEach(u -> ids.add(u.itemId()));
         if (ids.isEmpty()) {
             return true;
         }
         Map<String, Link> links = store.findLinksByItems(w.address(), ids);
+        boolean complete = passOverUnreadable(w, page, links);
         List<Link> toSave = new ArrayList<>();
         List<StatusChange> statusChanges = new ArrayList<>();
         Set<ExchangeField> edits = new LinkedHashSet<>(managed);
@@ -421,12 +427,9 @@ public final class Cycle {
                 continue;
             }
             Link withStatus = updated.withExchangeStatus(seen.status());
-            String crmStatus = statusMapping.toCrm(seen.status());
-            if (statusMapping.sameCrmStatus(crmStatus, link.lastCrmStatus())) {
-                toSave.add(withStatus); // e.g. InProgress → WaitingOnOthers: both "In Progress" in the CRM
-            } else {
-                statusChanges.add(new StatusChange(withStatus, item, crmStatus));
-            }
+            // even when it maps to the CRM status last seen (InProgress → WaitingOnOthers: both "In
+            // Progress"), the CRM may have changed since: the conflict rule decides in writeStatuses
+            statusChanges.add(new StatusChange(withStatus, item, statusMapping.toCrm(seen.status())));
         }
         for (String deletedId : page.deletedItemIds()) {
             Link link = links.get(deletedId);
@@ -442,7 +445,40 @@ public final class Cycle {
         if (!dryRun && !toSave.isEmpty()) {
             store.saveLinks(toSave);
         }
-        return writeStatuses(w, statusChanges);
+        return writeStatuses(w, statusChanges) && complete;
+    }
+
+    /**
+     * Items the adapter could not read. One of the engine's own (linked, or tagged with a CRM id) is a
+     * per-task error: its task is left alone this cycle (no write could then undo a status the rep set
+     * and nobody can read yet), and the page counts as not applied, so the mailbox's cursor stays
+     * before it and the item is read again next cycle; every other item of the page is applied. An
+     * untagged item that is not linked is the rep's own task: a warning, and the cursor goes on.
+     *
+     * @return false when an item of the engine's own must be read again
+     */
+    private boolean passOverUnreadable(MailboxWork w, ChangePage page, Map<String, Link> links) {
+        boolean complete = true;
+        for (UnreadableItem u : page.unreadable()) {
+            Link link = links.get(u.itemId());
+            String crmTaskId = link != null ? link.crmTaskId() : u.crmId();
+            if (crmTaskId == null) {
+                w.tally.warn("an item in the tasks folder cannot be read and carries no CRM id, so it is not the "
+                        + "connector's; passed over: item " + u.itemId()
+                        + (u.field() == null ? "" : ", field " + u.field() + " = "
+                                + (u.value() == null ? "(empty)" : "'" + u.value() + "'")) + ": " + u.reason());
+                continue;
+            }
+            complete = false;
+            w.unreadable.add(crmTaskId);
+            TaskError e = new TaskError(crmTaskId, u.field() == null ? null : "Exchange " + u.field(), u.value(),
+                    "its Exchange item " + u.itemId() + " cannot be read (" + u.reason() + "); the task is left alone"
+                            + " and its item read again next cycle");
+            w.tally.error(e);
+            log.warn("{} in {}", e, w.address());
+            safeListener(() -> parts.listener().taskError(w.address(), e));
+        }
+        return complete;
     }
 
     /**
@@ -503,7 +539,8 @@ public final class Cycle {
                     continue;
                 }
                 boolean crmChanged = !statusMapping.sameCrmStatus(task.status(), link.lastCrmStatus());
-                if (crmChanged) {
+                boolean crmHasIt = statusMapping.sameCrmStatus(task.status(), c.crmStatus());
+                if (crmChanged && !crmHasIt) {
                     Instant exchangeTime = c.item().lastModified();
                     boolean exchangeWins = exchangeTime != null && exchangeTime.isAfter(task.modifiedAt());
                     w.tally.conflict(exchangeWins);
@@ -512,6 +549,11 @@ public final class Cycle {
                         toSave.add(link);
                         continue;
                     }
+                }
+                if (crmHasIt) {
+                    // nothing to write: the CRM has this status already (unchanged, or set there as well)
+                    toSave.add(crmChanged ? link.withCrm(task.status(), task.modifiedAt()) : link);
+                    continue;
                 }
                 planned.add(new PlannedWrite(PlannedWrite.Kind.CRM_STATUS, w.address(), task.id(), Set.of(),
                         task.status() + " -> " + c.crmStatus()));
@@ -767,6 +809,11 @@ public final class Cycle {
         }
         if (w.tally.failed() || w.tally.deferred()) {
             w.tally.skip(w.tally.failed() ? SkipReason.MAILBOX_FAILED : SkipReason.MAILBOX_LEASED);
+            failedTaskIds.add(task.id());
+            return;
+        }
+        if (w.unreadable.contains(task.id())) {
+            w.tally.skip(SkipReason.UNREADABLE_IN_EXCHANGE);
             failedTaskIds.add(task.id());
             return;
         }
@@ -1194,6 +1241,14 @@ public final class Cycle {
         if (leftAlone(w)) {
             deletions.forEach(d -> failedTaskIds.add(d.crmTaskId()));
             return;
+        }
+        for (Deletion d : List.copyOf(deletions)) {
+            if (w.unreadable.contains(d.crmTaskId())) {
+                // completed there or not, nobody can tell: kept until it reads well
+                deletions.remove(d);
+                w.tally.skip(SkipReason.UNREADABLE_IN_EXCHANGE);
+                failedTaskIds.add(d.crmTaskId());
+            }
         }
         Map<String, String> movedDone = new HashMap<>();
         List<Deletion> moved = deletions.stream().filter(d -> d.movedKey() != null).toList();
