@@ -10,10 +10,14 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -376,47 +380,88 @@ class BadInputCatalogTest {
 
     // ================================================================== Exchange's answers
 
-    /** A bad answer from Exchange for one mailbox's reads, and what the report must say. */
-    record Answer(String name, String operation, UnaryOperator<String> rewrite, Consumer<MailboxReport> expect) {
+    /**
+     * A bad answer from Exchange for one mailbox's reads, and what the report must say: for an answer
+     * about one item ({@code itemLevel}) the per-task error of that item's task, otherwise the
+     * mailbox's report.
+     */
+    record Answer(String name, String operation, UnaryOperator<String> rewrite, boolean itemLevel,
+                  Consumer<MailboxReport> expect) {
+    }
+
+    /** Applies {@code edit} only to the GetItem answer message of the task whose subject is "Task 1". */
+    static UnaryOperator<String> onTask1(UnaryOperator<String> edit) {
+        Pattern message = Pattern.compile("<m:GetItemResponseMessage\\b.*?</m:GetItemResponseMessage>", Pattern.DOTALL);
+        return xml -> {
+            Matcher m = message.matcher(xml);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String block = m.group();
+                m.appendReplacement(out, Matcher.quoteReplacement(
+                        block.contains("<t:Subject>Task 1</t:Subject>") ? edit.apply(block) : block));
+            }
+            m.appendTail(out);
+            return out.toString();
+        };
+    }
+
+    /** The one per-task error of the mailbox, of task 1; returns its text. */
+    static String task1Error(MailboxReport m) {
+        assertThat(m.taskErrors()).as("per-task errors of %s", m.mailbox()).singleElement()
+                .satisfies(e -> assertThat(e.taskId()).endsWith("-1"));
+        return m.taskErrors().get(0).toString();
     }
 
     static List<Answer> answers() {
         String huge = "x".repeat(5_000_000);
         return List.of(
-                new Answer("malformed XML (the answer cut off)", "GetItem", xml -> xml.substring(0, xml.length() - 60),
-                        m -> assertThat(m.mailboxError()).contains("GetItem").contains("ParseError")),
+                new Answer("malformed XML (the answer cut off whenever it carries task 1)", "GetItem",
+                        xml -> xml.contains("<t:Subject>Task 1</t:Subject>") ? xml.substring(0, xml.length() - 60) : xml,
+                        true, m -> assertThat(task1Error(m)).contains("GetItem").contains("ParseError")),
                 new Answer("a Status of Bogus on an item", "GetItem",
-                        xml -> xml.replace(">Completed</t:Status>", ">Bogus</t:Status>"),
-                        m -> assertThat(m.mailboxError()).contains("GetItem").contains("cannot read item")
-                                .contains("CRM task A1:").contains("field Status = 'Bogus'")),
+                        onTask1(xml -> xml.replace(">Completed</t:Status>", ">Bogus</t:Status>")),
+                        true, m -> assertThat(task1Error(m)).contains("field Exchange Status = 'Bogus'")),
                 new Answer("a DelegationState of Max on an item", "GetItem",
-                        xml -> xml.replace("<t:Status>", "<t:DelegationState>Max</t:DelegationState><t:Status>"),
-                        m -> assertThat(m.mailboxError()).contains("GetItem").contains("DelegationState").contains("Max")),
+                        onTask1(xml -> xml.replace("<t:Status>", "<t:DelegationState>Max</t:DelegationState><t:Status>")),
+                        true, m -> assertThat(task1Error(m)).contains("field Exchange DelegationState = 'Max'")),
                 new Answer("an item without its Status", "GetItem",
-                        xml -> xml.replaceAll("<t:Status>[A-Za-z]*</t:Status>", ""),
-                        m -> assertThat(m.mailboxError()).contains("field Status = (missing)")),
-                new Answer("an item without its ItemId", "GetItem", xml -> xml.replaceAll("<t:ItemId [^>]*/>", ""),
-                        m -> assertThat(m.mailboxError()).contains("field ItemId = (missing)")),
+                        onTask1(xml -> xml.replaceAll("<t:Status>[A-Za-z]*</t:Status>", "")),
+                        true, m -> assertThat(task1Error(m)).contains("field Exchange Status = (empty)")),
+                new Answer("an item without its ItemId", "GetItem", onTask1(xml -> xml.replaceAll("<t:ItemId [^>]*/>", "")),
+                        true, m -> assertThat(task1Error(m)).contains("field Exchange ItemId = (empty)")),
                 new Answer("a character XML cannot carry (&#x1;) in a subject", "GetItem",
-                        xml -> xml.replaceFirst("<t:Subject>", "<t:Subject>&#x1;"),
-                        m -> assertThat(m.mailboxError()).contains("GetItem").contains("ParseError")),
+                        onTask1(xml -> xml.replaceFirst("<t:Subject>", "<t:Subject>&#x1;")),
+                        true, m -> assertThat(task1Error(m)).contains("field Exchange Subject = '&#x1;Task 1'")
+                                .contains("ParseError")),
                 new Answer("a PercentComplete that is no number", "GetItem",
-                        xml -> xml.replaceAll("<t:PercentComplete>[0-9.]*</t:PercentComplete>",
-                                "<t:PercentComplete>lots</t:PercentComplete>"),
-                        m -> assertThat(m.mailboxError()).contains("GetItem").contains("lots")),
-                new Answer("a change list without its SyncState", "SyncFolderItems",
+                        onTask1(xml -> xml.replaceAll("<t:PercentComplete>[0-9.]*</t:PercentComplete>",
+                                "<t:PercentComplete>lots</t:PercentComplete>")),
+                        true, m -> assertThat(task1Error(m)).contains("field Exchange PercentComplete = 'lots'")),
+                new Answer("a change list without its SyncState (fails the mailbox)", "SyncFolderItems",
                         xml -> xml.replaceAll("<m:SyncState>[^<]*</m:SyncState>", ""),
-                        m -> assertThat(m.mailboxError()).contains("SyncFolderItems").contains("SyncState")),
+                        false, m -> {
+                            assertThat(m.failed()).isTrue();
+                            assertThat(m.mailboxError()).contains("SyncFolderItems").contains("SyncState");
+                        }),
                 new Answer("a body of 5 MB typed in Outlook (overwritten by the CRM's text, SPEC §6.4)", "GetItem",
                         xml -> xml.replaceAll("<t:Body BodyType=\"Text\"[^>]*/>|<t:Body BodyType=\"Text\"[^>]*>[^<]*</t:Body>",
                                 "<t:Body BodyType=\"Text\">" + huge + "</t:Body>"),
-                        m -> {
+                        false, m -> {
                             assertThat(m.failed()).isFalse();
-                            assertThat(m.statusesWrittenBack()).isEqualTo(1);
-                            assertThat(m.updated()).isEqualTo(1);
+                            assertThat(m.taskErrors()).isEmpty();
+                            assertThat(m.statusesWrittenBack()).isEqualTo(2);
+                            assertThat(m.updated()).isEqualTo(2);
                         }));
     }
 
+    /**
+     * One mailbox per answer, two tasks each. Before the faulty cycle the rep completes task 1 (the
+     * one the bad answer is about) and sets task 2 in progress, and the CRM renames both. An answer
+     * about one item must cost only that item: task 2 syncs both ways in the same cycle, task 1 is a
+     * per-task error naming the task, its item, the field and the value, is left alone (its status
+     * not guessed, nothing written over it), and once Exchange answers well the rep's Completed
+     * reaches the CRM and the CRM's subject reaches Outlook.
+     */
     @TestFactory
     Stream<DynamicTest> badAnswersFromExchange() {
         List<Answer> answers = answers();
@@ -436,8 +481,16 @@ class BadInputCatalogTest {
         }
         assertThat(rig.cycle().clean()).isTrue();
         rig.cycle();
+        Map<String, String> itemOfTask1 = new HashMap<>();
         for (Rep rep : reps) {
-            rig.outlook(rep).setStatus(rig.inOutlook(rep, "A1:" + rep.id() + "-1").itemId(), "Completed");
+            String task1 = "A1:" + rep.id() + "-1";
+            String task2 = "A1:" + rep.id() + "-2";
+            itemOfTask1.put(rep.mailbox(), rig.inOutlook(rep, task1).itemId());
+            rig.outlook(rep).setStatus(rig.inOutlook(rep, task1).itemId(), "Completed");
+            rig.outlook(rep).setStatus(rig.inOutlook(rep, task2).itemId(), "InProgress");
+            for (String id : List.of(task1, task2)) {
+                rig.crm.putTask(rig.task(id).orElseThrow().toBuilder().subject("Renamed " + id).build());
+            }
         }
         for (int i = 0; i < answers.size(); i++) {
             Answer a = answers.get(i);
@@ -445,9 +498,17 @@ class BadInputCatalogTest {
                     .forOperation(a.operation()).always());
         }
         SyncReport report = rig.cycle();
-        List<String> statusesRightAfter = new ArrayList<>();
+        Map<String, List<String>> rightAfter = new HashMap<>(); // CRM status of 1 and 2, Outlook subject of 1 and 2
         for (Rep rep : reps) {
-            statusesRightAfter.add(rig.task("A1:" + rep.id() + "-1").orElseThrow().status());
+            List<String> seen = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                seen.add(rig.task("A1:" + rep.id() + "-" + i).orElseThrow().status());
+            }
+            for (int i = 1; i <= 2; i++) {
+                seen.add(rig.inOutlook(rep, "A1:" + rep.id() + "-" + i).subject());
+            }
+            seen.add(rig.inOutlook(rep, "A1:" + rep.id() + "-1").status());
+            rightAfter.put(rep.mailbox(), seen);
         }
         rig.ews.clearFaults();
         SyncReport healed = rig.cycle();
@@ -456,23 +517,41 @@ class BadInputCatalogTest {
         for (int i = 0; i < answers.size(); i++) {
             Answer a = answers.get(i);
             Rep rep = reps.get(i);
-            String statusRightAfter = statusesRightAfter.get(i);
+            List<String> seen = rightAfter.get(rep.mailbox());
             tests.add(DynamicTest.dynamicTest(a.name(), () -> {
                 MailboxReport m = report.mailbox(rep.mailbox()).orElseThrow();
                 if (m.failed()) {
                     assertThat(m.mailboxError()).startsWith("mailbox " + rep.mailbox());
                     assertThat(report.toTable()).contains("mailbox error: " + m.mailboxError());
-                    assertThat(statusRightAfter).as("not read, so not guessed").isEqualTo("Open");
+                    assertThat(seen.subList(0, 2)).as("not read, so not guessed").containsExactly("Open", "Open");
+                }
+                if (a.itemLevel()) {
+                    assertThat(m.failed()).as(report.toTable()).isFalse();
+                    String error = task1Error(m);
+                    assertThat(error).startsWith("task A1:" + rep.id() + "-1: ")
+                            .contains(itemOfTask1.get(rep.mailbox())).contains("read again next cycle");
+                    assertThat(report.toTable()).contains("task error: " + error);
+                    assertThat(seen.get(0)).as("task 1's status is not guessed").isEqualTo("Open");
+                    assertThat(seen.get(2)).as("task 1 is left alone").isEqualTo("Task 1");
+                    assertThat(seen.get(4)).as("the rep's status is not overwritten").isEqualTo("Completed");
+                    assertThat(seen.get(1)).as("task 2's Outlook status reaches the CRM in the same cycle")
+                            .isEqualTo("In Progress");
+                    assertThat(seen.get(3)).as("task 2's CRM subject reaches Outlook in the same cycle")
+                            .isEqualTo("Renamed A1:" + rep.id() + "-2");
+                    assertThat(m.statusesWrittenBack()).isEqualTo(1);
                 }
                 a.expect().accept(m);
                 assertThat(rig.task("A1:" + rep.id() + "-1").orElseThrow().status())
                         .as("once Exchange answers well again, the rep's status is in the CRM").isEqualTo("Completed");
+                assertThat(rig.inOutlook(rep, "A1:" + rep.id() + "-1").subject())
+                        .as("and the CRM's subject in Outlook").isEqualTo("Renamed A1:" + rep.id() + "-1");
             }));
         }
         tests.add(DynamicTest.dynamicTest("the other mailbox is synchronized in the same cycle", () -> {
             MailboxReport m = report.mailbox(RITA.mailbox()).orElseThrow();
             assertThat(m.failed()).as(report.toTable()).isFalse();
-            assertThat(m.statusesWrittenBack()).isEqualTo(1);
+            assertThat(m.taskErrors()).isEmpty();
+            assertThat(m.statusesWrittenBack()).isEqualTo(2);
             assertThat(rig.task("A1:" + RITA.id() + "-1").orElseThrow().status()).isEqualTo("Completed");
             assertThat(healed.clean()).as(healed.toTable()).isTrue();
             assertThat(after.clean()).isTrue();

@@ -15,7 +15,8 @@ import org.tasksync.testkit.ews.EwsFault;
 /**
  * A status that ews-java-api cannot read (a value it does not know, or none) must not be taken for
  * "no status": the engine would write the CRM's over it and the rep's change would be lost, with no
- * error anywhere (found by the Exchange rows of {@link BadInputCatalogTest}).
+ * error anywhere (found by the Exchange rows of {@link BadInputCatalogTest}). It is a per-task error
+ * naming the task, its item, the field and the value; the task is left alone until it reads well.
  */
 class UnreadableStatusTest {
 
@@ -24,7 +25,7 @@ class UnreadableStatusTest {
     private static final Rep BOB = new Rep("R-BOB", "Bob", "bob@example.com", ZONE, true);
 
     @Test
-    void aStatusTheClientCannotReadFailsTheMailboxNamingItAndLosesNothing() {
+    void aStatusTheClientCannotReadIsAPerTaskErrorNamingItAndLosesNothing() {
         try (Rig rig = new Rig(List.of(ANN, BOB))) {
             for (Rep rep : List.of(ANN, BOB)) {
                 rig.crm.putTask(CrmTask.builder("A1:" + rep.id()).repId(rep.id()).subject("Call")
@@ -41,8 +42,10 @@ class UnreadableStatusTest {
             SyncReport r = rig.cycle();
 
             MailboxReport ann = r.mailbox(ANN.mailbox()).orElseThrow();
-            assertThat(ann.mailboxError()).as(r.toTable()).contains("cannot read item")
-                    .contains("the task of CRM task A1:R-ANN").contains("field Status = 'Bogus'");
+            assertThat(ann.failed()).as(r.toTable()).isFalse();
+            assertThat(ann.taskErrors()).singleElement().asString().startsWith("task A1:R-ANN: ")
+                    .contains("field Exchange Status = 'Bogus'")
+                    .contains(rig.inOutlook(ANN, "A1:R-ANN").itemId());
             assertThat(rig.task("A1:R-ANN").orElseThrow().status()).isEqualTo("Open");
             assertThat(rig.inOutlook(ANN, "A1:R-ANN").status()).as("not overwritten").isEqualTo("Completed");
             assertThat(r.mailbox(BOB.mailbox()).orElseThrow().statusesWrittenBack()).isEqualTo(1);

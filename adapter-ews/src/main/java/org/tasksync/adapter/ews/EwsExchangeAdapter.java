@@ -8,6 +8,9 @@ import microsoft.exchange.webservices.data.credential.WebCredentials;
 import microsoft.exchange.webservices.data.misc.ImpersonatedUserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.http.client.AuthCache;
+import org.apache.http.impl.client.BasicAuthCache;
+import org.tasksync.adapter.ews.internal.AuthCachingExchangeService;
 import org.tasksync.adapter.ews.internal.EwsMailboxConnection;
 import org.tasksync.adapter.ews.internal.TaskProperties;
 import org.tasksync.core.model.Mailbox;
@@ -32,7 +35,9 @@ import org.tasksync.core.spi.MailboxException;
  *
  * <p>Thread-safe. {@link #connect} contacts no server: it makes a new ews-java-api
  * {@code ExchangeService} (which is not thread-safe) for the connection, closed with it; a mailbox
- * that does not exist or may not be impersonated fails on the connection's first request.
+ * that does not exist or may not be impersonated fails on the connection's first request. The
+ * connections share what authentication scheme the server accepted, so that only the first
+ * connection pays a 401 challenge with Basic authentication.
  */
 public final class EwsExchangeAdapter implements ExchangeAdapter {
 
@@ -49,6 +54,12 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
     private final EwsMailboxConnection.Limits limits;
     /** Extended fields read back (configured, and every one written), tasks created since the last read. */
     private final EwsMailboxConnection.Shared shared;
+    /**
+     * The HTTP authentication schemes the server accepted, shared by all connections: once Basic has
+     * been accepted, every new connection sends it with its first request instead of waiting for a
+     * 401 (see {@link AuthCachingExchangeService}). Holds no credentials.
+     */
+    private final AuthCache authCache = new BasicAuthCache();
 
     private EwsExchangeAdapter(EwsConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -71,7 +82,7 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
     @Override
     public MailboxConnection connect(Mailbox mailbox) throws MailboxException {
         Objects.requireNonNull(mailbox, "mailbox");
-        ExchangeService service = new ExchangeService(config.version());
+        ExchangeService service = new AuthCachingExchangeService(config.version(), authCache);
         try {
             service.setUrl(config.url());
             service.setCredentials(config.domain() == null ? new WebCredentials(config.username(), config.password())

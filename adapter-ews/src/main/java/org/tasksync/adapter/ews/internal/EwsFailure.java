@@ -8,10 +8,13 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import javax.xml.stream.XMLStreamException;
 import microsoft.exchange.webservices.data.core.enumeration.misc.error.ServiceError;
 import microsoft.exchange.webservices.data.core.enumeration.service.ServiceResult;
 import microsoft.exchange.webservices.data.core.exception.http.HttpErrorException;
+import microsoft.exchange.webservices.data.core.exception.service.local.ServiceXmlDeserializationException;
 import microsoft.exchange.webservices.data.core.exception.service.remote.AccountIsLockedException;
+import microsoft.exchange.webservices.data.core.exception.service.remote.ServiceRequestException;
 import microsoft.exchange.webservices.data.core.exception.service.remote.ServiceResponseException;
 import microsoft.exchange.webservices.data.core.response.ServiceResponse;
 import org.tasksync.core.spi.CursorRejectedException;
@@ -45,6 +48,12 @@ public record EwsFailure(Kind kind, String description, Long backOffMillis, bool
         AUTHENTICATION(false, MailboxException.Kind.AUTHENTICATION),
         /** The sync state is no longer accepted. */
         CURSOR_REJECTED(false, MailboxException.Kind.PROTOCOL),
+        /**
+         * An answer arrived but the client could not read it: XML that is not well-formed, or a value
+         * ews-java-api cannot parse (an enumeration value it does not know, a number that is none),
+         * which makes it fail the whole response. For GetItem that may be one item's fault.
+         */
+        UNREADABLE_ANSWER(false, MailboxException.Kind.PROTOCOL),
         PROTOCOL(false, MailboxException.Kind.PROTOCOL);
 
         private final boolean retryable;
@@ -108,7 +117,31 @@ public record EwsFailure(Kind kind, String description, Long backOffMillis, bool
                 return new EwsFailure(Kind.TRANSIENT, "connection failed: " + t, null, true);
             }
         }
+        if (unreadableAnswer(thrown)) {
+            // the XML parser's messages run over two lines
+            return new EwsFailure(Kind.UNREADABLE_ANSWER, "cannot read the answer: "
+                    + String.valueOf(thrown).replaceAll("\\s*\\R\\s*", " "), null, false);
+        }
         return new EwsFailure(Kind.PROTOCOL, "unexpected failure: " + thrown, null, false);
+    }
+
+    /**
+     * Whether ews-java-api received an answer and failed while parsing it: it wraps what its reader
+     * threw (an {@link XMLStreamException}, its own deserialization exception, or the runtime exception
+     * of {@code Enum.valueOf} or {@code Double.parseDouble}) in a {@link ServiceRequestException}.
+     * Only called once the server's errors, HTTP errors and network failures are ruled out.
+     */
+    private static boolean unreadableAnswer(Throwable thrown) {
+        boolean request = false;
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ServiceRequestException) {
+                request = true;
+            } else if (request && (t instanceof XMLStreamException || t instanceof ServiceXmlDeserializationException
+                    || t instanceof RuntimeException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Classifies the error of one response message; null when the message is no error. */

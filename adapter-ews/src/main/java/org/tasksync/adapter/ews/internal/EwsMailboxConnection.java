@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import microsoft.exchange.webservices.data.core.ExchangeService;
+import microsoft.exchange.webservices.data.core.PropertySet;
 import microsoft.exchange.webservices.data.core.enumeration.misc.TraceFlags;
 import microsoft.exchange.webservices.data.core.enumeration.misc.error.ServiceError;
 import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
@@ -50,6 +49,7 @@ import org.tasksync.core.spi.ItemRef;
 import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.spi.NewExchangeTask;
+import org.tasksync.core.spi.UnreadableItem;
 import org.tasksync.core.spi.WriteOutcome;
 
 /**
@@ -139,14 +139,15 @@ public final class EwsMailboxConnection implements MailboxConnection {
         }
         List<ExchangeTask> changed = new ArrayList<>();
         List<String> gone = new ArrayList<>();
-        read(new ArrayList<>(toRead.values()), changed, gone);
+        List<UnreadableItem> unreadable = new ArrayList<>();
+        read(new ArrayList<>(toRead.values()), changed, gone, unreadable);
         deleted.addAll(gone); // deleted between SyncFolderItems and GetItem: the next sync says so too
         deleted.addAll(shared.vanished.page(mailbox.address(), cursor, reported, changes.getSyncState(),
                 changes.getMoreChangesAvailable()));
-        log.debug("mailbox {}: {} changed, {} deleted since {}", mailbox.address(), changed.size(), deleted.size(),
-                cursor == null ? "the beginning" : "the last sync state");
+        log.debug("mailbox {}: {} changed, {} deleted, {} unreadable since {}", mailbox.address(), changed.size(),
+                deleted.size(), unreadable.size(), cursor == null ? "the beginning" : "the last sync state");
         return new ChangePage(changed, new ArrayList<>(deleted), changes.getSyncState(),
-                changes.getMoreChangesAvailable());
+                changes.getMoreChangesAvailable(), unreadable);
     }
 
     @Override
@@ -158,7 +159,9 @@ public final class EwsMailboxConnection implements MailboxConnection {
         }
         List<ItemId> ids = findIdsByCrmIds(wanted).stream().map(Tagged::id).toList();
         List<ExchangeTask> found = new ArrayList<>();
-        read(ids, found, new ArrayList<>());
+        // an item found but not read fails the mailbox: passing it over would make the engine create
+        // the task again
+        read(ids, found, new ArrayList<>(), null);
         found.removeIf(t -> t.crmId() == null || !wanted.contains(t.crmId()));
         return found;
     }
@@ -204,43 +207,54 @@ public final class EwsMailboxConnection implements MailboxConnection {
         return out;
     }
 
-    /** GetItem for these ids in batches; tasks read go to {@code out}, ids no longer there to {@code gone}. */
-    private void read(List<ItemId> ids, List<ExchangeTask> out, List<String> gone) throws MailboxException {
+    /**
+     * GetItem for these ids in batches; tasks read go to {@code out}, ids no longer there to {@code gone}.
+     * An item that cannot be read goes to {@code unreadable}, or fails the mailbox when that is null.
+     */
+    private void read(List<ItemId> ids, List<ExchangeTask> out, List<String> gone, List<UnreadableItem> unreadable)
+            throws MailboxException {
         if (ids.isEmpty()) {
             return;
         }
         List<String> fields = shared.extendedFields();
-        var properties = TaskProperties.full(fields);
+        PropertySet properties = TaskProperties.full(fields);
         for (List<ItemId> chunk : chunks(ids, limits.batchSize())) {
             Map<ItemId, ExchangeTask> got = new HashMap<>();
-            batch("GetItem", chunk, pending -> service.bindToItems(pending, properties),
-                    (id, r) -> {
-                        if (r.getResult() != ServiceResult.Error) {
-                            ExchangeTask t;
-                            try {
-                                t = TaskItems.read(((GetItemResponse) r).getItem(), zone, fields);
-                            } catch (TaskItems.UnreadableValue e) {
-                                String raw = rawValue(id, e.field());
-                                throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
-                                        "GetItem: cannot read item " + id.getUniqueId() + " (the task of CRM task "
-                                        + e.crmId() + "): field " + e.field() + " = "
-                                        + (raw == null ? "(missing)" : "'" + raw + "'") + ": " + e.getMessage());
-                            } catch (Exception e) {
-                                throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
-                                        "GetItem: cannot read item " + id.getUniqueId() + ": " + e);
-                            }
-                            if (t != null) {
-                                got.put(id, t);
-                            }
-                        } else if (r.getErrorCode() == ServiceError.ErrorItemNotFound) {
-                            gone.add(id.getUniqueId());
-                        } else {
-                            // A change that cannot be read must not be passed over: the mailbox fails and
-                            // the cursor stays, so the change is read again next cycle.
-                            throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
-                                    "GetItem of item " + id.getUniqueId() + " failed: " + describe(r));
-                        }
-                    }, null);
+            List<Unread> bad = new ArrayList<>();
+            try {
+                getItems(chunk, properties, fields, got, gone, unreadable == null ? null : bad, null);
+            } catch (UnreadableAnswer e) {
+                if (unreadable == null) {
+                    throw e;
+                }
+                // ews-java-api fails the whole response for one value it cannot parse: read the items
+                // one by one, so that only the bad ones are unreadable
+                log.info("mailbox {}: {}; reading its {} item(s) one by one", mailbox.address(), e.description(),
+                        chunk.size());
+                for (ItemId id : chunk) {
+                    if (got.containsKey(id) || gone.contains(id.getUniqueId())
+                            || bad.stream().anyMatch(u -> u.id().equals(id))) {
+                        continue; // answered before a retry of the busy items failed
+                    }
+                    StringBuilder xml = new StringBuilder();
+                    try {
+                        getItems(List.of(id), properties, fields, got, gone, bad, xml);
+                    } catch (UnreadableAnswer one) {
+                        RawXml.Located at = RawXml.locate(xml, one.thrown());
+                        bad.add(new Unread(id, null, false, at == null ? null : at.field(),
+                                at == null ? null : at.value(), "GetItem: " + one.description()));
+                    }
+                }
+            }
+            if (!bad.isEmpty()) {
+                learnCrmIds(bad);
+                for (Unread u : bad) {
+                    log.debug("mailbox {}: item {} (CRM task {}) cannot be read: field {} = {}: {}", mailbox.address(),
+                            u.id().getUniqueId(), u.crmId(), u.field(), u.value(), u.reason());
+                    unreadable.add(new UnreadableItem(u.id().getUniqueId(), u.crmId(), u.field(), u.value(),
+                            u.reason()));
+                }
+            }
             for (ItemId id : chunk) {
                 ExchangeTask t = got.get(id);
                 if (t != null) {
@@ -251,34 +265,128 @@ public final class EwsMailboxConnection implements MailboxConnection {
     }
 
     /**
+     * One GetItem (retried through throttling) for {@code ids}: tasks read go to {@code got}, ids no
+     * longer there to {@code gone}, items that cannot be read to {@code bad}, or fail the mailbox when
+     * {@code bad} is null. With {@code trace} the response's text is caught there (never logged).
+     *
+     * @throws UnreadableAnswer when the client could not read the answer as a whole
+     */
+    private void getItems(List<ItemId> ids, PropertySet properties, List<String> fields, Map<ItemId, ExchangeTask> got,
+                          List<String> gone, List<Unread> bad, StringBuilder trace) throws MailboxException {
+        batch("GetItem", ids, pending -> trace == null ? service.bindToItems(pending, properties)
+                        : withResponseTrace(trace, () -> service.bindToItems(pending, properties)),
+                (id, r) -> {
+                    if (r.getResult() != ServiceResult.Error) {
+                        ExchangeTask t;
+                        try {
+                            t = TaskItems.read(((GetItemResponse) r).getItem(), zone, fields);
+                        } catch (TaskItems.UnreadableValue e) {
+                            String raw = rawValue(id, e.field());
+                            if (bad != null) {
+                                bad.add(new Unread(id, e.crmId(), true, e.field(), raw, e.getMessage()));
+                                return;
+                            }
+                            throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                                    "GetItem: cannot read item " + id.getUniqueId() + " (the task of CRM task "
+                                    + e.crmId() + "): field " + e.field() + " = "
+                                    + (raw == null ? "(missing)" : "'" + raw + "'") + ": " + e.getMessage());
+                        } catch (Exception e) {
+                            if (bad != null) {
+                                bad.add(new Unread(id, null, false, null, null, "the client cannot read the item: " + e));
+                                return;
+                            }
+                            throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                                    "GetItem: cannot read item " + id.getUniqueId() + ": " + e);
+                        }
+                        if (t != null) {
+                            got.put(id, t);
+                        }
+                    } else if (r.getErrorCode() == ServiceError.ErrorItemNotFound) {
+                        gone.add(id.getUniqueId());
+                    } else if (bad != null) {
+                        // not passed over: the engine holds the cursor, so the change is read again
+                        bad.add(new Unread(id, null, false, null, null, "GetItem answered " + describe(r)));
+                    } else {
+                        throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
+                                "GetItem of item " + id.getUniqueId() + " failed: " + describe(r));
+                    }
+                }, null);
+    }
+
+    /** An item that could not be read; its CRM id is looked up afterwards when it is not known. */
+    private record Unread(ItemId id, String crmId, boolean crmIdKnown, String field, String value, String reason) {
+        Unread withCrmId(String crmId) {
+            return new Unread(id, crmId, true, field, value, reason);
+        }
+    }
+
+    /**
+     * The CRM ids of unreadable items not read with them, with one cheap GetItem (ids and the CRM id
+     * only, tried once), so that the engine can tell its own tasks; those it cannot learn stay null.
+     */
+    private void learnCrmIds(List<Unread> bad) {
+        List<ItemId> ask = new ArrayList<>();
+        for (Unread u : bad) {
+            if (!u.crmIdKnown()) {
+                ask.add(u.id());
+            }
+        }
+        if (ask.isEmpty()) {
+            return;
+        }
+        Map<ItemId, String> crmIds = new HashMap<>();
+        try {
+            requests++;
+            ServiceResponseCollection<GetItemResponse> responses = service.bindToItems(ask,
+                    TaskProperties.idsWithCrmId());
+            for (int i = 0; i < ask.size() && i < responses.getCount(); i++) {
+                GetItemResponse r = responses.getResponseAtIndex(i);
+                if (r.getResult() != ServiceResult.Error) {
+                    crmIds.put(ask.get(i), TaskItems.crmId(r.getItem()));
+                }
+            }
+        } catch (Exception e) {
+            log.debug("mailbox {}: reading the CRM ids of {} unreadable item(s) failed: {}", mailbox.address(),
+                    ask.size(), e.toString());
+        }
+        bad.replaceAll(u -> u.crmIdKnown() || !crmIds.containsKey(u.id()) ? u : u.withCrmId(crmIds.get(u.id())));
+    }
+
+    /**
      * The text Exchange sent for {@code element} of one item, or null when it sent none: ews-java-api
      * drops values it does not know before the adapter sees them, so the item is read once more with
      * the client's response trace caught here (never logged). Only on the error path.
      */
     private String rawValue(ItemId id, String element) {
         StringBuilder xml = new StringBuilder();
+        try {
+            requests++;
+            withResponseTrace(xml, () -> service.bindToItems(List.of(id), TaskProperties.full(shared.extendedFields())));
+        } catch (Exception e) {
+            log.debug("mailbox {}: reading item {} again for its raw {} failed: {}", mailbox.address(),
+                    id.getUniqueId(), element, e.toString());
+        }
+        return RawXml.valueOf(xml, element);
+    }
+
+    /**
+     * Sends {@code request} with the client's response trace caught in {@code xml} (emptied first),
+     * then puts the service's tracing back as it was (off). The trace is never logged.
+     */
+    private <T> T withResponseTrace(StringBuilder xml, Request<T> request) throws Exception {
+        xml.setLength(0);
         ITraceListener listener = service.getTraceListener();
         EnumSet<TraceFlags> flags = service.getTraceFlags();
         try {
             service.setTraceListener((type, message) -> xml.append(message));
             service.setTraceFlags(EnumSet.of(TraceFlags.EwsResponse));
             service.setTraceEnabled(true);
-            requests++;
-            service.bindToItems(List.of(id), TaskProperties.full(shared.extendedFields()));
-        } catch (Exception e) {
-            log.debug("mailbox {}: reading item {} again for its raw {} failed: {}", mailbox.address(),
-                    id.getUniqueId(), element, e.toString());
+            return request.send();
         } finally {
             service.setTraceEnabled(false);
             service.setTraceFlags(flags);
             service.setTraceListener(listener);
         }
-        Matcher m = Pattern.compile("<(?:\\w+:)?" + element + "(?:\\s[^>]*)?>([^<]*)</").matcher(xml);
-        if (!m.find()) {
-            return null;
-        }
-        String raw = m.group(1).trim();
-        return raw.length() > 100 ? raw.substring(0, 100) + "…" : raw;
     }
 
     // ------------------------------------------------------------------ writing
@@ -497,6 +605,10 @@ public final class EwsMailboxConnection implements MailboxConnection {
                 responses = request.send(pending);
             } catch (Exception e) {
                 EwsFailure failure = EwsFailure.of(e);
+                if (failure.kind() == EwsFailure.Kind.UNREADABLE_ANSWER) {
+                    throw new UnreadableAnswer(mailbox.address(), operation + ": " + failure.description(),
+                            failure.description(), e);
+                }
                 budget.pause(failure);
                 if (failure.ambiguous() && afterLostAnswer != null) {
                     pending = afterLostAnswer.stillPending(pending);
@@ -525,6 +637,31 @@ public final class EwsMailboxConnection implements MailboxConnection {
                 budget.pause(busyFailure);
             }
             pending = busy;
+        }
+    }
+
+    /**
+     * The client received an answer to a batch request but could not read it as a whole (see
+     * {@link EwsFailure.Kind#UNREADABLE_ANSWER}); as a {@link MailboxException} it fails the mailbox
+     * unless the caller isolates the items.
+     */
+    private static final class UnreadableAnswer extends MailboxException {
+        private static final long serialVersionUID = 1L;
+        private final transient String description;
+        private final transient Exception thrown;
+
+        UnreadableAnswer(String mailbox, String message, String description, Exception thrown) {
+            super(mailbox, Kind.PROTOCOL, message);
+            this.description = description;
+            this.thrown = thrown;
+        }
+
+        String description() {
+            return description;
+        }
+
+        Exception thrown() {
+            return thrown;
         }
     }
 
