@@ -44,6 +44,7 @@ class PostgresQueryPlanTest {
             st.execute("ALTER TABLE a1_task_expr ADD PRIMARY KEY (id)");
             st.execute("CREATE INDEX a1_task_expr_modified ON a1_task_expr (modified_at, id)");
             st.execute("CREATE INDEX a1_task_expr_scheduled ON a1_task_expr (COALESCE(due_date, start_date), id)");
+            st.execute("CREATE INDEX a1_task_expr_rep ON a1_task_expr (rep_id, COALESCE(due_date, start_date), id)");
             String rows = " SELECT 'A1:' || lpad(g::text, 7, '0'), 'R-' || (g % 200), 'R-' || (g % 7),"
                     + " CASE WHEN g % 20 = 0 THEN NULL ELSE DATE '2020-01-01' + (g % 3650) END,"
                     + " CASE WHEN g % 20 = 0 OR g % 3 = 0 THEN NULL ELSE DATE '2020-01-01' + (g % 3650) + 2 END,"
