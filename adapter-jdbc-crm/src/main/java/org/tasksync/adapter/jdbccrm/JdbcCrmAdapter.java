@@ -21,10 +21,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tasksync.adapter.jdbccrm.internal.BoundSql;
 import org.tasksync.adapter.jdbccrm.internal.ChangeCursor;
 import org.tasksync.adapter.jdbccrm.internal.FramePosition;
 import org.tasksync.adapter.jdbccrm.internal.SqlValue;
@@ -217,14 +219,24 @@ public final class JdbcCrmAdapter implements CrmAdapter {
 
     // --- time frame ----------------------------------------------------------------------------
 
+    /** A read of at most this many pages is sorted by the database; a larger one goes rep by rep. */
+    static final int SORTED_READ_PAGES = 20;
+
     /**
      * {@inheritDoc}
      *
-     * <p>Scheduled tasks come first, ordered by (scheduled day, id), then the unscheduled ones by
-     * id. An empty {@code repIds} set gives an empty page; more rep ids than
+     * <p>One rep's tasks come together: the order is (rep, scheduled day, id), with the tasks
+     * without a rep (which come back as errors) first, and each rep's unscheduled tasks, by id,
+     * after its scheduled ones. A read whose scheduled tasks fill at most {@value #SORTED_READ_PAGES}
+     * pages and that leaves out the unscheduled ones is sorted by the database page by page; any
+     * other read goes rep by rep (see docs/jdbc-crm.md). Either way the page token is the last row's
+     * place in that order, so rows with equal days are neither skipped nor read twice, and rows
+     * written between pages are read if they sort after the place the read has reached.
+     *
+     * <p>An empty {@code repIds} set gives an empty page; more rep ids than
      * {@link JdbcCrmSettings#idsPerQuery()} are not filtered here (the engine filters anyway).
      *
-     * @throws IllegalArgumentException when {@code pageToken} is no token of this adapter
+     * @throws IllegalArgumentException when {@code pageToken} is no token of this adapter for this query
      */
     @Override
     public CrmPage tasksInTimeFrame(TimeFrameQuery query, String pageToken, int pageSize) {
@@ -237,64 +249,141 @@ public final class JdbcCrmAdapter implements CrmAdapter {
             if (reps != null && reps.isEmpty()) {
                 return new CrmPage(List.of(), List.of(), List.of(), null, false);
             }
-            Page page = new Page();
-            if (position == null || !position.unscheduled()) {
-                LocalDate from = position == null ? query.from() : position.day();
-                PreparedStatement ps = c.prepareStatement(t.scheduled(position != null, reps == null ? 0 : reps.size()));
-                try (ps) {
-                    int p = 1;
-                    ps.setObject(p++, from);
-                    ps.setObject(p++, query.to());
-                    if (position != null) {
-                        ps.setObject(p++, position.day());
-                        SqlValue.bindKey(ps, p++, requireIdKey(t, position.id(), pageToken));
-                    }
-                    p = bindAll(ps, p, reps);
-                    ps.setInt(p, pageSize + 1);
-                    ps.setFetchSize(pageSize + 1);
-                    TaskRow last = readInto(ps, t, page, pageSize);
-                    if (page.full) {
-                        return page.toCrmPage(FramePosition.scheduledAfter(last.scheduledDay(), last.id()).encode(), true);
-                    }
-                }
-                if (!query.includeUnscheduled()) {
-                    return page.toCrmPage(null, false);
-                }
+            if (position != null) {
+                requireUsable(t, position, query, reps, pageToken);
             }
-            String afterId = position != null && position.unscheduled() ? position.id() : null;
-            int room = pageSize - page.size();
-            PreparedStatement ps = c.prepareStatement(t.unscheduled(afterId != null, reps == null ? 0 : reps.size()));
-            try (ps) {
-                int p = 1;
-                if (afterId != null) {
-                    SqlValue.bindKey(ps, p++, requireIdKey(t, afterId, pageToken));
-                }
-                p = bindAll(ps, p, reps);
-                ps.setInt(p, room + 1);
-                ps.setFetchSize(room + 1);
-                TaskRow last = readInto(ps, t, page, pageSize);
-                if (page.full) {
-                    return page.toCrmPage(FramePosition.unscheduledAfter(last == null ? afterId : last.id()).encode(), true);
-                }
-                return page.toCrmPage(null, false);
+            boolean repByRep = position != null ? position.repByRep()
+                    : query.includeUnscheduled() || !fewScheduled(c, t, query, reps, pageSize);
+            FrameRead read = new FrameRead(c, t, query, reps, pageSize);
+            if (repByRep) {
+                read.repByRep(position);
+            } else {
+                read.sorted(position);
             }
+            Page page = read.page;
+            log.debug("tasksInTimeFrame: {} tasks, {} errors, {}, more: {}", page.tasks.size(), page.errors.size(),
+                    repByRep ? "rep by rep" : "sorted", page.full);
+            return page.full ? page.toCrmPage(read.last.encode(), true) : page.toCrmPage(null, false);
         });
     }
 
-    /** Reads rows into the page until it is full; marks it full when a further row exists. */
-    private static TaskRow readInto(PreparedStatement ps, TaskTable t, Page page, int pageSize) throws SQLException {
-        TaskRow last = null;
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                if (page.size() == pageSize) {
-                    page.full = true;
-                    break;
+    /** Whether the read's scheduled tasks fill at most {@link #SORTED_READ_PAGES} pages. */
+    private static boolean fewScheduled(Connection c, TaskTable t, TimeFrameQuery query, List<Object> reps, int pageSize)
+            throws SQLException {
+        int most = (int) Math.min((long) SORTED_READ_PAGES * pageSize, Integer.MAX_VALUE - 1);
+        try (PreparedStatement ps = t.scheduledBeyond(query.from(), query.to(), reps, most).prepare(c);
+             ResultSet rs = ps.executeQuery()) {
+            return !rs.next();
+        }
+    }
+
+    private static void requireUsable(TaskTable t, FramePosition p, TimeFrameQuery query, List<Object> reps,
+                                      String token) {
+        boolean fits = t.idPositionKey(p.id()) != null
+                && (p.repNull() || p.repIndex() >= 0 || t.repPositionKey(p.rep()) != null)
+                && (p.unscheduled() ? query.includeUnscheduled() : !p.day().isBefore(query.from()))
+                && (p.repByRep() || !query.includeUnscheduled())
+                && (p.repIndex() < 0 ? !(p.repByRep() && reps != null) : reps != null && p.repIndex() < reps.size())
+                && !(p.repNull() && reps != null);
+        if (!fits) {
+            throw new IllegalArgumentException("'" + token + "' is not a page token of this time frame query");
+        }
+    }
+
+    /** One page of a time frame read: the rows so far and the place of the last one. */
+    private static final class FrameRead {
+        final Connection c;
+        final TaskTable t;
+        final TimeFrameQuery query;
+        final List<Object> reps;
+        final int pageSize;
+        final Page page = new Page();
+        FramePosition last;
+
+        FrameRead(Connection c, TaskTable t, TimeFrameQuery query, List<Object> reps, int pageSize) {
+            this.c = c;
+            this.t = t;
+            this.query = query;
+            this.reps = reps;
+            this.pageSize = pageSize;
+        }
+
+        /** One statement over all (or the given) reps, after {@code position}. */
+        void sorted(FramePosition position) throws SQLException {
+            read(t.sortedScheduled(query.from(), query.to(), reps, position, pageSize + 1), row ->
+                    FramePosition.after(false, row.rep, row.day, row.id));
+        }
+
+        /**
+         * Rep after rep, from the rep of {@code position} on: the given reps in the order of their
+         * sorted ids, or, for all reps, the tasks without a rep and then every rep id of the table.
+         */
+        void repByRep(FramePosition position) throws SQLException {
+            if (reps != null) {
+                int start = position == null ? 0 : position.repIndex();
+                for (int i = start; i < reps.size() && !page.full; i++) {
+                    int index = i;
+                    readRep(reps.get(i), i == start ? position : null,
+                            row -> FramePosition.afterListed(index, row.day, row.id));
                 }
-                last = TaskRow.read(rs, t);
-                page.add(last);
+                return;
+            }
+            String rep;
+            FramePosition after;
+            if (position == null || position.repNull()) {
+                readRep(null, position, row -> FramePosition.after(true, null, row.day, row.id));
+                rep = page.full ? null : oneRep(t.firstRep());
+                after = null;
+            } else {
+                rep = position.rep();
+                after = position;
+            }
+            while (rep != null && !page.full) {
+                String current = rep;
+                Object key = t.repPositionKey(current);
+                readRep(key, after, row -> FramePosition.after(true, current, row.day, row.id));
+                rep = page.full ? null : oneRep(t.repAfter(key));
+                after = null;
             }
         }
-        return last;
+
+        private void readRep(Object repKey, FramePosition after, Function<RowKey, FramePosition> at)
+                throws SQLException {
+            int room = pageSize - page.size();
+            read(t.ofRep(repKey, query.from(), query.to(), query.includeUnscheduled(), after, room + 1), at);
+        }
+
+        private String oneRep(BoundSql q) throws SQLException {
+            try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+
+        /** Reads rows into the page until it is full; marks it full when a further row exists. */
+        private void read(BoundSql q,
+                          Function<RowKey, FramePosition> at) throws SQLException {
+            try (PreparedStatement ps = q.prepare(c)) {
+                ps.setFetchSize(pageSize - page.size() + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (page.size() == pageSize) {
+                            page.full = true;
+                            return;
+                        }
+                        TaskRow row = TaskRow.read(rs, t);
+                        page.add(row);
+                        String id = rs.getString(TaskTable.ID);
+                        if (id != null) {
+                            last = at.apply(new RowKey(rs.getString(t.repColumn()), row.scheduledDay(), id));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A row's place in the order, as the database returned it. */
+    private record RowKey(String rep, LocalDate day, String id) {
     }
 
     private List<Object> repKeys(TaskTable t, Set<String> repIds) {
@@ -305,31 +394,16 @@ public final class JdbcCrmAdapter implements CrmAdapter {
             log.debug("tasksInTimeFrame: {} rep ids are more than one query takes; reading all reps' tasks", repIds.size());
             return null;
         }
-        List<Object> keys = new ArrayList<>();
+        // sorted, so that the same query gives the same list on every page; "7" and "007" are one
+        // key of a numeric column
+        Map<String, Object> keys = new LinkedHashMap<>();
         for (String id : new TreeSet<>(repIds)) {
             Object key = id == null ? null : t.repKey(id);
             if (key != null) {
-                keys.add(key);
+                keys.putIfAbsent(key.toString(), key);
             }
         }
-        return keys;
-    }
-
-    private static int bindAll(PreparedStatement ps, int p, List<Object> keys) throws SQLException {
-        if (keys != null) {
-            for (Object k : keys) {
-                SqlValue.bindKey(ps, p++, k);
-            }
-        }
-        return p;
-    }
-
-    private static Object requireIdKey(TaskTable t, String id, String token) {
-        Object key = id == null ? null : t.idKey(id);
-        if (key == null) {
-            throw new IllegalArgumentException("'" + token + "' names an id that the id column cannot hold");
-        }
-        return key;
+        return new ArrayList<>(keys.values());
     }
 
     // --- by id ---------------------------------------------------------------------------------

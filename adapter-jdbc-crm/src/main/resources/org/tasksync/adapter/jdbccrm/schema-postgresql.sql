@@ -31,10 +31,11 @@ CREATE TABLE IF NOT EXISTS a1_task (
 
 -- changesSince: keyset on (modification time, id)
 CREATE INDEX IF NOT EXISTS a1_task_modified ON a1_task (modified_at, id);
--- tasksInTimeFrame: keyset on (scheduled day, id); also serves the unscheduled (NULL) tasks
+-- tasksInTimeFrame, read rep by rep (large reads, and reads with the unscheduled tasks): keyset on
+-- (rep, scheduled day, id) within one rep, the next rep, and a rep's unscheduled (NULL) tasks
+CREATE INDEX IF NOT EXISTS a1_task_rep ON a1_task (rep_id, scheduled_day, id);
+-- tasksInTimeFrame, sorted (reads of a few pages, such as the days entering the window): the day range
 CREATE INDEX IF NOT EXISTS a1_task_scheduled ON a1_task (scheduled_day, id);
--- a rep's tasks
-CREATE INDEX IF NOT EXISTS a1_task_rep ON a1_task (rep_id, scheduled_day);
 
 -- For CRMs that delete rows instead of marking them: the ids of deleted tasks and when they went
 -- (read only when tasksync.crm.jdbc.deletion-log.table is set). Same id type and clock as a1_task.

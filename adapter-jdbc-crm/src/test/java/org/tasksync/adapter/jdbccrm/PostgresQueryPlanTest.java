@@ -3,7 +3,6 @@ package org.tasksync.adapter.jdbccrm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,9 +24,10 @@ import org.tasksync.core.spi.TimeFrameQuery;
 /**
  * SPEC §10: after the first cycle no CRM query reads the whole task table. On 60,000 analyzed
  * rows in PostgreSQL, every statement the adapter runs for changes, the time frame, reads by id
- * and the status write-back is run again under {@code EXPLAIN}, both as the custom plan for its
- * values and as the generic plan a server-prepared statement may switch to; no plan may scan the
- * task table sequentially.
+ * and the status write-back is prepared again and run under {@code EXPLAIN EXECUTE}, both as the
+ * custom plan for its values and as the generic plan a server-prepared statement may switch to;
+ * no plan may scan the task table sequentially. The days that enter the window, read for all
+ * reps, must not walk the (rep, scheduled day, id) index either.
  */
 class PostgresQueryPlanTest {
 
@@ -44,6 +44,7 @@ class PostgresQueryPlanTest {
             st.execute("ALTER TABLE a1_task_expr ADD PRIMARY KEY (id)");
             st.execute("CREATE INDEX a1_task_expr_modified ON a1_task_expr (modified_at, id)");
             st.execute("CREATE INDEX a1_task_expr_scheduled ON a1_task_expr (COALESCE(due_date, start_date), id)");
+            st.execute("CREATE INDEX a1_task_expr_rep ON a1_task_expr (rep_id, COALESCE(due_date, start_date), id)");
             String rows = " SELECT 'A1:' || lpad(g::text, 7, '0'), 'R-' || (g % 200), 'R-' || (g % 7),"
                     + " CASE WHEN g % 20 = 0 THEN NULL ELSE DATE '2020-01-01' + (g % 3650) END,"
                     + " CASE WHEN g % 20 = 0 OR g % 3 = 0 THEN NULL ELSE DATE '2020-01-01' + (g % 3650) + 2 END,"
@@ -68,10 +69,12 @@ class PostgresQueryPlanTest {
             // changes: a fresh cursor, and one a day before the last stamps, over several pages
             adapter.changesSince(adapter.currentChangeCursor(), 100);
             readChanges(adapter, ChangeCursor.before(Instant.parse("2024-02-10T00:00:00Z")).encode());
-            // the time frame, scheduled then unscheduled, with and without rep filter
+            // the time frame: with the unscheduled tasks (rep by rep), with a rep filter (sorted), and
+            // a year without filter (rep by rep, because it is more than 20 pages)
             readFrame(adapter, new TimeFrameQuery(LocalDate.of(2025, 3, 1), LocalDate.of(2025, 3, 30), true, null));
             readFrame(adapter, new TimeFrameQuery(LocalDate.of(2025, 3, 1), LocalDate.of(2025, 3, 30), false,
                     Set.of("R-1", "R-2", "R-3")));
+            readFrame(adapter, new TimeFrameQuery(LocalDate.of(2025, 3, 1), LocalDate.of(2026, 2, 28), false, null));
             // by id, a full chunk
             List<String> ids = new ArrayList<>();
             for (int i = 1000; i < 1500; i++) {
@@ -92,8 +95,30 @@ class PostgresQueryPlanTest {
                 .anyMatch(sql -> sql.contains("scheduled_day >= ?"))
                 .anyMatch(sql -> sql.contains("scheduled_day IS NULL"))
                 .anyMatch(sql -> sql.contains("rep_id IN"))
+                .anyMatch(sql -> sql.contains("WHERE rep_id = ?"))
+                .anyMatch(sql -> sql.contains("WHERE rep_id IS NULL"))
+                .anyMatch(sql -> sql.contains("WHERE rep_id > ?"))
                 .anyMatch(sql -> sql.contains(" IN (?, ?, ?"))
                 .anyMatch(sql -> sql.startsWith("UPDATE"));
+    }
+
+    @Test
+    void theDaysEnteringTheWindowForAllRepsAreReadThroughTheDayIndexOnly() throws SQLException {
+        // the engine reads a day that entered the window for every rep whose window moved, without a
+        // rep filter when they are more than ids-per-query
+        List<StatementRecorder.Executed> executed = record(JdbcCrmSettings.ofDefaults(), adapter -> {
+            readFrame(adapter, new TimeFrameQuery(LocalDate.of(2025, 3, 1), LocalDate.of(2025, 3, 1), false, null));
+            readFrame(adapter, new TimeFrameQuery(LocalDate.of(2025, 3, 1), LocalDate.of(2025, 3, 7), false, null));
+        });
+
+        Consumer<String> throughTheDayIndex = plan -> {
+            if (!plan.contains("One-Time Filter: false")) { // the probe of the column types
+                assertThat(plan).as("a read of a few days over all reps must not walk the rep index")
+                        .doesNotContain("a1_task_rep").contains("a1_task_scheduled");
+            }
+        };
+        assertThat(assertNoSequentialScan(executed, "a1_task", throughTheDayIndex))
+                .anyMatch(sql -> sql.contains("ORDER BY rep_id NULLS FIRST"));
     }
 
     @Test
@@ -137,6 +162,12 @@ class PostgresQueryPlanTest {
     /** Explains each statement on {@code table} (custom and generic plan); returns the SQL checked. */
     private static List<String> assertNoSequentialScan(List<StatementRecorder.Executed> executed, String table)
             throws SQLException {
+        return assertNoSequentialScan(executed, table, plan -> { });
+    }
+
+    /** As above, and every plan passes {@code alsoCheck}. */
+    private static List<String> assertNoSequentialScan(List<StatementRecorder.Executed> executed, String table,
+                                                       Consumer<String> alsoCheck) throws SQLException {
         List<String> checked = new ArrayList<>();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false); // EXPLAIN of the UPDATE does not run it; roll back anyway
@@ -152,6 +183,7 @@ class PostgresQueryPlanTest {
                     assertThat(plan).as("%s plan of%n%s", mode, e.sql())
                             .doesNotContain("Seq Scan on " + table)
                             .containsPattern("Index (Only )?Scan|Bitmap Index Scan|One-Time Filter: false");
+                    alsoCheck.accept(plan);
                 }
                 checked.add(e.sql());
             }
@@ -160,14 +192,49 @@ class PostgresQueryPlanTest {
         return checked;
     }
 
+    /**
+     * The plan of a statement as {@code plan_cache_mode} asks for it. {@code EXPLAIN} of a statement
+     * with bound values always plans for those values; only a prepared statement that is run by
+     * {@code EXECUTE} gets the generic plan a server-prepared statement of the driver may switch to.
+     */
     private static String explain(Connection c, StatementRecorder.Executed e) throws SQLException {
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char ch : e.sql().toCharArray()) {
+            if (ch == '?') {
+                numbered.append('$').append(++n);
+            } else {
+                numbered.append(ch);
+            }
+        }
+        String[] values = new String[n];
+        for (StatementRecorder.Binding b : e.bindings()) {
+            values[(Integer) b.args()[0] - 1] = literal(b);
+        }
         StringBuilder plan = new StringBuilder();
-        try (PreparedStatement ps = e.prepareAgain(c, "EXPLAIN "); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                plan.append(rs.getString(1)).append('\n');
+        try (Statement st = c.createStatement()) {
+            st.execute("PREPARE tasksync_plan AS " + numbered);
+            try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE tasksync_plan"
+                    + (n == 0 ? "" : "(" + String.join(", ", values) + ")"))) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            } finally {
+                st.execute("DEALLOCATE tasksync_plan");
             }
         }
         return plan.toString();
+    }
+
+    private static String literal(StatementRecorder.Binding b) {
+        Object v = b.method().getName().equals("setNull") ? null : b.args()[1];
+        if (v == null) {
+            return "NULL";
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return v.toString();
+        }
+        return "'" + v.toString().replace("'", "''") + "'";
     }
 
     private static void readChanges(JdbcCrmAdapter adapter, String cursor) {

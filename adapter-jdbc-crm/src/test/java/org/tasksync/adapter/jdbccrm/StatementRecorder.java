@@ -20,7 +20,7 @@ import org.tasksync.testkit.jdbc.WrappingDataSource;
 final class StatementRecorder extends WrappingDataSource {
 
     private static final Set<String> BINDERS = Set.of("setString", "setLong", "setInt", "setObject", "setNull",
-            "setBoolean", "setTimestamp", "setDate");
+            "setBoolean", "setTimestamp", "setDate", "setBigDecimal");
 
     /** One executed statement: its SQL and the binder calls in order. */
     record Executed(String sql, List<Binding> bindings) {

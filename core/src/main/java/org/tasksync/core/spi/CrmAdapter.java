@@ -40,6 +40,13 @@ public interface CrmAdapter {
      * Tasks (not deleted) whose scheduled day (due date, else start date) lies in the query's range,
      * plus tasks with neither date when the query asks for them. {@code pageToken} is null for the
      * first page and {@link CrmPage#next()} of the previous page after that.
+     *
+     * <p>The order is the adapter's choice, but returning one rep's tasks together (all of a rep's
+     * tasks, then the next rep's) is recommended: the engine buffers tasks per mailbox and writes
+     * them in batches, within a bound on the tasks it holds. Tasks that come rep by rep fill one
+     * mailbox's batches at a time; tasks in another order (by day, say) spread over every mailbox,
+     * so the engine must either hold nearly the whole time frame or send smaller batches, that is
+     * more requests to Exchange.
      */
     CrmPage tasksInTimeFrame(TimeFrameQuery query, String pageToken, int pageSize);
 

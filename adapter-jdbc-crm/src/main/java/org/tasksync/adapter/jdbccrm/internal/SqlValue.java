@@ -53,10 +53,28 @@ public final class SqlValue {
         }
     }
 
+    /**
+     * A key read back from the database (a page position), as the column wants it: like
+     * {@link #key}, but a number that is no whole number stays a decimal instead of being refused.
+     */
+    public static Object positionKey(String value, boolean numeric) {
+        Object key = key(value, numeric);
+        if (key != null || !numeric) {
+            return key;
+        }
+        try {
+            return new BigDecimal(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Binds a value from {@link #key}; numbers as long so that the database can use its index on the column. */
     public static void bindKey(PreparedStatement ps, int index, Object key) throws SQLException {
         if (key instanceof Long) {
             ps.setLong(index, (Long) key);
+        } else if (key instanceof BigDecimal) {
+            ps.setBigDecimal(index, (BigDecimal) key);
         } else {
             ps.setString(index, (String) key);
         }

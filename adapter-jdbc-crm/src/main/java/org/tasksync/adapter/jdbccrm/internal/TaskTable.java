@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,8 +19,8 @@ import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
  * and the SQL built from both. Built once per adapter by {@link #probe}.
  *
  * <p>Every statement is keyset-paged and ordered by columns that the reference schema indexes:
- * (modification time, id) for changes, (scheduled day, id) for the time frame, the id for reads
- * by id. Page sizes go in as {@code FETCH FIRST ? ROWS ONLY}.
+ * (modification time, id) for changes, (rep, scheduled day, id) for the time frame (see there),
+ * the id for reads by id. Page sizes go in as {@code FETCH FIRST ? ROWS ONLY}.
  *
  * <p>The select list is the same for every read: id, modification time, deletion mark (a constant
  * when there is none), scheduled day, then the configured A1 fields in {@link A1Field} order, then
@@ -186,35 +187,137 @@ public final class TaskTable {
         return at + " >= ? AND (" + at + " > ? OR " + id + (sameKeyComesAfter ? " >= ?" : " > ?") + ")";
     }
 
-    // --- time frame: ordered by (scheduled day, id), deleted rows left out --------------------
+    // --- time frame: one rep's tasks together, deleted rows left out ---------------------------
+    //
+    // The order is (rep, scheduled day, id): the tasks without a rep first, then rep by rep; within
+    // a rep its scheduled tasks by (day, id), then its unscheduled ones by id. A read goes one of two
+    // ways, each with a plain index access whatever the planner estimates:
+    // - sorted: one statement per page over all reps, reading the day range through the
+    //   (scheduled day, id) index (with a rep filter, the listed reps' ranges of the rep index) and
+    //   sorting it. Used for reads of a few pages, such as the days that enter the window. The rep
+    //   sorts NULLS FIRST, an order that the (rep, scheduled day, id) index cannot deliver, so that
+    //   no planner walks that whole index to save the sort (PostgreSQL's generic plan would).
+    // - rep by rep: statements with rep = ? (or rep IS NULL), each a range of the
+    //   (rep, scheduled day, id) index, and the next rep from the same index. Used for large reads
+    //   and for reads that include the unscheduled tasks, whose IS NULL has no bounded day range.
+
+    private String rep() { return settings.fieldColumn(A1Field.REP).orElseThrow(); }
+
+    /** The position of the rep id in the select list. */
+    public int repColumn() { return fieldIndex.get(A1Field.REP); }
+
+    /** A rep id read back from the rep column, as that column wants it; null when it cannot be bound. */
+    public Object repPositionKey(String rep) { return SqlValue.positionKey(rep, repIdNumeric); }
+
+    /** An id read back from the id column, as that column wants it; null when it cannot be bound. */
+    public Object idPositionKey(String id) { return SqlValue.positionKey(id, idNumeric); }
 
     /**
-     * Scheduled tasks from a day (inclusive) to a day (inclusive), optionally after an id on the
-     * first day. Params: from, to, [first day, id], rep ids..., limit.
+     * A row exists when more than {@code most} scheduled rows in {@code [from, to]} belong to the
+     * reps (null: to any rep), deleted ones included: enough to tell a small read from a large one
+     * after reading at most {@code most + 1} index entries. (Not a count over a derived table: H2
+     * does not look up an IN list there through the index.)
      */
-    public String scheduled(boolean afterId, int repCount) {
-        return select + from() + " WHERE " + scheduledDay + " >= ? AND " + scheduledDay + " <= ?"
-                + (afterId ? " AND (" + scheduledDay + " > ? OR " + id() + " > ?)" : "")
-                + andNotDeleted + repFilter(repCount)
-                + " ORDER BY " + scheduledDay + ", " + id() + " FETCH FIRST ? ROWS ONLY";
+    public BoundSql scheduledBeyond(LocalDate from, LocalDate to, List<Object> reps, int most) {
+        BoundSql q = new BoundSql().sql("SELECT 1" + from() + " WHERE ")
+                .sql(scheduledDay + " >= ").value(from).sql(" AND " + scheduledDay + " <= ").value(to);
+        repFilter(q, reps);
+        return q.sql(" OFFSET ").value(most).sql(" ROWS FETCH FIRST 1 ROWS ONLY");
     }
 
     /**
-     * Tasks with neither date, optionally after an id. Ordered by (scheduled day, id) like the
-     * scheduled ones, so the same index serves. Params: [id], rep ids..., limit.
+     * Sorted: the scheduled tasks in {@code [from, to]} of the reps (null: of all reps) after a
+     * position (null: from the first), in the read's order, at most {@code limit}.
      */
-    public String unscheduled(boolean afterId, int repCount) {
-        return select + from() + " WHERE " + scheduledDay + " IS NULL"
-                + (afterId ? " AND " + id() + " > ?" : "")
-                + andNotDeleted + repFilter(repCount)
-                + " ORDER BY " + scheduledDay + ", " + id() + " FETCH FIRST ? ROWS ONLY";
-    }
-
-    private String repFilter(int repCount) {
-        if (repCount == 0) {
-            return "";
+    public BoundSql sortedScheduled(LocalDate from, LocalDate to, List<Object> reps, FramePosition after, int limit) {
+        BoundSql q = new BoundSql().sql(select + from() + " WHERE ")
+                .sql(scheduledDay + " >= ").value(from).sql(" AND " + scheduledDay + " <= ").value(to)
+                .sql(andNotDeleted);
+        repFilter(q, reps);
+        if (after != null) {
+            if (after.unscheduled() || after.repIndex() >= 0) {
+                throw new IllegalArgumentException("a sorted read has no position among unscheduled or listed reps");
+            }
+            Object idKey = idPositionKey(after.id());
+            if (after.repNull()) {
+                q.sql(" AND (" + rep() + " IS NOT NULL OR ");
+            } else {
+                Object repKey = repPositionKey(after.rep());
+                q.sql(" AND (" + rep() + " > ").value(repKey).sql(" OR (" + rep() + " = ").value(repKey).sql(" AND (");
+            }
+            q.sql(scheduledDay + " > ").value(after.day()).sql(" OR (" + scheduledDay + " = ").value(after.day())
+                    .sql(" AND " + id() + " > ").value(idKey).sql(after.repNull() ? "))" : "))))");
         }
-        return " AND " + settings.fieldColumn(A1Field.REP).orElseThrow() + " IN (" + placeholders(repCount) + ")";
+        return q.sql(" ORDER BY " + rep() + " NULLS FIRST, " + scheduledDay + ", " + id() + " FETCH FIRST ")
+                .value(limit).sql(" ROWS ONLY");
+    }
+
+    /**
+     * Rep by rep: the tasks of one rep ({@code repKey} null: the tasks without a rep) after a
+     * position within that rep (null: from its first), scheduled in {@code [from, to]} by (day, id),
+     * then, if {@code unscheduled}, the unscheduled ones by id; at most {@code limit}. Each part is
+     * ordered by the whole (rep, scheduled day, id) key, which H2 needs to pick that index for it.
+     */
+    public BoundSql ofRep(Object repKey, LocalDate from, LocalDate to, boolean unscheduled, FramePosition after,
+                          int limit) {
+        boolean scheduledPart = after == null || !after.unscheduled();
+        boolean unscheduledPart = unscheduled;
+        if (!scheduledPart && !unscheduledPart) {
+            throw new IllegalArgumentException("a position among the unscheduled tasks in a read without them");
+        }
+        Object idKey = after == null ? null : idPositionKey(after.id());
+        BoundSql q = new BoundSql();
+        boolean both = scheduledPart && unscheduledPart;
+        if (scheduledPart) {
+            q.sql(both ? "(" : "").sql(select + from() + " WHERE ");
+            repIs(q, repKey);
+            LocalDate lowest = after == null ? from : after.day();
+            q.sql(" AND " + scheduledDay + " >= ").value(lowest).sql(" AND " + scheduledDay + " <= ").value(to);
+            if (after != null) {
+                q.sql(" AND (" + scheduledDay + " > ").value(after.day()).sql(" OR " + id() + " > ").value(idKey).sql(")");
+            }
+            q.sql(andNotDeleted + " ORDER BY " + rep() + ", " + scheduledDay + ", " + id() + " FETCH FIRST ").value(limit)
+                    .sql(" ROWS ONLY").sql(both ? ") UNION ALL (" : "");
+        }
+        if (unscheduledPart) {
+            q.sql(select + from() + " WHERE ");
+            repIs(q, repKey);
+            q.sql(" AND " + scheduledDay + " IS NULL");
+            if (after != null && after.unscheduled()) {
+                q.sql(" AND " + id() + " > ").value(idKey);
+            }
+            q.sql(andNotDeleted + " ORDER BY " + rep() + ", " + scheduledDay + ", " + id() + " FETCH FIRST ").value(limit)
+                    .sql(" ROWS ONLY");
+        }
+        if (both) {
+            q.sql(") ORDER BY " + SCHEDULED_DAY + " NULLS LAST, " + ID + " FETCH FIRST ").value(limit).sql(" ROWS ONLY");
+        }
+        return q;
+    }
+
+    /** The smallest rep id of any task. */
+    public BoundSql firstRep() {
+        return new BoundSql().sql("SELECT MIN(" + rep() + ")" + from());
+    }
+
+    /** The next rep id after {@code repKey} of any task. */
+    public BoundSql repAfter(Object repKey) {
+        return new BoundSql().sql("SELECT " + rep() + from() + " WHERE " + rep() + " > ").value(repKey)
+                .sql(" ORDER BY " + rep() + " FETCH FIRST 1 ROWS ONLY");
+    }
+
+    private void repIs(BoundSql q, Object repKey) {
+        if (repKey == null) {
+            q.sql(rep() + " IS NULL");
+        } else {
+            q.sql(rep() + " = ").value(repKey);
+        }
+    }
+
+    private void repFilter(BoundSql q, List<Object> reps) {
+        if (reps != null) {
+            q.sql(" AND " + rep() + " IN (").values(reps).sql(")");
+        }
     }
 
     // --- by id ---------------------------------------------------------------------------------
