@@ -1,12 +1,10 @@
 package org.tasksync.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tasksync.testkit.graph.GraphRewrites.onTask;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -143,33 +141,6 @@ class GraphBadInputCatalogTest {
         boolean perTask() {
             return mailboxError == null;
         }
-    }
-
-    /** Changes the JSON object of one task (alone or in a page's {@code value}); leaves other answers alone. */
-    static UnaryOperator<String> onTask(String itemId, Consumer<ObjectNode> change) {
-        return text -> {
-            JsonNode root;
-            try {
-                root = JSON.readTree(text);
-            } catch (IOException e) {
-                return text;
-            }
-            List<JsonNode> candidates = new ArrayList<>();
-            candidates.add(root);
-            root.path("value").forEach(candidates::add);
-            boolean hit = false;
-            for (JsonNode n : candidates) {
-                if (n.isObject() && itemId.equals(n.path("id").asText(null))) {
-                    change.accept((ObjectNode) n);
-                    hit = true;
-                }
-            }
-            try {
-                return hit ? JSON.writeValueAsString(root) : text;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
     }
 
     /** The task's field changed in delta and in the read with {@code $expand}, as Graph would send it in both. */

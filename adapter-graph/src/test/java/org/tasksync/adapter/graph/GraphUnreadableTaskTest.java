@@ -1,19 +1,18 @@
 package org.tasksync.adapter.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tasksync.testkit.graph.GraphRewrites.onTask;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,33 +68,6 @@ class GraphUnreadableTaskTest {
     @AfterEach
     void stop() {
         sim.close();
-    }
-
-    /** Changes the JSON object of task {@code id} (alone, or in a page's {@code value}); other answers pass. */
-    static UnaryOperator<String> onTask(String id, Consumer<ObjectNode> change) {
-        return text -> {
-            JsonNode root;
-            try {
-                root = JSON.readTree(text);
-            } catch (IOException e) {
-                return text;
-            }
-            List<JsonNode> candidates = new ArrayList<>();
-            candidates.add(root);
-            root.path("value").forEach(candidates::add);
-            boolean hit = false;
-            for (JsonNode n : candidates) {
-                if (n.isObject() && id.equals(n.path("id").asText(null))) {
-                    change.accept((ObjectNode) n);
-                    hit = true;
-                }
-            }
-            try {
-                return hit ? JSON.writeValueAsString(root) : text;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
     }
 
     private static Consumer<ObjectNode> inExtension(Consumer<ObjectNode> change) {
