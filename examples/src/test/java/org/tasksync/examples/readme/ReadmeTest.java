@@ -143,6 +143,44 @@ class ReadmeTest {
     }
 
     @Test
+    void theUnreadableItemErrorIsTheOneShown() {
+        InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
+        crm.putRep(new Rep("R-ADA", "Ada", ADA, ZoneOffset.UTC, true));
+        crm.upsertTask(CrmTask.builder("A1:200-1").repId("R-ADA").subject("Call Ada")
+                .dueDate(LocalDate.now(ZoneOffset.UTC)).build());
+        crm.upsertTask(CrmTask.builder("A1:200-2").repId("R-ADA").subject("Visit Ada")
+                .dueDate(LocalDate.now(ZoneOffset.UTC)).build());
+        try (EwsSimulator exchange = EwsSimulator.start()) {
+            SyncEngine engine = SyncEngine.builder().crm(crm).exchange(EwsExchangeAdapter.create(
+                    EwsConfig.builder().url(exchange.url()).credentials("svc", "any").build())).build();
+            assertThat(engine.runOnce().created()).isEqualTo(2);
+            var visit = exchange.outlook(ADA).tasks().stream().filter(t -> t.subject().equals("Visit Ada")).findFirst()
+                    .orElseThrow();
+            exchange.outlook(ADA).setStatus(visit.itemId(), "Completed");
+            // Exchange sends a status value the client does not know for that one task
+            Pattern message = Pattern.compile("<m:GetItemResponseMessage\\b.*?</m:GetItemResponseMessage>", Pattern.DOTALL);
+            exchange.inject(EwsFault.rewriteResponse(xml -> {
+                Matcher m = message.matcher(xml);
+                StringBuilder out = new StringBuilder();
+                while (m.find()) {
+                    String block = m.group();
+                    m.appendReplacement(out, Matcher.quoteReplacement(block.contains("Visit Ada")
+                            ? block.replace(">Completed</t:Status>", ">Bogus</t:Status>") : block));
+                }
+                m.appendTail(out);
+                return out.toString();
+            }).forOperation("GetItem").always());
+
+            SyncReport report = engine.runOnce();
+
+            String error = line(report, "task error: task A1:200-2: ");
+            assertThat(error).contains(visit.itemId());
+            assertThat(readme).contains(error.replace(visit.itemId(), "AAMkAD…"));
+            assertThat(report.mailbox(ADA).orElseThrow().failed()).isFalse();
+        }
+    }
+
+    @Test
     void theUnmappedStatusErrorsAreTheOnesShown() {
         InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
         crm.putRep(new Rep("R-ADA", "Ada", ADA, ZoneOffset.UTC, true));
