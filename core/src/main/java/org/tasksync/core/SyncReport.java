@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param mailboxes    per mailbox, in address order
  * @param taskErrors   per-task errors that belong to no mailbox (unreadable CRM rows, tasks of unknown reps)
  * @param unassignedSkips tasks left alone that belong to no mailbox (rep disabled, rep without mailbox)
- * @param cycleError   why the CRM part of the cycle failed, or null
+ * @param cycleError   why the cycle failed outside a mailbox's work (the CRM part, the state store), or null
  * @param plannedWrites the writes made (or, in a dry run, planned), in order
  */
 public record SyncReport(Instant startedAt, Duration duration, boolean enabled, boolean dryRun,
@@ -104,7 +104,7 @@ public record SyncReport(Instant startedAt, Duration duration, boolean enabled, 
         sb.append(String.format(fmt, "TOTAL (" + mailboxes.size() + " mailboxes)", created(), updated(), deleted(),
                 adopted(), statusesWrittenBack(), conflictsCrmWon() + conflictsExchangeWon(),
                 skipped().values().stream().mapToInt(Integer::intValue).sum(), allTaskErrors().size(), requests(),
-                cycleError != null ? "CRM FAILED" : failedMailboxes().isEmpty() ? "ok" : failedMailboxes().size() + " failed"));
+                cycleError != null ? "FAILED" : failedMailboxes().isEmpty() ? "ok" : failedMailboxes().size() + " failed"));
         if (conflictsCrmWon() + conflictsExchangeWon() > 0) {
             sb.append("conflicts: CRM won ").append(conflictsCrmWon()).append(", Outlook won ")
                     .append(conflictsExchangeWon()).append('\n');
@@ -117,7 +117,7 @@ public record SyncReport(Instant startedAt, Duration duration, boolean enabled, 
             sb.append('\n');
         }
         if (cycleError != null) {
-            sb.append("CRM error: ").append(cycleError).append('\n');
+            sb.append("cycle error: ").append(cycleError).append('\n');
         }
         for (MailboxReport m : mailboxes) {
             if (m.failed()) {

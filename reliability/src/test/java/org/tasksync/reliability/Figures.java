@@ -21,8 +21,7 @@ final class Figures {
     int cycles;
     int quietCycles;
     int maxQuietCyclesToSettle;
-    int cyclesThatThrew;
-    int cyclesWithCrmError;
+    int cyclesWithCycleError;
     int mailboxFailures;
     int crmActions;
     int outlookActions;
@@ -63,8 +62,8 @@ final class Figures {
         row(sb, "Outlook actions (status changes, edits, deletions)", outlookActions);
         row(sb, "faults injected (all kinds)", faultsTotal());
         faults.forEach((k, v) -> row(sb, "  - " + k, v));
-        row(sb, "cycles that ended in an exception (state store failed outside a mailbox)", cyclesThatThrew);
-        row(sb, "cycles whose CRM part failed", cyclesWithCrmError);
+        row(sb, "cycles that reported a cycle error (CRM part, or state store outside a mailbox's work)",
+                cyclesWithCycleError);
         row(sb, "mailbox failures reported", mailboxFailures);
         row(sb, "Outlook status changes made", outlookStatusChanges);
         row(sb, "  - the last one of a task, checked in the CRM at the end", outlookStatusChecked);

@@ -66,7 +66,7 @@ public final class PartitionJob implements Job {
                         + " {} deferred to other nodes, {} failed{}", node, partition.name(), report.mailboxes().size(),
                 report.created(), report.updated(), report.deleted(), report.statusesWrittenBack(),
                 report.deferredMailboxes().size(), report.failedMailboxes().size(),
-                report.cycleError() == null ? "" : ", CRM error: " + report.cycleError());
+                report.cycleError() == null ? "" : ", cycle error: " + report.cycleError());
         try {
             onReport.accept(partition, report);
         } catch (RuntimeException e) {

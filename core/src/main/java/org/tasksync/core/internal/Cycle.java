@@ -58,6 +58,7 @@ import org.tasksync.core.spi.StatusWriteResult;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.spi.TimeFrameQuery;
 import org.tasksync.core.spi.UnreadableItem;
+import org.tasksync.core.state.StateStoreException;
 import org.tasksync.core.spi.WriteOutcome;
 
 /**
@@ -266,6 +267,12 @@ public final class Cycle {
         try {
             exchangeToCrm();
             crmToExchange();
+        } catch (RuntimeException e) {
+            // the state store (or a bug) failed outside a mailbox's work, e.g. reading the pending ids or
+            // saving the cursors: what was not recorded as done is done again next cycle
+            cycleError = (e instanceof StateStoreException ? "the state store failed: " : "the cycle failed: ") + e
+                    + "; what this cycle did not record is done again next cycle";
+            log.error("cycle cut short: {}", cycleError, e);
         } finally {
             pool.shutdownNow();
             mailboxes.values().forEach(MailboxWork::closeConnection);
@@ -275,7 +282,7 @@ public final class Cycle {
         log.info("cycle done: {} created, {} updated, {} deleted, {} statuses written back, {} task errors, {} mailbox errors{}",
                 report.created(), report.updated(), report.deleted(), report.statusesWrittenBack(),
                 report.allTaskErrors().size(), report.failedMailboxes().size(),
-                cycleError == null ? "" : ", CRM error: " + cycleError);
+                cycleError == null ? "" : ", cycle error: " + cycleError);
         safeListener(() -> parts.listener().cycleFinished(report));
         return report;
     }

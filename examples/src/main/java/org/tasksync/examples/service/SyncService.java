@@ -101,7 +101,7 @@ public final class SyncService {
                         + "{} task errors, {} of {} mailboxes failed{}; next cycle in {} min",
                 n, r.duration().toMillis(), r.created(), r.updated(), r.deleted(), r.statusesWrittenBack(),
                 r.conflictsCrmWon() + r.conflictsExchangeWon(), r.allTaskErrors().size(), r.failedMailboxes().size(),
-                r.mailboxes().size(), r.cycleError() == null ? "" : ", CRM FAILED", config.settings().intervalMinutes());
+                r.mailboxes().size(), r.cycleError() == null ? "" : ", CYCLE FAILED: " + r.cycleError(), config.settings().intervalMinutes());
         if (!r.clean()) {
             log.warn("cycle {} report:\n{}", n, r.toTable());
         }
