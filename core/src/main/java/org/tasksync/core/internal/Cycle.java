@@ -569,8 +569,11 @@ public final class Cycle {
                     }
                 }
                 if (crmHasIt) {
-                    // nothing to write: the CRM has this status already (unchanged, or set there as well)
+                    // nothing to write: the CRM has this status already (unchanged, or set there as well).
+                    // Outlook may have moved the percent with the status (leaving Completed resets it to 0):
+                    // the CRM task is looked at again in this cycle's CRM part, which writes back what differs
                     toSave.add(crmChanged ? link.withCrm(task.status(), task.modifiedAt()) : link);
+                    refresh(w, List.of(link.crmTaskId()));
                     continue;
                 }
                 planned.add(new PlannedWrite(PlannedWrite.Kind.CRM_STATUS, w.address(), task.id(), Set.of(),
@@ -660,7 +663,7 @@ public final class Cycle {
         awaitLanes();
         if (crmOk) {
             try {
-                collectOrphans(seen);
+                collectOrphans();
                 applyDeletions(deletedIds);
             } catch (RuntimeException e) {
                 crmOk = false;
@@ -1216,20 +1219,19 @@ public final class Cycle {
     // ------------------------------------------------------------------ deletions
 
     /**
-     * Tagged items read from Exchange that no CRM task of this cycle claimed: when their CRM task is
-     * gone (deleted while the state store was lost, for instance), they are deleted like any task
-     * deleted in the CRM. Items of tasks that still exist (the old copy after a keep-original
-     * reassignment, a task outside the time frame) stay.
+     * Tagged items read from Exchange that no CRM task of this cycle claimed (after a lost state
+     * store, a crash before a link was saved, or an item that could not be read before): when their
+     * CRM task is gone they are deleted like any task deleted in the CRM; when it is this mailbox's
+     * but was not written this cycle (outside the time frame, say) they are linked without writing,
+     * so that the rep's status still counts; when it belongs to another rep now, they are an old copy,
+     * deleted under {@code reassignment=move} and left alone under keep-original.
      */
-    private void collectOrphans(Map<String, Instant> seen) {
+    private void collectOrphans() {
         for (MailboxWork w : mailboxes.values()) {
             if (w.tally.failed() || w.tally.deferred()) {
                 continue;
             }
-            // unclaimed: not read this cycle, or read as deleted (a task deleted while the store was lost has no
-            // link for applyDeletions to find)
-            List<String> leftovers = w.adoptable.keySet().stream()
-                    .filter(id -> !seen.containsKey(id) || Instant.MAX.equals(seen.get(id))).toList();
+            List<String> leftovers = new ArrayList<>(w.adoptable.keySet());
             for (List<String> chunk : chunks(leftovers, settings.crmPageSize())) {
                 CrmPage page = parts.crm().tasksById(chunk);
                 Set<String> alive = new HashSet<>();
@@ -1238,12 +1240,19 @@ public final class Cycle {
                 List<Link> adopted = new ArrayList<>();
                 for (CrmTask t : page.tasks()) {
                     alive.add(t.id());
-                    Participant p = t.repId() == null ? null : participants.get(t.repId());
                     ExchangeTask item = w.adoptable.get(t.id());
-                    if (!links.containsKey(t.id()) && item != null && p != null
-                            && p.mailbox().address().equals(w.address())) {
-                        // its task is outside the time frame: link it without writing, so Outlook's status still counts
-                        adopt(w, t, item.values(), item, adopted, new ArrayList<>());
+                    Link link = links.get(t.id());
+                    if (item == null || (link != null && link.mailbox().equals(w.address()))) {
+                        continue; // linked here to another item: not this item's to decide
+                    }
+                    Rep rep = t.repId() == null ? null : reps.get(t.repId());
+                    String owner = rep != null && rep.enabled() && rep.hasMailbox() ? rep.mailboxKey() : null;
+                    if (w.address().equals(owner)) {
+                        if (link == null) {
+                            adopt(w, t, item.values(), item, adopted, new ArrayList<>());
+                        }
+                    } else if (owner != null && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
+                        w.deletions.add(new Deletion(t.id(), new ItemRef(item.itemId(), item.changeKey()), false));
                     }
                 }
                 if (!dryRun && !adopted.isEmpty()) {
@@ -1251,9 +1260,10 @@ public final class Cycle {
                 }
                 for (String id : chunk) {
                     ExchangeTask item = w.adoptable.get(id);
-                    if (alive.contains(id) || links.containsKey(id) || item == null
-                            || item.values().status() == ExchangeStatus.COMPLETED) {
-                        continue;
+                    Link link = links.get(id);
+                    if (alive.contains(id) || item == null || item.values().status() == ExchangeStatus.COMPLETED
+                            || (link != null && link.mailbox().equals(w.address()))) {
+                        continue; // a link in this mailbox is deleted through the link
                     }
                     w.deletions.add(new Deletion(id, new ItemRef(item.itemId(), item.changeKey()), false));
                 }
