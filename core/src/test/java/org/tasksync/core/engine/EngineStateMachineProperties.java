@@ -115,7 +115,11 @@ class EngineStateMachineProperties {
         public void apply(World w) {
             w.currentItem(id(task)).ifPresent(item -> {
                 w.exchange.userSetStatus(w.mailboxOf(id(task)), item.itemId(), status);
-                if (item.values().status() != status) {
+                if (status == w.syncedStatus.get(id(task))) {
+                    // back to the status of the last cycle: no status change since then (SPEC §6.1), so a
+                    // CRM status change meanwhile wins, and either side's value is right if none came
+                    w.outlookStatus.remove(id(task));
+                } else if (item.values().status() != status) {
                     // setting the status it already has changes nothing Exchange could report
                     w.outlookStatus.put(id(task), status);
                 }
@@ -133,9 +137,14 @@ class EngineStateMachineProperties {
     record OutlookDelete(int task) implements Action {
         public void apply(World w) {
             w.currentItem(id(task)).ifPresent(item -> {
-                w.exchange.userDelete(w.mailboxOf(id(task)), item.itemId());
+                String mb = w.mailboxOf(id(task));
+                w.exchange.userDelete(mb, item.itemId());
                 w.outlookStatus.remove(id(task));
-                w.deletedInOutlook.put(id(task), w.cyclesDone);
+                // After a lost store a mailbox is read from the beginning until a read gets through all its
+                // items, and such a read reports no deletions: with an unreadable item in the way, the
+                // engine notices the deletion only when a write finds the item gone, and dates it then. So
+                // whether a CRM edit in between brings the task back is not judged here (docs/engine.md).
+                w.deletedInOutlook.put(id(task), w.blindSinceLostStore.contains(mb) ? Integer.MAX_VALUE : w.cyclesDone);
             });
         }
     }
@@ -150,6 +159,9 @@ class EngineStateMachineProperties {
                 } else {
                     w.exchange.makeUnreadable(mb, item.itemId(), "Status", "Bogus");
                     w.unreadable.put(item.itemId(), mb);
+                    if (w.storeLost) {
+                        w.blindSinceLostStore.add(mb);
+                    }
                 }
             });
         }
@@ -184,6 +196,8 @@ class EngineStateMachineProperties {
         public void apply(World w) {
             w.store = w.stores.get();
             w.deletedInOutlook.clear(); // without the store's memory, a task deleted in Outlook comes back
+            w.storeLost = true;
+            w.blindSinceLostStore.addAll(w.unreadable.values());
             w.build();
         }
     }
@@ -208,6 +222,11 @@ class EngineStateMachineProperties {
         final Map<String, Integer> deletedInOutlook = new HashMap<>();
         /** Items made unreadable, with their mailbox; read well again before the quiet cycles. */
         final Map<String, String> unreadable = new HashMap<>();
+        /** Mailboxes that had an unreadable item since the state store was lost (see OutlookDelete). */
+        final Set<String> blindSinceLostStore = new HashSet<>();
+        boolean storeLost;
+        /** Each task's Outlook status at the end of the last cycle that did not crash. */
+        final Map<String, ExchangeStatus> syncedStatus = new HashMap<>();
         int cyclesDone;
         int crashes;
 
@@ -257,6 +276,14 @@ class EngineStateMachineProperties {
             clock.advance(Duration.ofSeconds(5));
             engine.runOnce();
             cyclesDone++;
+            for (String mb : exchange.mailboxes()) {
+                for (ExchangeTask t : exchange.tasks(mb)) {
+                    // an item the engine could not read keeps the status it last saw
+                    if (t.crmId() != null && mb.equals(mailboxOf(t.crmId())) && !unreadable.containsKey(t.itemId())) {
+                        syncedStatus.put(t.crmId(), t.values().status());
+                    }
+                }
+            }
         }
     }
 
