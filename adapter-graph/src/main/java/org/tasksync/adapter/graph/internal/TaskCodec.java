@@ -346,15 +346,26 @@ public final class TaskCodec {
 
     private static ZoneId zoneOf(DateTimeTimeZone dt) {
         String name = dt.getTimeZone();
-        if (name == null || name.isBlank() || name.equalsIgnoreCase("UTC")
-                || name.equalsIgnoreCase("tzone://Microsoft/Utc")) {
+        if (name == null || name.isBlank()) {
+            return ZoneOffset.UTC;
+        }
+        ZoneId zone = zoneNamed(name);
+        if (zone == null) {
+            throw new IllegalArgumentException("Graph sent a time zone this adapter does not know: '" + name
+                    + "' (it asks for UTC and reads IANA names)");
+        }
+        return zone;
+    }
+
+    /** The zone Graph names {@code name}: UTC in Graph's spellings, or an IANA name; null when unknown. */
+    static ZoneId zoneNamed(String name) {
+        if (name.equalsIgnoreCase("UTC") || name.equalsIgnoreCase("tzone://Microsoft/Utc")) {
             return ZoneOffset.UTC;
         }
         try {
             return ZoneId.of(name);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("Graph sent a time zone this adapter does not know: '" + name
-                    + "' (it asks for UTC and reads IANA names)");
+            return null;
         }
     }
 

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -298,18 +297,7 @@ final class TaskJson {
 
     /** The zones {@link TaskCodec} reads: UTC in Graph's spellings, and IANA names. */
     static boolean knownZone(String name) {
-        if (name.isBlank()) {
-            return false;
-        }
-        if (name.equalsIgnoreCase("UTC") || name.equalsIgnoreCase("tzone://Microsoft/Utc")) {
-            return true;
-        }
-        try {
-            ZoneId.of(name);
-            return true;
-        } catch (DateTimeException e) {
-            return false;
-        }
+        return !name.isBlank() && TaskCodec.zoneNamed(name) != null;
     }
 
     private static void checkLinkedResources(JsonObject t) throws Unreadable {
