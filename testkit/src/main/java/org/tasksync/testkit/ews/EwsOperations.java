@@ -5,6 +5,7 @@ import static org.tasksync.testkit.ews.Xml.T;
 import static org.tasksync.testkit.ews.Xml.add;
 import static org.tasksync.testkit.ews.Xml.attr;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -20,10 +21,20 @@ import org.w3c.dom.Element;
  */
 final class EwsOperations {
 
-    /** A parsed request: its SOAP header, the operation element and who it acts as. */
-    record SoapCall(Element header, Element operation, String impersonated, String version) {
+    /**
+     * A parsed request: its SOAP header, the operation element, who it acts as, and the zone its
+     * task dates are scoped to (the {@code TimeZoneContext} header's, else UTC).
+     */
+    record SoapCall(Element header, Element operation, String impersonated, String version, ZoneId zone) {
         String name() {
             return operation.getLocalName();
+        }
+
+        /** This call with the zone of its {@code TimeZoneContext} header, if it has one. */
+        SoapCall scoped() throws EwsError {
+            Element context = header == null ? null : Xml.child(header, Xml.T, "TimeZoneContext").orElse(null);
+            return context == null ? this
+                    : new SoapCall(header, operation, impersonated, version, WindowsZones.zoneOf(context));
         }
     }
 
@@ -176,9 +187,9 @@ final class EwsOperations {
                     throw new EwsError("ErrorInvalidRequest", "The EWS simulator stores only tasks (t:Task), not "
                             + item.getLocalName() + ".");
                 }
-                TaskChange change = TaskXml.parseTask(item);
+                TaskChange change = TaskXml.parseTask(item, call.zone());
                 synchronized (target) {
-                    StoredTask t = target.create(change);
+                    StoredTask t = target.create(change, call.zone());
                     Element msg = r.success();
                     Element task = add(add(msg, M, "Items"), T, "Task");
                     TaskXml.writeItemId(task, t);
@@ -203,7 +214,7 @@ final class EwsOperations {
                 synchronized (f.mailbox()) {
                     StoredTask t = f.task();
                     Element msg = r.success();
-                    TaskXml.writeTask(add(msg, M, "Items"), t, f.mailbox(), shape);
+                    TaskXml.writeTask(add(msg, M, "Items"), t, f.mailbox(), shape, call.zone());
                 }
             } catch (EwsError e) {
                 if (e.soapFault) {
@@ -227,10 +238,10 @@ final class EwsOperations {
                     StoredTask t = f.task();
                     TaskChange change = new TaskChange();
                     for (Element update : Xml.children(Xml.child(itemChange, T, "Updates").orElseThrow())) {
-                        readUpdate(update, t, change);
+                        readUpdate(update, t, change, call.zone());
                     }
                     checkConflict(resolution, f.changeKey(), t, change);
-                    f.mailbox().apply(t, change);
+                    f.mailbox().apply(t, change, call.zone());
                     Element msg = r.success();
                     TaskXml.writeItemId(add(add(msg, M, "Items"), T, "Task"), t);
                     add(add(msg, M, "ConflictResults"), T, "Count", "0");
@@ -271,7 +282,8 @@ final class EwsOperations {
         }
     }
 
-    private static void readUpdate(Element update, StoredTask t, TaskChange change) throws EwsError {
+    private static void readUpdate(Element update, StoredTask t, TaskChange change, ZoneId zone)
+            throws EwsError {
         Element pathElement = null;
         Element itemElement = null;
         for (Element c : Xml.children(update)) {
@@ -285,12 +297,25 @@ final class EwsOperations {
             throw new EwsError("ErrorInvalidRequest", update.getLocalName() + " without a property path");
         }
         TaskXml.PropertyPath path = TaskXml.parsePath(pathElement);
+        String kind = update.getLocalName();
         if (path instanceof TaskXml.UnsupportedPath u) {
+            if (kind.equals("DeleteItemField") && Xml.is(pathElement, T, "FieldURI")
+                    && (u.description().startsWith("item:") || u.description().startsWith("task:"))) {
+                // Every item has the properties of t:ItemType; clearing one the task does not carry
+                // (item:InReplyTo) leaves it without it, and Exchange answers success.
+                return;
+            }
             throw new EwsError("ErrorInvalidPropertySet", "A task has no property " + u.description() + ".");
         }
-        String kind = update.getLocalName();
+        TaskField datePath = path instanceof TaskXml.ExtendedPath ep
+                ? TaskXml.DATE_PROPERTIES.get(ep.key()) : null;
+        if (datePath != null && !((TaskXml.ExtendedPath) path).type().equals("SystemTime")) {
+            datePath = null; // another MAPI type is another property
+        }
         if (kind.equals("DeleteItemField")) {
-            if (path instanceof TaskXml.FieldPath fp) {
+            if (datePath != null) {
+                change.set(datePath, null);
+            } else if (path instanceof TaskXml.FieldPath fp) {
                 if (!fp.field().writable()) {
                     throw new EwsError("ErrorInvalidPropertyDelete", "The property " + fp.field().uri
                             + " cannot be deleted.");
@@ -311,9 +336,10 @@ final class EwsOperations {
         }
         Element prop = props.get(0);
         TaskChange single = new TaskChange();
-        TaskXml.readProperty(prop, single);
+        TaskXml.readProperty(prop, single, zone);
         boolean matches = path instanceof TaskXml.FieldPath fp
                 ? single.fields.containsKey(fp.field())
+                : datePath != null ? single.fields.containsKey(datePath)
                 : single.extended.containsKey(((TaskXml.ExtendedPath) path).key());
         if (!matches) {
             throw new EwsError("ErrorUpdatePropertyMismatch",
@@ -323,6 +349,9 @@ final class EwsOperations {
             change.fields.putAll(single.fields);
             change.extended.putAll(single.extended);
         } else if (kind.equals("AppendToItemField")) {
+            if (datePath != null) {
+                throw new EwsError("ErrorInvalidPropertyAppend", "Cannot append to the date " + datePath.uri + ".");
+            }
             append(path, single, t, change);
         } else {
             throw new EwsError("ErrorInvalidRequest", "Unknown update " + kind);
@@ -413,7 +442,7 @@ final class EwsOperations {
                 Predicate<StoredTask> filter = t -> true;
                 Element restriction = Xml.child(op, M, "Restriction").orElse(null);
                 if (restriction != null) {
-                    filter = TaskQuery.restriction(restriction);
+                    filter = TaskQuery.restriction(restriction, call.zone());
                 }
                 Element sortOrder = Xml.child(op, M, "SortOrder").orElse(null);
                 Comparator<StoredTask> order = sortOrder != null ? TaskQuery.sortOrder(sortOrder)
@@ -465,7 +494,7 @@ final class EwsOperations {
                     root.setAttribute("IncludesLastItemInRange", Boolean.toString(includesLast));
                     Element items = add(root, T, "Items");
                     for (StoredTask t : hits.subList(from, to)) {
-                        TaskXml.writeTask(items, t, mb, shape.withoutBody());
+                        TaskXml.writeTask(items, t, mb, shape.withoutBody(), call.zone());
                     }
                 }
             } catch (EwsError e) {
@@ -513,8 +542,10 @@ final class EwsOperations {
                 Element changes = add(msg, M, "Changes");
                 for (TaskMailbox.SyncChange c : page.changes()) {
                     switch (c.kind()) {
-                        case CREATE -> TaskXml.writeTask(add(changes, T, "Create"), c.task(), mb, shape.withoutBody());
-                        case UPDATE -> TaskXml.writeTask(add(changes, T, "Update"), c.task(), mb, shape.withoutBody());
+                        case CREATE -> TaskXml.writeTask(add(changes, T, "Create"), c.task(), mb, shape.withoutBody(),
+                                call.zone());
+                        case UPDATE -> TaskXml.writeTask(add(changes, T, "Update"), c.task(), mb, shape.withoutBody(),
+                                call.zone());
                         case DELETE -> add(add(changes, T, "Delete"), T, "ItemId").setAttribute("Id", c.itemId());
                     }
                 }
@@ -523,39 +554,166 @@ final class EwsOperations {
             if (e.soapFault) {
                 throw e;
             }
-            r.error(e);
+            // SyncFolderItemsResponseMessage page: SyncState and IncludesLastItemInRange belong to every
+            // response message, an error too. Microsoft is silent on their values there: the state the
+            // client sent (it stays where it was) and true (nothing more to fetch with it).
+            Element msg = r.error(e);
+            String sent = Xml.childText(op, M, "SyncState").map(String::trim).orElse("");
+            if (!sent.isEmpty()) {
+                add(msg, M, "SyncState", sent);
+            }
+            add(msg, M, "IncludesLastItemInRange", "true");
         }
     }
 
     // ------------------------------------------------------------------ GetFolder
 
+    /** The folders GetFolder serves: a mailbox's root, its message folder root and its Tasks folder. */
+    private enum Folder {
+        ROOT("root", "Folder", null, ""), MSG_FOLDER_ROOT("msgfolderroot", "Folder", null, "Top of Information Store"),
+        TASKS("tasks", "TasksFolder", "IPF.Task", "Tasks");
+
+        final String distinguishedId;
+        final String element;
+        final String folderClass;
+        final String displayName;
+
+        Folder(String distinguishedId, String element, String folderClass, String displayName) {
+            this.distinguishedId = distinguishedId;
+            this.element = element;
+            this.folderClass = folderClass;
+            this.displayName = displayName;
+        }
+
+        String id(TaskMailbox mb) {
+            return switch (this) {
+                case ROOT -> mb.rootId;
+                case MSG_FOLDER_ROOT -> mb.msgFolderRootId;
+                case TASKS -> mb.folderId;
+            };
+        }
+
+        Folder parent() {
+            return switch (this) {
+                case ROOT -> null;
+                case MSG_FOLDER_ROOT -> ROOT;
+                case TASKS -> MSG_FOLDER_ROOT;
+            };
+        }
+
+        int childFolderCount() {
+            return this == TASKS ? 0 : 1;
+        }
+    }
+
+    /** The folder properties GetFolder writes, in {@code t:BaseFolderType}/{@code t:FolderType} order. */
+    private static final List<String> FOLDER_FIELDS = List.of("folder:FolderId", "folder:ParentFolderId",
+            "folder:FolderClass", "folder:DisplayName", "folder:TotalCount", "folder:ChildFolderCount",
+            "folder:UnreadCount");
+
+    private record FolderRef(TaskMailbox mailbox, Folder folder) {
+    }
+
+    private FolderRef folderRef(SoapCall call, Element folderId) throws EwsError {
+        if (Xml.is(folderId, T, "DistinguishedFolderId")) {
+            String id = folderId.getAttribute("Id");
+            for (Folder f : Folder.values()) {
+                if (f.distinguishedId.equals(id) && f != Folder.TASKS) {
+                    Element tasksId = (Element) folderId.cloneNode(true);
+                    tasksId.setAttribute("Id", "tasks");
+                    return new FolderRef(folder(call, tasksId), f);
+                }
+            }
+            return new FolderRef(folder(call, folderId), Folder.TASKS);
+        }
+        if (Xml.is(folderId, T, "FolderId")) {
+            String id = folderId.getAttribute("Id");
+            for (TaskMailbox mb : mailboxes.all()) {
+                for (Folder f : Folder.values()) {
+                    if (f.id(mb).equals(id)) {
+                        return new FolderRef(mb, f);
+                    }
+                }
+            }
+        }
+        return new FolderRef(folder(call, folderId), Folder.TASKS);
+    }
+
     private void getFolder(SoapCall call, SoapResponse r) throws EwsError {
         Element op = call.operation();
-        String base = Xml.child(op, M, "FolderShape").flatMap(s -> Xml.childText(s, T, "BaseShape"))
-                .orElse("IdOnly").trim();
         for (Element folderId : Xml.children(Xml.child(op, M, "FolderIds").orElseThrow())) {
             try {
-                TaskMailbox mb = folder(call, folderId);
-                Element msg = r.success();
-                Element folder = add(add(msg, M, "Folders"), T, "TasksFolder");
-                Element id = add(folder, T, "FolderId");
-                id.setAttribute("Id", mb.folderId);
-                id.setAttribute("ChangeKey", mb.folderChangeKey);
-                if (!base.equals("IdOnly")) {
-                    if (base.equals("AllProperties")) {
-                        add(folder, T, "FolderClass", "IPF.Task");
-                    }
-                    add(folder, T, "DisplayName", "Tasks");
-                    add(folder, T, "TotalCount", Integer.toString(mb.size()));
-                    add(folder, T, "ChildFolderCount", "0");
-                    add(folder, T, "UnreadCount", "0");
-                }
+                writeFolder(call, r, folderProperties(Xml.child(op, M, "FolderShape").orElseThrow()), folderId);
             } catch (EwsError e) {
                 if (e.soapFault) {
                     throw e;
                 }
                 r.error(e);
             }
+        }
+    }
+
+    /** The folder properties a FolderShape asks for. */
+    private static Set<String> folderProperties(Element shape) throws EwsError {
+        String base = Xml.childText(shape, T, "BaseShape").orElse("IdOnly").trim();
+        Set<String> asked = new HashSet<>();
+        Element additional = Xml.child(shape, T, "AdditionalProperties").orElse(null);
+        if (additional != null) {
+            for (Element p : Xml.children(additional)) {
+                if (Xml.is(p, T, "FieldURI")) {
+                    String uri = p.getAttribute("FieldURI");
+                    if (!FOLDER_FIELDS.contains(uri)) {
+                        // Exchange serves every folder property; the simulator only these: refuse, not ignore
+                        throw new EwsError("ErrorInvalidPropertyRequest", "The EWS simulator does not serve the "
+                                + "folder property " + uri + "; it serves " + FOLDER_FIELDS + ".");
+                    }
+                    asked.add(uri);
+                } else if (Xml.is(p, T, "ExtendedFieldURI")) {
+                    TaskXml.parseExtendedUri(p); // checked; a folder here has none, so nothing is returned
+                } else {
+                    throw new EwsError("ErrorInvalidPropertyRequest", "A folder has no indexed property "
+                            + p.getAttribute("FieldURI") + ".");
+                }
+            }
+        }
+        if (!base.equals("IdOnly")) {
+            asked.addAll(List.of("folder:DisplayName", "folder:TotalCount", "folder:ChildFolderCount",
+                    "folder:UnreadCount"));
+            if (base.equals("AllProperties")) {
+                asked.addAll(List.of("folder:ParentFolderId", "folder:FolderClass"));
+            }
+        }
+        return asked;
+    }
+
+    private void writeFolder(SoapCall call, SoapResponse r, Set<String> asked, Element folderId) throws EwsError {
+        FolderRef ref = folderRef(call, folderId);
+        TaskMailbox mb = ref.mailbox();
+        Folder f = ref.folder();
+        Element msg = r.success();
+        Element folder = add(add(msg, M, "Folders"), T, f.element);
+        Element id = add(folder, T, "FolderId");
+        id.setAttribute("Id", f.id(mb));
+        id.setAttribute("ChangeKey", mb.folderChangeKey);
+        if (asked.contains("folder:ParentFolderId") && f.parent() != null) {
+            Element parent = add(folder, T, "ParentFolderId");
+            parent.setAttribute("Id", f.parent().id(mb));
+            parent.setAttribute("ChangeKey", mb.folderChangeKey);
+        }
+        if (asked.contains("folder:FolderClass") && f.folderClass != null) {
+            add(folder, T, "FolderClass", f.folderClass);
+        }
+        if (asked.contains("folder:DisplayName")) {
+            add(folder, T, "DisplayName", f.displayName);
+        }
+        if (asked.contains("folder:TotalCount")) {
+            add(folder, T, "TotalCount", Integer.toString(f == Folder.TASKS ? mb.size() : 0));
+        }
+        if (asked.contains("folder:ChildFolderCount")) {
+            add(folder, T, "ChildFolderCount", Integer.toString(f.childFolderCount()));
+        }
+        if (asked.contains("folder:UnreadCount")) {
+            add(folder, T, "UnreadCount", "0");
         }
     }
 }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -323,6 +324,12 @@ public final class EwsSimulator implements AutoCloseable {
                         "The request failed schema validation: " + String.join(" ", invalid)));
                 return;
             }
+            try {
+                call = call.scoped(); // after validation: a TimeZoneContext the schema refuses is a schema error
+            } catch (EwsError e) {
+                sendFault(ex, e);
+                return;
+            }
             InjectedFault fault = claimFailure(mailbox, op);
             if (fault != null) {
                 strike(ex, fault.fault(), call);
@@ -400,7 +407,7 @@ public final class EwsSimulator implements AutoCloseable {
                 version = v.get().getAttribute("Version");
             }
         }
-        return new EwsOperations.SoapCall(header, ops.get(0), impersonated, version);
+        return new EwsOperations.SoapCall(header, ops.get(0), impersonated, version, ZoneOffset.UTC);
     }
 
     /** The mailbox a request is for, for counters and faults: impersonated, else first named, else "". */

@@ -26,6 +26,15 @@ public record ExtendedPropertyKey(UUID propertySet, String name, Integer id, Int
     public static final ExtendedPropertyKey TASK_OWNERSHIP = numbered(PSETID_TASK, 0x8129);
     /** PidLidTaskOwner (String): the owner's display name, which EWS also shows as {@code task:Owner}. */
     public static final ExtendedPropertyKey TASK_OWNER = numbered(PSETID_TASK, 0x811F);
+    /** PidLidTaskStartDate (SystemTime), the start date Outlook shows: 12:00 midnight of the date (MS-OXOTASK 2.2.2.2.4). */
+    public static final ExtendedPropertyKey TASK_START_DATE = numbered(PSETID_TASK, 0x8104);
+    /** PidLidTaskDueDate (SystemTime), the due date Outlook shows: 12:00 midnight of the date (MS-OXOTASK 2.2.2.2.5). */
+    public static final ExtendedPropertyKey TASK_DUE_DATE = numbered(PSETID_TASK, 0x8105);
+    /**
+     * PidLidTaskDateCompleted (SystemTime): 12:00 midnight of the date in the local time zone,
+     * converted to UTC (MS-OXOTASK 2.2.2.2.9).
+     */
+    public static final ExtendedPropertyKey TASK_DATE_COMPLETED = numbered(PSETID_TASK, 0x810F);
     /** PR_CREATOR_NAME (String), Outlook's "Requested by". */
     public static final ExtendedPropertyKey CREATOR_NAME = tagged(0x3FF8);
 

@@ -1,6 +1,7 @@
 package org.tasksync.testkit.ews;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /**
  * What a rep sees of one task in Outlook: a snapshot of a simulated task item, taken under the
  * mailbox's lock. Extended properties are given as their (first) value in text form; an array
- * property's values are joined with {@code "\n"}.
+ * property's values are joined with {@code "\n"}. Start, due and complete date are the calendar dates
+ * Outlook shows (PidLidTaskStartDate, PidLidTaskDueDate, PidLidTaskDateCompleted).
  *
  * @param bodyType {@code "Text"} or {@code "HTML"}, or null when the task has no body
  */
@@ -20,9 +22,9 @@ public record OutlookTask(
         String bodyType,
         String status,
         double percentComplete,
-        Instant startDate,
-        Instant dueDate,
-        Instant completeDate,
+        LocalDate startDate,
+        LocalDate dueDate,
+        LocalDate completeDate,
         String importance,
         boolean reminderIsSet,
         Instant reminderDueBy,
@@ -55,6 +57,11 @@ public record OutlookTask(
         return extended(ExtendedPropertyKey.CREATOR_NAME);
     }
 
+    private static LocalDate date(StoredTask t, TaskField f) {
+        StoredTask.Day d = (StoredTask.Day) t.fields.get(f);
+        return d == null ? null : d.date();
+    }
+
     static OutlookTask of(StoredTask t) {
         StoredTask.Body body = (StoredTask.Body) t.fields.get(TaskField.BODY);
         Map<ExtendedPropertyKey, String> ext = new java.util.HashMap<>();
@@ -67,9 +74,9 @@ public record OutlookTask(
                 body == null ? null : body.type(),
                 t.status(),
                 t.percentComplete(),
-                (Instant) t.fields.get(TaskField.START_DATE),
-                (Instant) t.fields.get(TaskField.DUE_DATE),
-                (Instant) t.fields.get(TaskField.COMPLETE_DATE),
+                date(t, TaskField.START_DATE),
+                date(t, TaskField.DUE_DATE),
+                date(t, TaskField.COMPLETE_DATE),
                 (String) t.fields.get(TaskField.IMPORTANCE),
                 Boolean.TRUE.equals(t.fields.get(TaskField.REMINDER_IS_SET)),
                 (Instant) t.fields.get(TaskField.REMINDER_DUE_BY),

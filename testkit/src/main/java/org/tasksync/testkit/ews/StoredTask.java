@@ -1,6 +1,8 @@
 package org.tasksync.testkit.ews;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +21,24 @@ final class StoredTask {
         Body {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * A task's start, due or complete date as Exchange keeps it: a calendar date, taken in the time
+     * zone the write was scoped to (the request's {@code TimeZoneContext}, UTC without one; Microsoft's
+     * TimeZoneContext element page), with that zone, which PidLidTaskDateCompleted needs ("12:00
+     * midnight in the local time zone, converted to UTC", MS-OXOTASK 2.2.2.2.9).
+     */
+    record Day(LocalDate date, ZoneId zone) {
+        Day {
+            Objects.requireNonNull(date, "date");
+            Objects.requireNonNull(zone, "zone");
+        }
+
+        /** The first instant of the date in {@code in}: how a request scoped to that zone reads it. */
+        Instant startIn(ZoneId in) {
+            return date.atStartOfDay(in).toInstant();
         }
     }
 

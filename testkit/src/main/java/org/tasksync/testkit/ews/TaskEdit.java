@@ -1,6 +1,8 @@
 package org.tasksync.testkit.ews;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,14 +36,21 @@ public final class TaskEdit {
         return this;
     }
 
-    public TaskEdit startDate(Instant start) {
-        change.set(TaskField.START_DATE, start);
+    /** The start date the rep picks in Outlook; null clears it. */
+    public TaskEdit startDate(LocalDate start) {
+        change.set(TaskField.START_DATE, day(start));
         return this;
     }
 
-    public TaskEdit dueDate(Instant due) {
-        change.set(TaskField.DUE_DATE, due);
+    /** The due date the rep picks in Outlook; null clears it. */
+    public TaskEdit dueDate(LocalDate due) {
+        change.set(TaskField.DUE_DATE, day(due));
         return this;
+    }
+
+    // The rep's own zone is not known to the simulator: UTC, where it matters (PidLidTaskDateCompleted).
+    private static StoredTask.Day day(LocalDate date) {
+        return date == null ? null : new StoredTask.Day(date, ZoneOffset.UTC);
     }
 
     /** One of NotStarted, InProgress, Completed, WaitingOnOthers, Deferred. */
@@ -58,8 +67,9 @@ public final class TaskEdit {
         return this;
     }
 
-    public TaskEdit completeDate(Instant date) {
-        change.set(TaskField.COMPLETE_DATE, date);
+    /** The date completed, as the rep sets it in Outlook; it also makes the task Completed (100 %). */
+    public TaskEdit completeDate(LocalDate date) {
+        change.set(TaskField.COMPLETE_DATE, day(date));
         return this;
     }
 

@@ -34,12 +34,12 @@ enum TaskField {
     BILLING_INFORMATION("task:BillingInformation", "BillingInformation", Kind.STRING, Access.WRITABLE, Shape.ALL),
     CHANGE_COUNT("task:ChangeCount", "ChangeCount", Kind.INT, Access.READ_ONLY, Shape.ALL),
     COMPANIES("task:Companies", "Companies", Kind.STRINGS, Access.WRITABLE, Shape.ALL),
-    COMPLETE_DATE("task:CompleteDate", "CompleteDate", Kind.DATETIME, Access.WRITABLE, Shape.ALL),
+    COMPLETE_DATE("task:CompleteDate", "CompleteDate", Kind.DATE, Access.WRITABLE, Shape.ALL),
     CONTACTS("task:Contacts", "Contacts", Kind.STRINGS, Access.WRITABLE, Shape.ALL),
     /** Only when asked for by name: ews-java-api cannot parse every value Exchange sends. */
     DELEGATION_STATE("task:DelegationState", "DelegationState", Kind.ENUM, Access.READ_ONLY, Shape.ON_REQUEST,
             "NoMatch", "OwnNew", "Owned", "Accepted", "Declined", "Max"),
-    DUE_DATE("task:DueDate", "DueDate", Kind.DATETIME, Access.WRITABLE, Shape.DEFAULT),
+    DUE_DATE("task:DueDate", "DueDate", Kind.DATE, Access.WRITABLE, Shape.DEFAULT),
     /** ews-java-api's {@code Task.getMode()}; only when asked for by name, like DelegationState. */
     IS_ASSIGNMENT_EDITABLE("task:IsAssignmentEditable", "IsAssignmentEditable", Kind.INT, Access.READ_ONLY,
             Shape.ON_REQUEST),
@@ -50,12 +50,17 @@ enum TaskField {
     /** PidLidTaskOwner, which Exchange exposes read-only under this name. */
     OWNER("task:Owner", "Owner", Kind.STRING, Access.READ_ONLY, Shape.ALL),
     PERCENT_COMPLETE("task:PercentComplete", "PercentComplete", Kind.DOUBLE, Access.WRITABLE, Shape.DEFAULT),
-    START_DATE("task:StartDate", "StartDate", Kind.DATETIME, Access.WRITABLE, Shape.ALL),
+    START_DATE("task:StartDate", "StartDate", Kind.DATE, Access.WRITABLE, Shape.ALL),
     STATUS("task:Status", "Status", Kind.ENUM, Access.WRITABLE, Shape.DEFAULT,
             "NotStarted", "InProgress", "Completed", "WaitingOnOthers", "Deferred"),
     TOTAL_WORK("task:TotalWork", "TotalWork", Kind.INT, Access.WRITABLE, Shape.ALL);
 
-    enum Kind { ID, FOLDER_ID, STRING, ENUM, BODY, STRINGS, DATETIME, BOOLEAN, INT, DOUBLE }
+    /**
+     * DATE: a task's start, due and complete date, which Exchange keeps as a calendar date (MS-OXOTASK
+     * PidLidTaskStartDate, PidLidTaskDueDate, PidLidTaskDateCompleted) taken in the request's time
+     * zone (see {@link StoredTask.Day}); DATETIME: a true instant.
+     */
+    enum Kind { ID, FOLDER_ID, STRING, ENUM, BODY, STRINGS, DATE, DATETIME, BOOLEAN, INT, DOUBLE }
 
     enum Access { WRITABLE, READ_ONLY }
 

@@ -2,11 +2,14 @@ package org.tasksync.testkit.ews;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +40,9 @@ final class TaskMailbox {
     final String address;
     final String folderId;
     final String folderChangeKey;
+    /** The ids of the mailbox's root folder and of its message folder root ("Top of Information Store"). */
+    final String rootId;
+    final String msgFolderRootId;
     private final Clock clock;
     private final Map<String, StoredTask> items = new LinkedHashMap<>();
     private final Map<String, Long> tombstones = new HashMap<>();
@@ -56,6 +62,8 @@ final class TaskMailbox {
         this.clock = clock;
         this.folderId = "AQMkAD" + randomBase64(30);
         this.folderChangeKey = "AQAAABYAAA" + randomBase64(9);
+        this.rootId = "AQMkAD" + randomBase64(30);
+        this.msgFolderRootId = "AQMkAD" + randomBase64(30);
     }
 
     boolean impersonationDenied() {
@@ -83,7 +91,13 @@ final class TaskMailbox {
         return items.size();
     }
 
+    /** Creates a task written by the rep in Outlook (dates in UTC, the rep's zone being unknown here). */
     synchronized StoredTask create(TaskChange change) {
+        return create(change, ZoneOffset.UTC);
+    }
+
+    /** Creates a task written by a request whose dates are scoped to {@code zone}. */
+    synchronized StoredTask create(TaskChange change, ZoneId zone) {
         String id = "AAMkAD" + randomBase64(45);
         StoredTask t = new StoredTask(id, now(), ++seq);
         t.fields.put(TaskField.ITEM_CLASS, "IPM.Task");
@@ -93,15 +107,27 @@ final class TaskMailbox {
         t.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
         t.fields.put(TaskField.REMINDER_IS_SET, Boolean.FALSE);
         items.put(id, t);
-        apply(t, change);
+        apply(t, change, zone);
         return t;
     }
 
-    /** Writes a change to an item: the fields given, then what Exchange derives from them. */
+    /** Writes a change made by the rep in Outlook; see {@link #apply(StoredTask, TaskChange, ZoneId)}. */
     synchronized void apply(StoredTask t, TaskChange change) {
+        apply(t, change, ZoneOffset.UTC);
+    }
+
+    /**
+     * Writes a change to an item: the fields given, then what Exchange derives from them. Status,
+     * percent complete and complete date are written in the order given, each with its consequences
+     * (see {@link #coupleStatus}); today, for a task that becomes Completed, is today in {@code zone}.
+     */
+    synchronized void apply(StoredTask t, TaskChange change, ZoneId zone) {
         Map<TaskField, Object> before = new EnumMap<>(TaskField.class);
         before.putAll(t.fields);
         for (Map.Entry<TaskField, Object> e : change.fields.entrySet()) {
+            if (COUPLED.contains(e.getKey())) {
+                continue;
+            }
             if (e.getValue() == null) {
                 remove(t, e.getKey());
             } else {
@@ -115,7 +141,7 @@ final class TaskMailbox {
                 t.extended.put(e.getKey(), e.getValue());
             }
         }
-        coupleStatus(t, change);
+        coupleStatus(t, change, zone);
         t.version++;
         t.changeKey = "CQAAABYAAA" + randomBase64(27);
         t.changeKeyVersions.put(t.changeKey, t.version);
@@ -144,48 +170,63 @@ final class TaskMailbox {
         }
     }
 
+    private static final Set<TaskField> COUPLED = EnumSet.of(TaskField.STATUS, TaskField.PERCENT_COMPLETE,
+            TaskField.COMPLETE_DATE);
+
     /**
-     * Keeps status, percent complete and complete date together the way Exchange and Outlook do,
-     * for whatever the write did not set itself: Completed means 100 % and a complete date; leaving
-     * Completed drops the complete date; 100 % means Completed; a percentage between means the task
-     * is in progress.
+     * Keeps status, percent complete and complete date together as Exchange does. Microsoft's Status
+     * element page (Remarks; likewise TaskType.CompleteDate): setting CompleteDate has the same effect
+     * as setting PercentComplete to 100 or Status to Completed, and in a request that sets several of
+     * them the last one processed decides (PercentComplete 100, CompleteDate, Status NotStarted, in that
+     * order, give NotStarted, no complete date, 0 %). So each of the three is written in the order the
+     * request gives, with its consequences: Completed (or 100 %) means 100 %, Completed and a complete
+     * date, today in the request's zone unless the task already has one; any other status drops the
+     * complete date, and NotStarted (or a status after 100 %) sets 0 %; a percentage below 100 on a
+     * completed task makes it NotStarted (0) or InProgress and drops the date; above 0 on a NotStarted
+     * task makes it InProgress. Deleting the complete date only deletes it (Microsoft is silent).
      */
-    private void coupleStatus(StoredTask t, TaskChange c) {
-        boolean statusGiven = c.fields.containsKey(TaskField.STATUS);
-        boolean percentGiven = c.fields.containsKey(TaskField.PERCENT_COMPLETE);
-        boolean dateGiven = c.fields.containsKey(TaskField.COMPLETE_DATE);
-        String status = t.status();
-        double percent = t.percentComplete();
-        if (statusGiven) {
-            if (status.equals("Completed")) {
-                if (!percentGiven) {
-                    t.fields.put(TaskField.PERCENT_COMPLETE, 100.0);
-                }
-                if (!dateGiven && !t.fields.containsKey(TaskField.COMPLETE_DATE)) {
-                    t.fields.put(TaskField.COMPLETE_DATE, now());
-                }
+    private void coupleStatus(StoredTask t, TaskChange c, ZoneId zone) {
+        for (Map.Entry<TaskField, Object> e : c.fields.entrySet()) {
+            TaskField f = e.getKey();
+            if (!COUPLED.contains(f)) {
+                continue;
+            }
+            if (e.getValue() == null) {
+                remove(t, f);
             } else {
-                if (!dateGiven) {
-                    t.fields.remove(TaskField.COMPLETE_DATE);
-                }
-                if (!percentGiven && (status.equals("NotStarted") || percent >= 100.0)) {
-                    t.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
-                }
+                t.fields.put(f, e.getValue());
             }
-        } else if (percentGiven) {
-            if (percent >= 100.0 && !status.equals("Completed")) {
-                t.fields.put(TaskField.STATUS, "Completed");
-                if (!dateGiven && !t.fields.containsKey(TaskField.COMPLETE_DATE)) {
-                    t.fields.put(TaskField.COMPLETE_DATE, now());
-                }
-            } else if (percent < 100.0 && status.equals("Completed")) {
-                t.fields.put(TaskField.STATUS, percent == 0.0 ? "NotStarted" : "InProgress");
-                if (!dateGiven) {
+            String status = t.status();
+            double percent = t.percentComplete();
+            if (f == TaskField.STATUS) {
+                if (status.equals("Completed")) {
+                    completed(t, zone);
+                } else {
                     t.fields.remove(TaskField.COMPLETE_DATE);
+                    if (status.equals("NotStarted") || percent >= 100.0) {
+                        t.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
+                    }
                 }
-            } else if (percent > 0.0 && status.equals("NotStarted")) {
-                t.fields.put(TaskField.STATUS, "InProgress");
+            } else if (f == TaskField.PERCENT_COMPLETE) {
+                if (percent >= 100.0) {
+                    completed(t, zone);
+                } else if (status.equals("Completed")) {
+                    t.fields.put(TaskField.STATUS, percent == 0.0 ? "NotStarted" : "InProgress");
+                    t.fields.remove(TaskField.COMPLETE_DATE);
+                } else if (percent > 0.0 && status.equals("NotStarted")) {
+                    t.fields.put(TaskField.STATUS, "InProgress");
+                }
+            } else if (e.getValue() != null) {
+                completed(t, zone);
             }
+        }
+    }
+
+    private void completed(StoredTask t, ZoneId zone) {
+        t.fields.put(TaskField.STATUS, "Completed");
+        t.fields.put(TaskField.PERCENT_COMPLETE, 100.0);
+        if (!t.fields.containsKey(TaskField.COMPLETE_DATE)) {
+            t.fields.put(TaskField.COMPLETE_DATE, new StoredTask.Day(now().atZone(zone).toLocalDate(), zone));
         }
     }
 

@@ -2,6 +2,8 @@ package org.tasksync.testkit.ews;
 
 import static org.tasksync.testkit.ews.Xml.T;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,12 +22,13 @@ final class TaskQuery {
     private TaskQuery() {
     }
 
-    static Predicate<StoredTask> restriction(Element restriction) throws EwsError {
+    /** A restriction; task dates compare as 00:00 of the date in {@code zone}, the request's zone. */
+    static Predicate<StoredTask> restriction(Element restriction, ZoneId zone) throws EwsError {
         Element expr = Xml.firstChild(restriction).orElse(null);
-        return expr == null ? t -> true : expression(expr);
+        return expr == null ? t -> true : expression(expr, zone);
     }
 
-    private static Predicate<StoredTask> expression(Element e) throws EwsError {
+    private static Predicate<StoredTask> expression(Element e, ZoneId zone) throws EwsError {
         if (!T.equals(e.getNamespaceURI())) {
             throw new EwsError("ErrorInvalidRestriction", "Unknown search expression " + e.getLocalName());
         }
@@ -34,7 +37,7 @@ final class TaskQuery {
             case "And", "Or" -> {
                 List<Predicate<StoredTask>> parts = new ArrayList<>();
                 for (Element c : Xml.children(e)) {
-                    parts.add(expression(c));
+                    parts.add(expression(c, zone));
                 }
                 return op.equals("And")
                         ? t -> parts.stream().allMatch(p -> p.test(t))
@@ -42,12 +45,12 @@ final class TaskQuery {
             }
             case "Not" -> {
                 Predicate<StoredTask> inner = expression(Xml.firstChild(e).orElseThrow(
-                        () -> new EwsError("ErrorInvalidRestriction", "Not without an expression")));
+                        () -> new EwsError("ErrorInvalidRestriction", "Not without an expression")), zone);
                 return inner.negate();
             }
             case "Exists" -> {
                 TaskXml.PropertyPath path = TaskXml.parsePath(firstPath(e));
-                return t -> !values(t, path).isEmpty();
+                return t -> !values(t, path, zone).isEmpty();
             }
             case "Contains" -> {
                 TaskXml.PropertyPath path = TaskXml.parsePath(firstPath(e));
@@ -55,19 +58,19 @@ final class TaskQuery {
                 String mode = e.hasAttribute("ContainmentMode") ? e.getAttribute("ContainmentMode") : "Substring";
                 boolean ignoreCase = e.hasAttribute("ContainmentComparison")
                         && e.getAttribute("ContainmentComparison").contains("IgnoreCase");
-                return t -> values(t, path).stream().anyMatch(v -> contains(String.valueOf(v), constant, mode,
+                return t -> values(t, path, zone).stream().anyMatch(v -> contains(String.valueOf(v), constant, mode,
                         ignoreCase));
             }
             case "IsEqualTo", "IsNotEqualTo", "IsGreaterThan", "IsGreaterThanOrEqualTo", "IsLessThan",
                     "IsLessThanOrEqualTo" -> {
-                return comparison(e, op);
+                return comparison(e, op, zone);
             }
             default -> throw new EwsError("ErrorUnsupportedQueryFilter",
                     "The simulator does not support the search expression " + op);
         }
     }
 
-    private static Predicate<StoredTask> comparison(Element e, String op) throws EwsError {
+    private static Predicate<StoredTask> comparison(Element e, String op, ZoneId zone) throws EwsError {
         TaskXml.PropertyPath left = TaskXml.parsePath(firstPath(e));
         Element operand = Xml.child(e, T, "FieldURIOrConstant").orElseThrow(
                 () -> new EwsError("ErrorInvalidRestriction", op + " without FieldURIOrConstant"));
@@ -76,7 +79,7 @@ final class TaskQuery {
         if (Xml.is(inner, T, "Constant")) {
             Comparable<?> constant = typed(left, inner.getAttribute("Value"));
             return t -> {
-                List<Comparable<?>> vs = values(t, left);
+                List<Comparable<?>> vs = values(t, left, zone);
                 if (vs.isEmpty()) {
                     return op.equals("IsNotEqualTo");
                 }
@@ -85,8 +88,8 @@ final class TaskQuery {
         }
         TaskXml.PropertyPath right = TaskXml.parsePath(inner);
         return t -> {
-            List<Comparable<?>> a = values(t, left);
-            List<Comparable<?>> b = values(t, right);
+            List<Comparable<?>> a = values(t, left, zone);
+            List<Comparable<?>> b = values(t, right, zone);
             if (a.isEmpty() || b.isEmpty()) {
                 return op.equals("IsNotEqualTo") && a.isEmpty() != b.isEmpty();
             }
@@ -140,11 +143,13 @@ final class TaskQuery {
     }
 
     /** The comparable values of a path on a task: none when absent, several for multi-valued ones. */
-    static List<Comparable<?>> values(StoredTask t, TaskXml.PropertyPath path) {
+    static List<Comparable<?>> values(StoredTask t, TaskXml.PropertyPath path, ZoneId zone) {
         List<Comparable<?>> out = new ArrayList<>();
         if (path instanceof TaskXml.FieldPath fp) {
             Object v = TaskXml.valueOf(t, fp.field());
-            if (v instanceof StoredTask.Body b) {
+            if (v instanceof StoredTask.Day d) {
+                out.add(d.startIn(zone));
+            } else if (v instanceof StoredTask.Body b) {
                 out.add(b.text());
             } else if (v instanceof List<?> list) {
                 list.forEach(s -> out.add((String) s));
@@ -152,7 +157,7 @@ final class TaskQuery {
                 out.add(c);
             }
         } else if (path instanceof TaskXml.ExtendedPath ep) {
-            StoredTask.ExtendedValue v = t.extended.get(ep.key());
+            StoredTask.ExtendedValue v = TaskXml.extendedValue(t, ep.key());
             if (v != null && v.type().equals(ep.type())) {
                 for (String s : v.values()) {
                     try {
@@ -171,7 +176,7 @@ final class TaskQuery {
         try {
             if (path instanceof TaskXml.FieldPath fp) {
                 return switch (fp.field().kind) {
-                    case DATETIME -> TaskXml.parseDateTime(text);
+                    case DATE, DATETIME -> TaskXml.parseDateTime(text);
                     case BOOLEAN -> TaskXml.parseBoolean(text);
                     case INT, DOUBLE -> Double.valueOf(text.trim());
                     default -> text;
@@ -208,8 +213,8 @@ final class TaskQuery {
             }
             TaskXml.PropertyPath path = TaskXml.parsePath(pathElement);
             Comparator<StoredTask> c = (x, y) -> {
-                List<Comparable<?>> a = values(x, path);
-                List<Comparable<?>> b = values(y, path);
+                List<Comparable<?>> a = values(x, path, ZoneOffset.UTC);
+                List<Comparable<?>> b = values(y, path, ZoneOffset.UTC);
                 if (a.isEmpty() || b.isEmpty()) {
                     return Boolean.compare(!a.isEmpty(), !b.isEmpty());
                 }

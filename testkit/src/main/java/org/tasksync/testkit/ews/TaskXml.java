@@ -5,8 +5,10 @@ import static org.tasksync.testkit.ews.Xml.add;
 import static org.tasksync.testkit.ews.Xml.attr;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -165,22 +167,42 @@ final class TaskXml {
 
     // ---------------------------------------------------------------- values in
 
-    /** Reads every property of a {@code t:Task} element (CreateItem) into a change. */
-    static TaskChange parseTask(Element task) throws EwsError {
+    /**
+     * The MAPI properties behind a task's dates (MS-OXOTASK 2.2.2.2.4, 2.2.2.2.5, 2.2.2.2.9), which
+     * an {@code ExtendedFieldURI} of type SystemTime reads and writes as the same value as the EWS
+     * property: start and due date as 12:00 midnight of the date itself (the user's local date),
+     * the complete date as midnight of the date in the zone it was written in, converted to UTC.
+     */
+    static final Map<ExtendedPropertyKey, TaskField> DATE_PROPERTIES = Map.of(
+            ExtendedPropertyKey.TASK_START_DATE, TaskField.START_DATE,
+            ExtendedPropertyKey.TASK_DUE_DATE, TaskField.DUE_DATE,
+            ExtendedPropertyKey.TASK_DATE_COMPLETED, TaskField.COMPLETE_DATE);
+
+    /** Reads every property of a {@code t:Task} element (CreateItem) into a change, dates scoped to {@code zone}. */
+    static TaskChange parseTask(Element task, ZoneId zone) throws EwsError {
         TaskChange change = new TaskChange();
         for (Element e : Xml.children(task)) {
-            readProperty(e, change);
+            readProperty(e, change, zone);
         }
         return change;
     }
 
     /** Reads one child of an item element: a task field or an ExtendedProperty. */
-    static void readProperty(Element e, TaskChange change) throws EwsError {
+    static void readProperty(Element e, TaskChange change, ZoneId zone) throws EwsError {
         if (Xml.is(e, T, "ExtendedProperty")) {
             Element uri = Xml.child(e, T, "ExtendedFieldURI").orElseThrow(
                     () -> new EwsError("ErrorInvalidExtendedProperty", "ExtendedProperty without ExtendedFieldURI"));
             ExtendedPath path = parseExtendedUri(uri);
-            change.setExtended(path.key(), parseExtendedValue(path, e));
+            StoredTask.ExtendedValue value = parseExtendedValue(path, e);
+            TaskField date = DATE_PROPERTIES.get(path.key());
+            if (date != null && path.type().equals("SystemTime")) {
+                Instant i = parseDateTime(value.single());
+                LocalDate d = date == TaskField.COMPLETE_DATE ? i.atZone(zone).toLocalDate()
+                        : i.atZone(ZoneOffset.UTC).toLocalDate();
+                change.set(date, new StoredTask.Day(d, zone));
+                return;
+            }
+            change.setExtended(path.key(), value);
             return;
         }
         TaskField f = TaskField.byElement(e.getLocalName()).orElseThrow(() -> new EwsError(
@@ -188,10 +210,10 @@ final class TaskXml {
         if (!f.writable()) {
             throw new EwsError("ErrorInvalidPropertySet", "The property " + f.uri + " is read-only.");
         }
-        change.set(f, parseFieldValue(f, e));
+        change.set(f, parseFieldValue(f, e, zone));
     }
 
-    static Object parseFieldValue(TaskField f, Element e) throws EwsError {
+    static Object parseFieldValue(TaskField f, Element e, ZoneId zone) throws EwsError {
         String text = e.getTextContent();
         try {
             return switch (f.kind) {
@@ -217,6 +239,7 @@ final class TaskXml {
                     }
                     yield List.copyOf(values);
                 }
+                case DATE -> new StoredTask.Day(parseDate(text, zone), zone);
                 case DATETIME -> parseDateTime(text);
                 case BOOLEAN -> parseBoolean(text);
                 case INT -> Integer.valueOf(text.trim());
@@ -298,6 +321,21 @@ final class TaskXml {
         return i.truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /**
+     * The calendar date a task date-time names in a request scoped to {@code zone} (Microsoft's
+     * TimeZoneContext element page: the date-time properties of tasks are scoped to the header's zone,
+     * to UTC without it): the date of the instant in that zone; a date-time without an offset is
+     * taken as a time of that zone.
+     */
+    static LocalDate parseDate(String text, ZoneId zone) {
+        TemporalAccessor ta = DateTimeFormatter.ISO_DATE_TIME.parseBest(text.trim(), ZonedDateTime::from,
+                OffsetDateTime::from, LocalDateTime::from);
+        if (ta instanceof LocalDateTime l) {
+            return l.toLocalDate();
+        }
+        return parseDateTime(text).atZone(zone).toLocalDate();
+    }
+
     static String formatDateTime(Instant i) {
         return DateTimeFormatter.ISO_INSTANT.format(i.truncatedTo(ChronoUnit.SECONDS));
     }
@@ -345,8 +383,8 @@ final class TaskXml {
         id.setAttribute("ChangeKey", t.changeKey);
     }
 
-    /** Writes {@code t:Task} with what the shape asks for, in schema order. */
-    static void writeTask(Element parent, StoredTask t, TaskMailbox mailbox, ItemShape shape) {
+    /** Writes {@code t:Task} with what the shape asks for, in schema order, dates as read in {@code zone}. */
+    static void writeTask(Element parent, StoredTask t, TaskMailbox mailbox, ItemShape shape, ZoneId zone) {
         Element task = add(parent, T, "Task");
         boolean extendedWritten = false;
         for (TaskField f : TaskField.values()) {
@@ -383,6 +421,8 @@ final class TaskXml {
                         add(list, T, "String", (String) s);
                     }
                 }
+                // the date as kept, handed back by the same rule it was taken by: 00:00 of it in the zone
+                case DATE -> add(task, T, f.element, formatDateTime(((StoredTask.Day) v).startIn(zone)));
                 default -> add(task, T, f.element, format(v));
             }
         }
@@ -390,7 +430,7 @@ final class TaskXml {
 
     private static void writeExtended(Element task, StoredTask t, ItemShape shape) {
         for (ExtendedPath p : shape.extended()) {
-            StoredTask.ExtendedValue v = t.extended.get(p.key());
+            StoredTask.ExtendedValue v = extendedValue(t, p.key());
             if (v == null || !v.type().equals(p.type())) {
                 continue; // another MAPI type is another property in Exchange
             }
@@ -406,6 +446,20 @@ final class TaskXml {
                 add(prop, T, "Value", v.single());
             }
         }
+    }
+
+    /** An extended property's value; the task's dates are their MAPI properties (see {@link #DATE_PROPERTIES}). */
+    static StoredTask.ExtendedValue extendedValue(StoredTask t, ExtendedPropertyKey key) {
+        TaskField date = DATE_PROPERTIES.get(key);
+        if (date == null) {
+            return t.extended.get(key);
+        }
+        StoredTask.Day d = (StoredTask.Day) t.fields.get(date);
+        if (d == null) {
+            return null;
+        }
+        Instant value = date == TaskField.COMPLETE_DATE ? d.startIn(d.zone()) : d.startIn(ZoneOffset.UTC);
+        return new StoredTask.ExtendedValue("SystemTime", List.of(formatDateTime(value)));
     }
 
     static String format(Object v) {

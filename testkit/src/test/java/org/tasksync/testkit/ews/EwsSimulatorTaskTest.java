@@ -9,6 +9,7 @@ import static org.tasksync.testkit.ews.EwsTaskProperties.TASK_OWNERSHIP;
 import static org.tasksync.testkit.ews.EwsTaskProperties.extended;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
@@ -58,8 +59,10 @@ import org.junit.jupiter.api.Test;
 class EwsSimulatorTaskTest {
 
     private static final String REP = "rita.rep@example.com";
-    private static final Instant START = Instant.parse("2025-03-02T23:00:00Z");
-    private static final Instant DUE = Instant.parse("2025-03-09T23:00:00Z");
+    // Task dates are calendar dates: without a TimeZoneContext header, 00:00 UTC of the date.
+    private static final Instant START = Instant.parse("2025-03-03T00:00:00Z");
+    private static final Instant DUE = Instant.parse("2025-03-10T00:00:00Z");
+    private static final LocalDate DUE_DATE = LocalDate.of(2025, 3, 10);
 
     private EwsSimulator ews;
     private ExchangeService service;
@@ -205,7 +208,7 @@ class EwsSimulatorTaskTest {
         assertThat(ews.traffic().count(REP, "UpdateItem")).isEqualTo(before + 1);
         assertThat(ews.outlook(REP).tasks()).allSatisfy(t -> {
             assertThat(t.subject()).endsWith(" (moved)");
-            assertThat(t.dueDate()).isEqualTo(DUE.plusSeconds(86_400));
+            assertThat(t.dueDate()).isEqualTo(DUE_DATE.plusDays(1));
         });
     }
 
@@ -237,7 +240,7 @@ class EwsSimulatorTaskTest {
 
         OutlookTask now = ews.outlook(REP).task(id.getUniqueId()).orElseThrow();
         assertThat(now.subject()).isEqualTo("from the CRM");
-        assertThat(now.dueDate()).isEqualTo(DUE.plusSeconds(86_400));
+        assertThat(now.dueDate()).isEqualTo(DUE_DATE.plusDays(1));
         assertThat(now.changeKey()).isEqualTo(always.getId().getChangeKey());
     }
 
@@ -419,7 +422,7 @@ class EwsSimulatorTaskTest {
     @Test
     void theRepWorksInOutlookAndTheClientSeesIt() throws Exception {
         OutlookRep rep = ews.outlook(REP);
-        OutlookTask byHand = rep.create(e -> e.subject("Buy flowers").dueDate(DUE).htmlBody("<p>red <b>roses</b></p>"));
+        OutlookTask byHand = rep.create(e -> e.subject("Buy flowers").dueDate(DUE_DATE).htmlBody("<p>red <b>roses</b></p>"));
         OutlookTask done = rep.setStatus(byHand.itemId(), "Completed");
         assertThat(done.percentComplete()).isEqualTo(100.0);
         assertThat(done.completeDate()).isNotNull();
