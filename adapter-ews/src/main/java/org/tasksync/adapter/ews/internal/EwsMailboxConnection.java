@@ -1,6 +1,5 @@
 package org.tasksync.adapter.ews.internal;
 
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -72,7 +71,6 @@ public final class EwsMailboxConnection implements MailboxConnection {
 
     private final ExchangeService service;
     private final Mailbox mailbox;
-    private final ZoneId zone;
     private final FolderId tasksFolder;
     private final Limits limits;
     private final Shared shared;
@@ -102,7 +100,6 @@ public final class EwsMailboxConnection implements MailboxConnection {
             throws Exception {
         this.service = service;
         this.mailbox = mailbox;
-        this.zone = mailbox.zone();
         this.limits = limits;
         this.shared = shared;
         this.tasksFolder = new FolderId(WellKnownFolderName.Tasks,
@@ -279,7 +276,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
                     if (r.getResult() != ServiceResult.Error) {
                         ExchangeTask t;
                         try {
-                            t = TaskItems.read(((GetItemResponse) r).getItem(), zone, fields);
+                            t = TaskItems.read(((GetItemResponse) r).getItem(), fields);
                         } catch (TaskItems.UnreadableValue e) {
                             String raw = rawValue(id, e.field());
                             if (bad != null) {
@@ -403,7 +400,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
         for (int i = 0; i < tasks.size(); i++) {
             NewExchangeTask t = tasks.get(i);
             try {
-                items.add(new NewItem(i, t.crmId(), TaskItems.newTask(service, t.crmId(), t.values(), zone)));
+                items.add(new NewItem(i, t.crmId(), TaskItems.newTask(service, t.crmId(), t.values())));
                 shared.extendedFields.addAll(t.values().extended().keySet());
             } catch (Exception e) {
                 out[i] = WriteOutcome.failed(null, "cannot build the task of CRM task " + t.crmId() + ": " + e);
@@ -475,7 +472,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
             ExchangeTaskUpdate u = updates.get(i);
             try {
                 items.add(new Change(i, u.item().itemId(),
-                        TaskItems.updateOf(service, u.item().itemId(), u.values(), u.fields(), zone)));
+                        TaskItems.updateOf(service, u.item().itemId(), u.values(), u.fields())));
                 u.fields().stream().filter(f -> f.isExtended()).forEach(f -> shared.extendedFields.add(f.name()));
             } catch (Exception e) {
                 out[i] = WriteOutcome.failed(u.item().itemId(), "cannot build the update of fields " + u.fields()

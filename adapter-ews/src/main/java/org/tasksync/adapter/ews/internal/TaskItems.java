@@ -2,7 +2,7 @@ package org.tasksync.adapter.ews.internal;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -33,8 +33,8 @@ import org.tasksync.core.model.TaskValues;
 
 /**
  * Turns the engine's {@link TaskValues} into ews-java-api {@link Task} items and back (SPEC §2, §4):
- * plain-text body, calendar dates as 00:00 in the mailbox's zone, owner and creator as their MAPI
- * properties, extended fields and the CRM id in the library's property set.
+ * plain-text body, calendar dates as 00:00 UTC of the date (see {@link #date}), owner and creator as
+ * their MAPI properties, extended fields and the CRM id in the library's property set.
  *
  * <p>Stateless; the items it makes belong to the calling thread's service.
  */
@@ -46,12 +46,12 @@ final class TaskItems {
     // ------------------------------------------------------------------ writing
 
     /** A new task item with every non-null value and the CRM id. */
-    static Task newTask(ExchangeService service, String crmId, TaskValues v, ZoneId zone) throws Exception {
+    static Task newTask(ExchangeService service, String crmId, TaskValues v) throws Exception {
         Task t = new Task(service);
         t.setExtendedProperty(TaskProperties.CRM_ID, crmId);
         for (ExchangeField f : ExchangeField.STANDARD) {
             if (f.equals(ExchangeField.REMINDER) || v.get(f) != null) {
-                write(t, f, v, zone);
+                write(t, f, v);
             }
         }
         for (Map.Entry<String, String> e : v.extended().entrySet()) {
@@ -66,8 +66,8 @@ final class TaskItems {
      * value and a DeleteItemField for each without one, and nothing else. No change key is sent: the
      * CRM is the master, so the engine's update wins over a newer version.
      */
-    static Task updateOf(ExchangeService service, String itemId, TaskValues v, Collection<ExchangeField> fields,
-                         ZoneId zone) throws Exception {
+    static Task updateOf(ExchangeService service, String itemId, TaskValues v, Collection<ExchangeField> fields)
+            throws Exception {
         Task t = new Task(service);
         // ews-java-api makes an item "existing" once it has an id; there is no setter for that, and
         // binding first would cost a GetItem per batch. Putting the id in the property bag without
@@ -94,7 +94,7 @@ final class TaskItems {
         }
         for (ExchangeField f : fields) {
             if (extendedDefinition(f) == null || v.get(f) != null) {
-                write(t, f, v, zone);
+                write(t, f, v);
             }
         }
         return t;
@@ -114,7 +114,7 @@ final class TaskItems {
         return null;
     }
 
-    private static void write(Task t, ExchangeField f, TaskValues v, ZoneId zone) throws Exception {
+    private static void write(Task t, ExchangeField f, TaskValues v) throws Exception {
         if (f.isExtended()) {
             t.setExtendedProperty(TaskProperties.extendedField(f.name()), v.extended().get(f.name()));
             return;
@@ -123,9 +123,9 @@ final class TaskItems {
             case "Subject" -> t.setSubject(v.subject());
             // new MessageBody(Text, …): MessageBody.getMessageBodyFromText would make an HTML body
             case "Body" -> t.setBody(v.body() == null ? null : new MessageBody(BodyType.Text, v.body()));
-            case "StartDate" -> t.setStartDate(date(v.startDate(), zone));
-            case "DueDate" -> t.setDueDate(date(v.dueDate(), zone));
-            case "CompleteDate" -> t.setCompleteDate(date(v.completeDate(), zone));
+            case "StartDate" -> t.setStartDate(date(v.startDate()));
+            case "DueDate" -> t.setDueDate(date(v.dueDate()));
+            case "CompleteDate" -> t.setCompleteDate(date(v.completeDate()));
             // Status, importance and percent cannot be deleted in EWS: empty means Exchange's default
             case "Status" -> t.setStatus(v.status() == null ? TaskStatus.NotStarted
                     : TaskStatus.valueOf(v.status().wireName()));
@@ -148,8 +148,15 @@ final class TaskItems {
         }
     }
 
-    private static Date date(LocalDate d, ZoneId zone) {
-        Instant i = ExchangeDates.toInstant(d, zone);
+    /**
+     * A calendar date as the date-time that makes Exchange keep exactly that date: Exchange scopes the
+     * date-times of a task to the request's TimeZoneContext zone and to UTC without that header
+     * (Microsoft's TimeZoneContext element page), and ews-java-api 2.0 never sends it, so 00:00 UTC of
+     * the date, whatever the rep's zone (docs/ews-adapter.md, "How dates travel and why"). The rep's
+     * zone is not involved: 00:00 of the date in Berlin would be the day before in UTC.
+     */
+    private static Date date(LocalDate d) {
+        Instant i = ExchangeDates.toInstant(d, ZoneOffset.UTC);
         return i == null ? null : Date.from(i);
     }
 
@@ -166,7 +173,7 @@ final class TaskItems {
     }
 
     /** An item read with {@link TaskProperties#full} as the engine's task; null if it is not a task. */
-    static ExchangeTask read(Item item, ZoneId zone, Collection<String> extendedFields) throws Exception {
+    static ExchangeTask read(Item item, Collection<String> extendedFields) throws Exception {
         if (!(item instanceof Task)) {
             return null;
         }
@@ -174,9 +181,9 @@ final class TaskItems {
         TaskValues.Builder b = TaskValues.builder()
                 .subject(get(item, ItemSchema.Subject, String.class))
                 .body(bodyText(get(item, ItemSchema.Body, MessageBody.class)))
-                .startDate(dateOf(get(item, TaskSchema.StartDate, Date.class), zone))
-                .dueDate(dateOf(get(item, TaskSchema.DueDate, Date.class), zone))
-                .completeDate(dateOf(get(item, TaskSchema.CompleteDate, Date.class), zone));
+                .startDate(dateOf(get(item, TaskSchema.StartDate, Date.class)))
+                .dueDate(dateOf(get(item, TaskSchema.DueDate, Date.class)))
+                .completeDate(dateOf(get(item, TaskSchema.CompleteDate, Date.class)));
         TaskStatus status = get(item, TaskSchema.Status, TaskStatus.class);
         if (status == null) {
             // asked for, and every task has one: ews-java-api reads a value it does not know as nothing.
@@ -259,8 +266,9 @@ final class TaskItems {
         return text == null || text.isEmpty() ? null : text;
     }
 
-    private static LocalDate dateOf(Date d, ZoneId zone) {
-        return d == null ? null : ExchangeDates.toDate(d.toInstant(), zone);
+    /** The date Exchange keeps, read back by the rule it was written by: in UTC (see {@link #date}). */
+    private static LocalDate dateOf(Date d) {
+        return d == null ? null : ExchangeDates.toDate(d.toInstant(), ZoneOffset.UTC);
     }
 
     private static String string(Object v) {
