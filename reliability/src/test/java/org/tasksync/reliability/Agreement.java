@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.tasksync.core.mapping.ExchangeDates;
 import org.tasksync.core.mapping.StatusMapping;
 import org.tasksync.core.mapping.TaskMapper;
 import org.tasksync.core.model.CrmTask;
@@ -48,7 +47,7 @@ final class Agreement {
         Rep rep = rig.reps.get(task.repId());
         ZoneId zone = rig.zone(rep);
         Rep creator = task.createdByRepId() == null ? null : rig.reps.get(task.createdByRepId());
-        LocalDate known = ExchangeDates.toDate(item.completeDate(), zone);
+        LocalDate known = item.completeDate(); // the date the rep sees in Outlook (SPEC §4)
         TaskMapper.Result mapped = mapper.map(task, new TaskMapper.Context(
                 rep.displayName() == null ? rep.id() : rep.displayName(),
                 creator == null ? null : creator.displayName() == null ? creator.id() : creator.displayName(),
@@ -62,8 +61,8 @@ final class Agreement {
         ExchangeStatus status = item.status() == null ? null : ExchangeStatus.fromWireName(item.status());
         compare(out, "subject", v.subject(), item.subject());
         compare(out, "body", emptyToNull(v.body()), emptyToNull(item.body()));
-        compare(out, "start date", v.startDate(), ExchangeDates.toDate(item.startDate(), zone));
-        compare(out, "due date", v.dueDate(), ExchangeDates.toDate(item.dueDate(), zone));
+        compare(out, "start date", v.startDate(), item.startDate());
+        compare(out, "due date", v.dueDate(), item.dueDate());
         if (status == null || !statuses.sameCrmStatus(statuses.toCrm(status), task.status())) {
             out.add("status: CRM " + task.status() + ", Exchange " + item.status());
         }

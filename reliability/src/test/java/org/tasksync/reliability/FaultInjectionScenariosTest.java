@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -462,7 +463,7 @@ class FaultInjectionScenariosTest {
             outlookChange(e -> {
                 switch (what) {
                     case 0 -> e.subject("Renamed in Outlook " + rnd.nextInt(100));
-                    case 1 -> e.dueDate(rig.clock.instant().plus(Duration.ofDays(3 + rnd.nextInt(5))));
+                    case 1 -> e.dueDate(LocalDate.ofInstant(rig.clock.instant(), ZoneOffset.UTC).plusDays(3 + rnd.nextInt(5)));
                     case 2 -> e.body("The rep's own notes");
                     default -> e.percentComplete(rnd.nextInt(101)); // may change the status too, as in Outlook
                 }

@@ -1,0 +1,129 @@
+package org.tasksync.testkit.ews;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tasksync.testkit.ews.RawEws.MAILBOX;
+import static org.tasksync.testkit.ews.RawEws.text;
+
+import java.net.http.HttpResponse;
+import microsoft.exchange.webservices.data.core.ExchangeService;
+import microsoft.exchange.webservices.data.core.PropertySet;
+import microsoft.exchange.webservices.data.core.enumeration.property.BasePropertySet;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import microsoft.exchange.webservices.data.core.service.folder.Folder;
+import microsoft.exchange.webservices.data.core.service.schema.FolderSchema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Smaller rules an integrator relies on: GetFolder of the mailbox's root and message folder root and
+ * AdditionalProperties on the Tasks folder; UpdateItem that clears a standard item field a task does
+ * not carry; the shape of a SyncFolderItems error.
+ */
+class EwsSimulatorFolderAndUpdateTest {
+
+    private EwsSimulator ews;
+    private RawEws raw;
+
+    @BeforeEach
+    void start() {
+        ews = EwsSimulator.builder().basicAuth(EwsClient.USER, EwsClient.PASSWORD).start();
+        assertThat(ews.validatesSchema()).as("the EWS schema must be found beside the repository").isTrue();
+        raw = new RawEws(ews);
+    }
+
+    @AfterEach
+    void stop() {
+        ews.close();
+        ews.assertNoResponseErrors();
+    }
+
+    @Test
+    void theRootAndTheMessageFolderRootCanBeBound() throws Exception {
+        try (ExchangeService service = EwsClient.impersonating(ews, MAILBOX)) {
+            Folder top = Folder.bind(service, WellKnownFolderName.MsgFolderRoot);
+            Folder root = Folder.bind(service, WellKnownFolderName.Root);
+            Folder tasks = Folder.bind(service, WellKnownFolderName.Tasks);
+
+            assertThat(top.getDisplayName()).isEqualTo("Top of Information Store");
+            assertThat(top.getParentFolderId().getUniqueId()).isEqualTo(root.getId().getUniqueId());
+            assertThat(tasks.getParentFolderId().getUniqueId()).isEqualTo(top.getId().getUniqueId());
+            assertThat(Folder.bind(service, top.getId()).getDisplayName()).isEqualTo("Top of Information Store");
+        }
+    }
+
+    @Test
+    void theTasksFolderAnswersAdditionalProperties() throws Exception {
+        ews.outlook(MAILBOX).create(e -> e.subject("One"));
+        try (ExchangeService service = EwsClient.impersonating(ews, MAILBOX)) {
+            Folder tasks = Folder.bind(service, WellKnownFolderName.Tasks,
+                    new PropertySet(BasePropertySet.IdOnly, FolderSchema.DisplayName, FolderSchema.TotalCount,
+                            FolderSchema.FolderClass));
+
+            assertThat(tasks.getDisplayName()).isEqualTo("Tasks");
+            assertThat(tasks.getTotalCount()).isEqualTo(1);
+        }
+        HttpResponse<String> r = raw.post("", """
+                <m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>
+                  <t:FieldURI FieldURI="folder:FolderClass"/></t:AdditionalProperties></m:FolderShape>
+                  <m:FolderIds><t:DistinguishedFolderId Id="tasks"/></m:FolderIds></m:GetFolder>""");
+        assertThat(text(r.body(), "t:FolderClass")).isEqualTo("IPF.Task");
+    }
+
+    @Test
+    void aFolderPropertyTheSimulatorDoesNotServeIsRefusedNotIgnored() throws Exception {
+        HttpResponse<String> r = raw.post("", """
+                <m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>
+                  <t:FieldURI FieldURI="folder:PermissionSet"/></t:AdditionalProperties></m:FolderShape>
+                  <m:FolderIds><t:DistinguishedFolderId Id="tasks"/></m:FolderIds></m:GetFolder>""");
+
+        assertThat(r.body()).contains("ErrorInvalidPropertyRequest", "folder:PermissionSet");
+    }
+
+    @Test
+    void clearingAStandardItemFieldATaskDoesNotCarryIsAccepted() throws Exception {
+        String id = raw.create("", "<t:Subject>Clear me</t:Subject>");
+
+        HttpResponse<String> r = raw.post("", """
+                <m:UpdateItem ConflictResolution="AlwaysOverwrite" MessageDisposition="SaveOnly">
+                  <m:ItemChanges><t:ItemChange><t:ItemId Id="%s"/><t:Updates>
+                    <t:DeleteItemField><t:FieldURI FieldURI="item:InReplyTo"/></t:DeleteItemField>
+                    <t:DeleteItemField><t:FieldURI FieldURI="task:Mileage"/></t:DeleteItemField>
+                  </t:Updates></t:ItemChange></m:ItemChanges>
+                </m:UpdateItem>""".formatted(id));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("<m:ResponseCode>NoError</m:ResponseCode>");
+        assertThat(ews.outlook(MAILBOX).task(id).orElseThrow().subject()).isEqualTo("Clear me");
+    }
+
+    @Test
+    void clearingAPropertyOfAnotherItemTypeIsStillAnError() throws Exception {
+        String id = raw.create("", "<t:Subject>A task</t:Subject>");
+
+        HttpResponse<String> r = raw.post("", """
+                <m:UpdateItem ConflictResolution="AlwaysOverwrite" MessageDisposition="SaveOnly">
+                  <m:ItemChanges><t:ItemChange><t:ItemId Id="%s"/><t:Updates>
+                    <t:DeleteItemField><t:FieldURI FieldURI="message:ToRecipients"/></t:DeleteItemField>
+                  </t:Updates></t:ItemChange></m:ItemChanges>
+                </m:UpdateItem>""".formatted(id));
+
+        assertThat(r.body()).contains("ErrorInvalidPropertySet");
+    }
+
+    @Test
+    void aSyncFolderItemsErrorCarriesSyncStateAndIncludesLastItemInRange() throws Exception {
+        HttpResponse<String> r = raw.post("", """
+                <m:SyncFolderItems>
+                  <m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>
+                  <m:SyncFolderId><t:DistinguishedFolderId Id="tasks"/></m:SyncFolderId>
+                  <m:SyncState>H4sIAAAAAAAEAO29B2AcSZnotgAAAAA</m:SyncState>
+                  <m:MaxChangesReturned>100</m:MaxChangesReturned>
+                </m:SyncFolderItems>""");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(text(r.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidSyncStateData");
+        assertThat(text(r.body(), "m:SyncState")).isEqualTo("H4sIAAAAAAAEAO29B2AcSZnotgAAAAA");
+        assertThat(text(r.body(), "m:IncludesLastItemInRange")).isEqualTo("true");
+    }
+}
