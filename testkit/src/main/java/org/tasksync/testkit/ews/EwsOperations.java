@@ -609,7 +609,7 @@ final class EwsOperations {
     /** The folder properties GetFolder writes, in {@code t:BaseFolderType}/{@code t:FolderType} order. */
     private static final List<String> FOLDER_FIELDS = List.of("folder:FolderId", "folder:ParentFolderId",
             "folder:FolderClass", "folder:DisplayName", "folder:TotalCount", "folder:ChildFolderCount",
-            "folder:UnreadCount");
+            "folder:EffectiveRights", "folder:PermissionSet", "folder:UnreadCount");
 
     private record FolderRef(TaskMailbox mailbox, Folder folder) {
     }
@@ -711,6 +711,30 @@ final class EwsOperations {
         }
         if (asked.contains("folder:ChildFolderCount")) {
             add(folder, T, "ChildFolderCount", Integer.toString(f.childFolderCount()));
+        }
+        if (asked.contains("folder:EffectiveRights")) {
+            // the mailbox's owner (impersonated, or the account acting on its own mailbox) may do everything
+            Element rights = add(folder, T, "EffectiveRights");
+            for (String right : List.of("CreateAssociated", "CreateContents", "CreateHierarchy", "Delete", "Modify",
+                    "Read", "ViewPrivateItems")) {
+                add(rights, T, right, "true");
+            }
+        }
+        if (asked.contains("folder:PermissionSet")) {
+            // a mailbox's own folders as Exchange creates them: Default and Anonymous with no rights
+            Element permissions = add(add(folder, T, "PermissionSet"), T, "Permissions");
+            for (String user : List.of("Default", "Anonymous")) {
+                Element p = add(permissions, T, "Permission");
+                add(add(p, T, "UserId"), T, "DistinguishedUser", user);
+                for (String flag : List.of("CanCreateItems", "CanCreateSubFolders", "IsFolderOwner", "IsFolderVisible",
+                        "IsFolderContact")) {
+                    add(p, T, flag, "false");
+                }
+                add(p, T, "EditItems", "None");
+                add(p, T, "DeleteItems", "None");
+                add(p, T, "ReadItems", "None");
+                add(p, T, "PermissionLevel", "None");
+            }
         }
         if (asked.contains("folder:UnreadCount")) {
             add(folder, T, "UnreadCount", "0");

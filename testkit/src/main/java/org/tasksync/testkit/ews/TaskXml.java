@@ -421,8 +421,11 @@ final class TaskXml {
                         add(list, T, "String", (String) s);
                     }
                 }
-                // the date as kept, handed back by the same rule it was taken by: 00:00 of it in the zone
-                case DATE -> add(task, T, f.element, formatDateTime(((StoredTask.Day) v).startIn(zone)));
+                // the date as kept, handed back by the rule it was taken by: 00:00 of it in the request's
+                // zone, written with that zone's offset (Microsoft is silent on the form; exchangelib,
+                // written against real servers, reads the date from such a local time)
+                case DATE -> add(task, T, f.element, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        ((StoredTask.Day) v).date().atStartOfDay(zone).toOffsetDateTime()));
                 default -> add(task, T, f.element, format(v));
             }
         }

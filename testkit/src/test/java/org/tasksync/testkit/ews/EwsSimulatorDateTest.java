@@ -97,8 +97,8 @@ class EwsSimulatorDateTest {
         assertThat(dueInOutlook(berlin)).isEqualTo(LocalDate.of(2026, 5, 4));
         assertThat(dueInOutlook(auckland)).isEqualTo(LocalDate.of(2026, 5, 4));
         assertThat(dueInOutlook(honolulu)).isEqualTo(LocalDate.of(2026, 5, 4));
-        assertThat(text(raw.get(BERLIN, berlin, DUE), "t:DueDate")).isEqualTo("2026-05-03T22:00:00Z");
-        assertThat(text(raw.get(HONOLULU, berlin, DUE), "t:DueDate")).isEqualTo("2026-05-04T10:00:00Z");
+        assertThat(text(raw.get(BERLIN, berlin, DUE), "t:DueDate")).isEqualTo("2026-05-04T00:00:00+02:00");
+        assertThat(text(raw.get(HONOLULU, berlin, DUE), "t:DueDate")).isEqualTo("2026-05-04T00:00:00-10:00");
         assertThat(text(raw.get(NO_HEADER, auckland, DUE), "t:DueDate")).isEqualTo("2026-05-04T00:00:00Z");
     }
 
@@ -140,7 +140,7 @@ class EwsSimulatorDateTest {
                 + "<t:Value>2026-05-09T00:00:00Z</t:Value></t:ExtendedProperty>");
 
         assertThat(dueInOutlook(id)).isEqualTo(LocalDate.of(2026, 5, 9));
-        assertThat(text(raw.get(BERLIN, id, DUE), "t:DueDate")).isEqualTo("2026-05-08T22:00:00Z");
+        assertThat(text(raw.get(BERLIN, id, DUE), "t:DueDate")).isEqualTo("2026-05-09T00:00:00+02:00");
     }
 
     @Test
@@ -152,7 +152,7 @@ class EwsSimulatorDateTest {
         assertThat(ews.outlook(MAILBOX).task(auckland).orElseThrow().completeDate()).isEqualTo(LocalDate.of(2026, 5, 5));
         assertThat(ews.outlook(MAILBOX).task(honolulu).orElseThrow().completeDate()).isEqualTo(LocalDate.of(2026, 5, 4));
         assertThat(ews.outlook(MAILBOX).task(utc).orElseThrow().completeDate()).isEqualTo(LocalDate.of(2026, 5, 4));
-        assertThat(text(raw.get(AUCKLAND, auckland, COMPLETE), "t:CompleteDate")).isEqualTo("2026-05-04T12:00:00Z");
+        assertThat(text(raw.get(AUCKLAND, auckland, COMPLETE), "t:CompleteDate")).isEqualTo("2026-05-05T00:00:00+12:00");
     }
 
     @Test

@@ -65,19 +65,22 @@ class EwsSimulatorFolderAndUpdateTest {
         }
         HttpResponse<String> r = raw.post("", """
                 <m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>
-                  <t:FieldURI FieldURI="folder:FolderClass"/></t:AdditionalProperties></m:FolderShape>
+                  <t:FieldURI FieldURI="folder:FolderClass"/><t:FieldURI FieldURI="folder:EffectiveRights"/>
+                  <t:FieldURI FieldURI="folder:PermissionSet"/></t:AdditionalProperties></m:FolderShape>
                   <m:FolderIds><t:DistinguishedFolderId Id="tasks"/></m:FolderIds></m:GetFolder>""");
         assertThat(text(r.body(), "t:FolderClass")).isEqualTo("IPF.Task");
+        assertThat(text(r.body(), "t:CreateContents")).isEqualTo("true");
+        assertThat(text(r.body(), "t:DistinguishedUser")).isEqualTo("Default");
     }
 
     @Test
     void aFolderPropertyTheSimulatorDoesNotServeIsRefusedNotIgnored() throws Exception {
         HttpResponse<String> r = raw.post("", """
                 <m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>
-                  <t:FieldURI FieldURI="folder:PermissionSet"/></t:AdditionalProperties></m:FolderShape>
+                  <t:FieldURI FieldURI="folder:ManagedFolderInformation"/></t:AdditionalProperties></m:FolderShape>
                   <m:FolderIds><t:DistinguishedFolderId Id="tasks"/></m:FolderIds></m:GetFolder>""");
 
-        assertThat(r.body()).contains("ErrorInvalidPropertyRequest", "folder:PermissionSet");
+        assertThat(r.body()).contains("ErrorInvalidPropertyRequest", "folder:ManagedFolderInformation");
     }
 
     @Test
