@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Smaller rules an integrator relies on: GetFolder of the mailbox's root and message folder root and
  * AdditionalProperties on the Tasks folder; UpdateItem that clears a standard item field a task does
- * not carry; the shape of a SyncFolderItems error.
+ * not carry, carries one property per change and names a change key the item had; no bodies from
+ * FindItem and SyncFolderItems; the shape of a SyncFolderItems error.
  */
-class EwsSimulatorFolderAndUpdateTest {
+class EwsSimulatorDocumentedRulesTest {
 
     private EwsSimulator ews;
     private RawEws raw;
@@ -128,5 +129,46 @@ class EwsSimulatorFolderAndUpdateTest {
         assertThat(text(r.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidSyncStateData");
         assertThat(text(r.body(), "m:SyncState")).isEqualTo("H4sIAAAAAAAEAO29B2AcSZnotgAAAAA");
         assertThat(text(r.body(), "m:IncludesLastItemInRange")).isEqualTo("true");
+    }
+
+    @Test
+    void findItemAndSyncFolderItemsRefuseTheBody() throws Exception {
+        String shape = """
+                <m:ItemShape><t:BaseShape>IdOnly</t:BaseShape>
+                  <t:AdditionalProperties><t:FieldURI FieldURI="item:Body"/></t:AdditionalProperties></m:ItemShape>""";
+        HttpResponse<String> find = raw.post("", """
+                <m:FindItem Traversal="Shallow">%s
+                  <m:ParentFolderIds><t:DistinguishedFolderId Id="tasks"/></m:ParentFolderIds></m:FindItem>"""
+                .formatted(shape));
+        HttpResponse<String> sync = raw.post("", """
+                <m:SyncFolderItems>%s
+                  <m:SyncFolderId><t:DistinguishedFolderId Id="tasks"/></m:SyncFolderId>
+                  <m:MaxChangesReturned>10</m:MaxChangesReturned></m:SyncFolderItems>""".formatted(shape));
+
+        assertThat(text(find.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidPropertyRequest");
+        assertThat(text(sync.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidPropertyRequest");
+    }
+
+    @Test
+    void anUpdateCarriesOnePropertyAndAChangeKeyTheItemHad() throws Exception {
+        String id = raw.create("", "<t:Subject>One</t:Subject>");
+
+        HttpResponse<String> two = raw.post("", """
+                <m:UpdateItem ConflictResolution="AlwaysOverwrite" MessageDisposition="SaveOnly">
+                  <m:ItemChanges><t:ItemChange><t:ItemId Id="%s"/><t:Updates>
+                    <t:SetItemField><t:FieldURI FieldURI="item:Subject"/>
+                      <t:Task><t:Subject>Two</t:Subject><t:Sensitivity>Private</t:Sensitivity></t:Task></t:SetItemField>
+                  </t:Updates></t:ItemChange></m:ItemChanges>
+                </m:UpdateItem>""".formatted(id));
+        HttpResponse<String> foreignKey = raw.post("", """
+                <m:UpdateItem ConflictResolution="AutoResolve" MessageDisposition="SaveOnly">
+                  <m:ItemChanges><t:ItemChange><t:ItemId Id="%s" ChangeKey="CQAAABYAAAnever"/><t:Updates>
+                    <t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:Task><t:Subject>Two</t:Subject></t:Task></t:SetItemField>
+                  </t:Updates></t:ItemChange></m:ItemChanges>
+                </m:UpdateItem>""".formatted(id));
+
+        assertThat(text(two.body(), "m:ResponseCode")).isEqualTo("ErrorIncorrectUpdatePropertyCount");
+        assertThat(text(foreignKey.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidChangeKey");
+        assertThat(ews.outlook(MAILBOX).task(id).orElseThrow().subject()).isEqualTo("One");
     }
 }
