@@ -179,13 +179,17 @@ final class TaskMailbox {
      * as setting PercentComplete to 100 or Status to Completed, and in a request that sets several of
      * them the last one processed decides (PercentComplete 100, CompleteDate, Status NotStarted, in that
      * order, give NotStarted, no complete date, 0 %). So each of the three is written in the order the
-     * request gives, with its consequences: Completed (or 100 %) means 100 %, Completed and a complete
-     * date, today in the request's zone unless the task already has one; any other status drops the
-     * complete date, and NotStarted (or a status after 100 %) sets 0 %; a percentage below 100 on a
-     * completed task makes it NotStarted (0) or InProgress and drops the date; above 0 on a NotStarted
-     * task makes it InProgress. Deleting the complete date only deletes it (Microsoft is silent).
+     * request gives, with its consequences: Completed (or 100 %, or a complete date) means Completed,
+     * 100 % and a complete date, today in the request's zone unless the task already has one; another
+     * status drops the complete date and a 100 % (to 0 %); a percentage below 100 on a completed task
+     * makes it NotStarted (0) or InProgress and drops the date. Beyond that trio Microsoft is silent, and
+     * the simulator keeps what Outlook does for a write that does not name the other field itself:
+     * NotStarted sets 0 %, a percentage above 0 on a NotStarted task makes it InProgress. Deleting the
+     * complete date only deletes it.
      */
     private void coupleStatus(StoredTask t, TaskChange c, ZoneId zone) {
+        boolean statusGiven = c.fields.containsKey(TaskField.STATUS);
+        boolean percentGiven = c.fields.containsKey(TaskField.PERCENT_COMPLETE);
         for (Map.Entry<TaskField, Object> e : c.fields.entrySet()) {
             TaskField f = e.getKey();
             if (!COUPLED.contains(f)) {
@@ -203,7 +207,7 @@ final class TaskMailbox {
                     completed(t, zone);
                 } else {
                     t.fields.remove(TaskField.COMPLETE_DATE);
-                    if (status.equals("NotStarted") || percent >= 100.0) {
+                    if (percent >= 100.0 || (status.equals("NotStarted") && !percentGiven)) {
                         t.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
                     }
                 }
@@ -213,7 +217,7 @@ final class TaskMailbox {
                 } else if (status.equals("Completed")) {
                     t.fields.put(TaskField.STATUS, percent == 0.0 ? "NotStarted" : "InProgress");
                     t.fields.remove(TaskField.COMPLETE_DATE);
-                } else if (percent > 0.0 && status.equals("NotStarted")) {
+                } else if (percent > 0.0 && status.equals("NotStarted") && !statusGiven) {
                     t.fields.put(TaskField.STATUS, "InProgress");
                 }
             } else if (e.getValue() != null) {
