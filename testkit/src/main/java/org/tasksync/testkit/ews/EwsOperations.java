@@ -400,9 +400,16 @@ final class EwsOperations {
     // ------------------------------------------------------------------ DeleteItem
 
     private void deleteItem(SoapCall call, SoapResponse r) throws EwsError {
+        boolean occurrencesNamed = call.operation().hasAttribute("AffectedTaskOccurrences");
         for (Element itemId : Xml.children(Xml.child(call.operation(), M, "ItemIds").orElseThrow())) {
             try {
                 Found f = item(call, itemId);
+                if (!occurrencesNamed) {
+                    // DeleteItemType.AffectedTaskOccurrences: "required when tasks are deleted"; every
+                    // item here is a task
+                    throw new EwsError("ErrorAffectedTaskOccurrencesRequired",
+                            "AffectedTaskOccurrences is required when tasks are deleted.");
+                }
                 synchronized (f.mailbox()) {
                     f.task();
                     f.mailbox().delete(f.id());

@@ -171,4 +171,20 @@ class EwsSimulatorDocumentedRulesTest {
         assertThat(text(foreignKey.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidChangeKey");
         assertThat(ews.outlook(MAILBOX).task(id).orElseThrow().subject()).isEqualTo("One");
     }
+
+    @Test
+    void deletingATaskNeedsAffectedTaskOccurrences() throws Exception {
+        String id = raw.create("", "<t:Subject>Delete me</t:Subject>");
+        String delete = """
+                <m:DeleteItem DeleteType="MoveToDeletedItems"%s>
+                  <m:ItemIds><t:ItemId Id="%s"/></m:ItemIds></m:DeleteItem>""";
+
+        HttpResponse<String> without = raw.post("", delete.formatted("", id));
+        assertThat(text(without.body(), "m:ResponseCode")).isEqualTo("ErrorAffectedTaskOccurrencesRequired");
+        assertThat(ews.outlook(MAILBOX).task(id)).isPresent();
+
+        HttpResponse<String> with = raw.post("", delete.formatted(" AffectedTaskOccurrences=\"AllOccurrences\"", id));
+        assertThat(text(with.body(), "m:ResponseCode")).isEqualTo("NoError");
+        assertThat(ews.outlook(MAILBOX).task(id)).isEmpty();
+    }
 }
