@@ -25,7 +25,7 @@ public final class TestDatabases {
     }
 
     /** A new, empty H2 database in memory that lives as long as the JVM. */
-    static DataSource h2() {
+    public static DataSource h2() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
@@ -61,7 +61,7 @@ public final class TestDatabases {
     }
 
     /** A new, empty PostgreSQL database on the shared embedded server, behind a small test pool. */
-    static synchronized DataSource postgres() {
+    public static synchronized DataSource postgres() {
         try {
             if (postgres == null) {
                 // the server must answer within this (the library's default, 10 s, is short on a loaded machine)
