@@ -39,7 +39,7 @@ public final class TestDatabases {
      * Server's clock it gets a function SYSDATETIMEOFFSET(), which H2 lacks: the H2 clock with its
      * offset, as SQL Server's function returns the server clock with the server's offset.
      */
-    static DataSource h2(String mode) {
+    public static DataSource h2(String mode) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;MODE=" + mode);
         ds.setUser("sa");

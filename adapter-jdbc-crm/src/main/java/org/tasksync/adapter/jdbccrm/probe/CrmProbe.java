@@ -242,13 +242,23 @@ public final class CrmProbe {
         }
         String database = "an unknown database";
         CrmDialect dialect = settings.dialect().orElse(null);
+        // the plans come the way the database itself offers them, whatever dialect the adapter was forced to
+        CrmDialect explainer = null;
         try (Connection c = dataSource.getConnection()) {
             DatabaseMetaData md = c.getMetaData();
             database = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
-            if (dialect == null) {
-                dialect = CrmDialect.of(md);
+            try {
+                explainer = CrmDialect.of(md);
+            } catch (IllegalStateException unknown) {
+                explainer = dialect;
             }
-        } catch (SQLException | IllegalStateException e) {
+            if (dialect == null) {
+                dialect = explainer;
+            }
+            if (explainer == null) {
+                notes.add("no plans: " + database + " has no dialect");
+            }
+        } catch (SQLException e) {
             notes.add("no plans: " + e.getMessage());
         }
         List<Finding> findings = new ArrayList<>();
@@ -259,7 +269,7 @@ public final class CrmProbe {
                 findings.add(new Finding(operation, e.sql(), describe(e.error()), List.of(), "", null));
                 continue;
             }
-            if (dialect == null) {
+            if (explainer == null) {
                 findings.add(new Finding(operation, e.sql(), null, List.of(), "", "the database has no dialect"));
                 continue;
             }
@@ -267,7 +277,7 @@ public final class CrmProbe {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    Plans.Plan plan = Plans.explain(dialect, c, e, n);
+                    Plans.Plan plan = Plans.explain(explainer, c, e, n);
                     findings.add(new Finding(operation, e.sql(), null, plan.accesses(), plan.text(), null));
                 } finally {
                     c.rollback();

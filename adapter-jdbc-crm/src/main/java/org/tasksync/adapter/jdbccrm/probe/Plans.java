@@ -82,7 +82,9 @@ final class Plans {
             boolean directLookup = m.group(5) != null;
             if (tableScan) {
                 // "tableScan: FALSE" is the column-type probe's WHERE 1 = 0: nothing is read
-                out.add(new Access(table, null, !condition.equals("FALSE")));
+                if (!condition.equals("FALSE")) {
+                    out.add(new Access(table, null, true));
+                }
             } else {
                 // an index walked in its order under a row limit ("index sorted") stops after the limit
                 int next = text.indexOf(" FROM ", m.end());

@@ -13,7 +13,9 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tasksync.adapter.jdbccrm.CrmDialect;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
+import org.tasksync.adapter.jdbccrm.TestDatabases;
 import org.tasksync.adapter.jdbccrm.ReferenceCrm;
 import org.tasksync.core.model.CrmTask;
 
@@ -52,7 +54,10 @@ class CrmProbeH2Test {
                 assertThat(f.indexes()).as(f.sql()).contains("A1_TASK_MODIFIED");
             }
         });
-        assertThat(report.toText()).contains("0 failed, 0 read a whole table").contains("index A1_TASK_MODIFIED");
+        assertThat(report.toText()).contains("0 failed, 0 read a whole table").contains("index A1_TASK_MODIFIED")
+                .doesNotContain("index null");
+        assertThat(report.findings()).filteredOn(f -> f.operation().equals("read the column types"))
+                .singleElement().satisfies(f -> assertThat(f.accesses()).isEmpty());
     }
 
     @Test
@@ -93,6 +98,25 @@ class CrmProbeH2Test {
                 .allSatisfy(f -> assertThat(f.error()).containsIgnoringCase("SUBJEKT"));
         assertThat(report.toText()).contains("[FAILED]");
         assertThat(report.notes()).isNotEmpty();
+    }
+
+    @Test
+    void withTheSqlServerDialectForcedTheProbeRunsItsStatementsAndExplainsThemTheDatabasesWay() {
+        DataSource mssql = TestDatabases.h2("MSSQLServer");
+        ReferenceCrm mode = ReferenceCrm.of(mssql).createSchema();
+        mode.insertDemoRows(LocalDate.now(ZoneOffset.UTC));
+
+        CrmProbe.Report report = CrmProbe.of(mssql, mode.settings().toBuilder().dialect(CrmDialect.SQLSERVER).build()).run();
+        System.out.println(report.toText());
+
+        assertThat(report.dialect()).isEqualTo(CrmDialect.SQLSERVER);
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.wholeTableReads()).isEmpty();
+        assertThat(report.findings()).anyMatch(f -> f.sql().equals("SELECT SYSDATETIMEOFFSET()"))
+                .anyMatch(f -> f.sql().contains("OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY"))
+                .noneMatch(f -> f.sql().contains("NULLS FIRST"));
+        assertThat(report.changeQueries()).isNotEmpty()
+                .allSatisfy(f -> assertThat(f.indexes()).as(f.sql()).contains("A1_TASK_MODIFIED"));
     }
 
     @Test
