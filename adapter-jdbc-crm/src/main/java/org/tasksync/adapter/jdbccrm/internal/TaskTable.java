@@ -1,6 +1,7 @@
 package org.tasksync.adapter.jdbccrm.internal;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -11,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.sql.DatabaseMetaData;
 import org.tasksync.adapter.jdbccrm.A1Field;
 import org.tasksync.adapter.jdbccrm.CrmDialect;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
