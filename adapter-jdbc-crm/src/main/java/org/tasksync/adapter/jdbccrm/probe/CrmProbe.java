@@ -2,6 +2,9 @@ package org.tasksync.adapter.jdbccrm.probe;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -258,6 +262,7 @@ public final class CrmProbe {
             if (explainer == null) {
                 notes.add("no plans: " + database + " has no dialect");
             }
+            notes.addAll(columnNotes(c, dialect));
         } catch (SQLException e) {
             notes.add("no plans: " + e.getMessage());
         }
@@ -287,6 +292,50 @@ public final class CrmProbe {
             }
         }
         return new Report(database, dialect, findings, notes);
+    }
+
+    /** Notes on the id and modification time columns' types, as the driver reports them. */
+    private List<String> columnNotes(Connection c, CrmDialect dialect) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + settings.taskIdColumn() + ", "
+                + settings.modifiedAtColumn() + " FROM " + settings.taskTable() + " WHERE 1 = 0");
+             ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            String url = c.getMetaData().getURL();
+            return typeNotes(dialect, md.getColumnTypeName(1), md.getColumnTypeName(2), md.getScale(2),
+                    url != null && url.toLowerCase(Locale.ROOT).contains("sendstringparametersasunicode=false"));
+        } catch (SQLException e) {
+            return List.of(); // the statements' own failures say more
+        }
+    }
+
+    /**
+     * What the column types mean for the adapter on this database: a SQL Server {@code datetime}
+     * stores 1/300 s, so a time the adapter writes comes back rounded and the next status write
+     * conflicts; an Oracle {@code DATE} has whole seconds; text ids in {@code varchar} against
+     * the driver's Unicode parameters turn every seek on them into a scan (T-SQL: data type
+     * precedence, nvarchar over varchar).
+     */
+    static List<String> typeNotes(CrmDialect dialect, String idType, String modifiedType, int modifiedScale,
+                                  boolean unicodeOff) {
+        List<String> out = new ArrayList<>();
+        String id = idType == null ? "" : idType.toLowerCase(Locale.ROOT);
+        String modified = modifiedType == null ? "" : modifiedType.toLowerCase(Locale.ROOT);
+        if (dialect == CrmDialect.SQLSERVER) {
+            if (modified.equals("datetime") || modified.equals("smalldatetime")) {
+                out.add("the modification time is " + modifiedType + ", which rounds the times the adapter writes;"
+                        + " use datetime2 or datetimeoffset");
+            }
+            if ((id.equals("varchar") || id.equals("char")) && !unicodeOff) {
+                out.add("the task id is " + idType + ", but the driver sends strings as nvarchar, which makes"
+                        + " SQL Server convert the column and scan instead of seek: add"
+                        + " sendStringParametersAsUnicode=false to the JDBC URL");
+            }
+        }
+        if (dialect == CrmDialect.ORACLE && modified.equals("date")) {
+            out.add("the modification time is DATE (whole seconds): two saves within a second have one time;"
+                    + " TIMESTAMP(6) WITH TIME ZONE keeps them apart");
+        }
+        return out;
     }
 
     /** The database's message; a password some drivers echo from the URL is masked. */

@@ -120,6 +120,18 @@ class CrmProbeH2Test {
     }
 
     @Test
+    void columnTypesThatHurtOnSqlServerOrOracleAreNoted() {
+        assertThat(CrmProbe.typeNotes(CrmDialect.SQLSERVER, "varchar", "datetime", 3, false))
+                .anyMatch(n -> n.contains("datetime2")).anyMatch(n -> n.contains("sendStringParametersAsUnicode=false"));
+        assertThat(CrmProbe.typeNotes(CrmDialect.SQLSERVER, "varchar", "datetimeoffset", 6, true)).isEmpty();
+        assertThat(CrmProbe.typeNotes(CrmDialect.SQLSERVER, "nvarchar", "datetime2", 6, false)).isEmpty();
+        assertThat(CrmProbe.typeNotes(CrmDialect.ORACLE, "VARCHAR2", "DATE", 0, false))
+                .singleElement().asString().contains("whole seconds");
+        assertThat(CrmProbe.typeNotes(CrmDialect.H2, "CHARACTER VARYING", "TIMESTAMP WITH TIME ZONE", 6, false))
+                .isEmpty();
+    }
+
+    @Test
     void plansOfTheOtherDatabasesAreReadFromTheirOwnForms() {
         // SQL Server showplan: a seek on the modification index and a clustered index scan
         String showplan = "<ShowPlanXML><BatchSequence><Batch><Statements><StmtSimple><QueryPlan>"
