@@ -553,8 +553,8 @@ public final class JdbcCrmAdapter implements CrmAdapter {
         return t;
     }
 
-    private static Instant databaseNow(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP"); ResultSet rs = ps.executeQuery()) {
+    private Instant databaseNow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(table(c).clockQuery()); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getObject(1, OffsetDateTime.class).toInstant();
         }

@@ -58,6 +58,8 @@ public final class JdbcCrmSettings {
     public static final String CHANGE_SAFETY_LAG = PREFIX + "change-safety-lag";
     public static final String DATABASE_TIME_ZONE = PREFIX + "database-time-zone";
     public static final String IDS_PER_QUERY = PREFIX + "ids-per-query";
+    /** {@code auto} (the default: from the driver's product name) or a {@link CrmDialect} to force. */
+    public static final String DIALECT = PREFIX + "dialect";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_IDS_PER_QUERY = 1000;
@@ -85,6 +87,7 @@ public final class JdbcCrmSettings {
     private final Duration changeSafetyLag;
     private final ZoneId databaseTimeZone;
     private final int idsPerQuery;
+    private final CrmDialect dialect;
 
     private JdbcCrmSettings(Builder b) {
         taskTable = b.taskTable;
@@ -109,6 +112,7 @@ public final class JdbcCrmSettings {
         changeSafetyLag = b.changeSafetyLag;
         databaseTimeZone = b.databaseTimeZone;
         idsPerQuery = b.idsPerQuery;
+        dialect = b.dialect;
     }
 
     /** The settings of the reference schema ({@link ReferenceSchema}). */
@@ -157,6 +161,7 @@ public final class JdbcCrmSettings {
                 case CHANGE_SAFETY_LAG: b.changeSafetyLag(parseDuration(key, value)); break;
                 case DATABASE_TIME_ZONE: b.databaseTimeZone(parseZone(key, value)); break;
                 case IDS_PER_QUERY: b.idsPerQuery(parseInt(key, value)); break;
+                case DIALECT: b.dialect(CrmDialect.parse(key, value)); break;
                 default:
                     if (key.startsWith(FIELD_COLUMN_PREFIX)) {
                         b.fieldColumn(parseFieldNumber(key), emptyToNull(value));
@@ -286,6 +291,40 @@ public final class JdbcCrmSettings {
     public ZoneId databaseTimeZone() { return databaseTimeZone; }
     /** How many ids one {@code IN (...)} list holds when tasks are read by id. */
     public int idsPerQuery() { return idsPerQuery; }
+    /** The SQL dialect forced by {@value #DIALECT}; empty to choose it from the database's product name. */
+    public Optional<CrmDialect> dialect() { return Optional.ofNullable(dialect); }
+
+    /** Every configured table and column name, by the key that sets it (for checks against the database's limits). */
+    public Map<String, String> identifiers() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(TASK_TABLE, taskTable);
+        out.put(REP_TABLE, repTable);
+        out.put(TASK_ID_COLUMN, taskIdColumn);
+        out.put(MODIFIED_AT_COLUMN, modifiedAtColumn);
+        if (deletedColumn != null) {
+            out.put(DELETED_COLUMN, deletedColumn);
+        }
+        if (scheduledDayColumn != null) {
+            out.put(SCHEDULED_DAY_COLUMN, scheduledDayColumn);
+        }
+        if (deletionLogTable != null) {
+            out.put(DELETION_LOG_TABLE, deletionLogTable);
+            out.put(DELETION_LOG_TASK_ID_COLUMN, deletionLogTaskIdColumn);
+            out.put(DELETION_LOG_DELETED_AT_COLUMN, deletionLogDeletedAtColumn);
+        }
+        fieldColumns.forEach((f, c) -> out.put(FIELD_COLUMN_PREFIX + f.number(), c));
+        extraFieldColumns.forEach((n, c) -> out.put(FIELD_COLUMN_PREFIX + n, c));
+        out.put(REP_ID_COLUMN, repIdColumn);
+        out.put(REP_DISPLAY_NAME_COLUMN, repDisplayNameColumn);
+        out.put(REP_EMAIL_COLUMN, repEmailColumn);
+        if (repTimeZoneColumn != null) {
+            out.put(REP_TIME_ZONE_COLUMN, repTimeZoneColumn);
+        }
+        if (repEnabledColumn != null) {
+            out.put(REP_ENABLED_COLUMN, repEnabledColumn);
+        }
+        return out;
+    }
 
     @Override
     public String toString() {
@@ -299,7 +338,8 @@ public final class JdbcCrmSettings {
                 + ", timeZone=" + repTimeZoneColumn + ", enabled=" + repEnabledColumn + "}"
                 + ", statusCatalog=" + statusCatalog + ", priorityCatalog=" + priorityCatalog
                 + ", reminderUnitCatalog=" + reminderUnitCatalog + ", changeSafetyLag=" + changeSafetyLag
-                + ", databaseTimeZone=" + databaseTimeZone + ", idsPerQuery=" + idsPerQuery + "}";
+                + ", databaseTimeZone=" + databaseTimeZone + ", idsPerQuery=" + idsPerQuery
+                + ", dialect=" + (dialect == null ? "auto" : dialect.settingValue()) + "}";
     }
 
     /**
@@ -329,6 +369,7 @@ public final class JdbcCrmSettings {
         private Duration changeSafetyLag = Duration.ofMinutes(5);
         private ZoneId databaseTimeZone = ZoneOffset.UTC;
         private int idsPerQuery = 500;
+        private CrmDialect dialect;
 
         private Builder() {
             fieldColumns.put(A1Field.REP, "rep_id");
@@ -379,6 +420,7 @@ public final class JdbcCrmSettings {
             changeSafetyLag = s.changeSafetyLag;
             databaseTimeZone = s.databaseTimeZone;
             idsPerQuery = s.idsPerQuery;
+            dialect = s.dialect;
         }
 
         public Builder taskTable(String name) { taskTable = identifier(TASK_TABLE, name); return this; }
@@ -506,6 +548,12 @@ public final class JdbcCrmSettings {
                         + MAX_IDS_PER_QUERY);
             }
             idsPerQuery = n;
+            return this;
+        }
+
+        /** Forces a SQL dialect; null (the default) chooses it from the database's product name. */
+        public Builder dialect(CrmDialect dialectOrNull) {
+            dialect = dialectOrNull;
             return this;
         }
 

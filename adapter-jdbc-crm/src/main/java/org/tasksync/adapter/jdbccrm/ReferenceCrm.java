@@ -41,10 +41,16 @@ import org.tasksync.core.spi.CrmPage;
  */
 public final class ReferenceCrm {
 
-    /** The databases the reference schema is written for. */
+    /**
+     * The databases the reference schema is written for. {@link #createSchema()} and the writes of
+     * this class run on H2 and PostgreSQL; the SQL Server and Oracle schemas are reference DDL for
+     * a DBA ({@link #schemaSql()}), for the adapter's reads and status writes on those servers.
+     */
     public enum Dialect {
         H2("schema-h2.sql"),
-        POSTGRESQL("schema-postgresql.sql");
+        POSTGRESQL("schema-postgresql.sql"),
+        SQLSERVER("schema-sqlserver.sql"),
+        ORACLE("schema-oracle.sql");
 
         private final String resource;
 
@@ -88,8 +94,9 @@ public final class ReferenceCrm {
             if (product.contains("postgres")) {
                 return POSTGRESQL;
             }
-            throw new IllegalStateException("no reference schema for " + c.getMetaData().getDatabaseProductName()
-                    + "; there is one for " + Arrays.toString(values()));
+            throw new IllegalStateException("the reference CRM runs on H2 and PostgreSQL, not on "
+                    + c.getMetaData().getDatabaseProductName() + "; for SQL Server and Oracle, Dialect.schemaSql()"
+                    + " is the DDL to create its tables by hand");
         }
     }
 

@@ -31,6 +31,17 @@ final class JdbcCrmFixture implements CrmFixture {
         return new JdbcCrmFixture(dataSource, JdbcCrmSettings.builder().changeSafetyLag(SAFETY_LAG).build());
     }
 
+    /** As {@link #referenceSchema(DataSource)}, with the adapter's SQL dialect forced. */
+    static JdbcCrmFixture referenceSchema(DataSource dataSource, CrmDialect dialect) {
+        return new JdbcCrmFixture(dataSource, JdbcCrmSettings.builder().changeSafetyLag(SAFETY_LAG).dialect(dialect).build());
+    }
+
+    /** As {@link #deletionLog(DataSource)}, with the adapter's SQL dialect forced. */
+    static JdbcCrmFixture deletionLog(DataSource dataSource, CrmDialect dialect) {
+        return new JdbcCrmFixture(dataSource, JdbcCrmSettings.builder().changeSafetyLag(SAFETY_LAG).dialect(dialect)
+                .deletedColumn(null).deletionLogTable("a1_task_deletion").build());
+    }
+
     /**
      * The reference schema in {@code dataSource} for a CRM that deletes rows and logs them in
      * {@code a1_task_deletion} instead of marking them.

@@ -17,7 +17,7 @@ import org.h2.jdbcx.JdbcDataSource;
  * Real databases for the tests: H2 in memory, and one embedded PostgreSQL server per test JVM
  * (started on first use, stopped when the JVM ends) with a fresh database per caller.
  */
-final class TestDatabases {
+public final class TestDatabases {
 
     private static EmbeddedPostgres postgres;
 
@@ -25,15 +25,43 @@ final class TestDatabases {
     }
 
     /** A new, empty H2 database in memory that lives as long as the JVM. */
-    static DataSource h2() {
+    public static DataSource h2() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
         return ds;
     }
 
+    /**
+     * A new H2 database in one of its compatibility modes ({@code MSSQLServer}, {@code Oracle})
+     * with the reference schema as those servers would hold it: the deletion mark a number (a
+     * T-SQL bit, an Oracle NUMBER(1)), for neither has boolean columns or literals. For SQL
+     * Server's clock it gets a function SYSDATETIMEOFFSET(), which H2 lacks: the H2 clock with its
+     * offset, as SQL Server's function returns the server clock with the server's offset.
+     */
+    public static DataSource h2(String mode) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:crm-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;MODE=" + mode);
+        ds.setUser("sa");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE ALIAS IF NOT EXISTS SYSDATETIMEOFFSET FOR '" + TestDatabases.class.getName()
+                    + ".sysDateTimeOffset'");
+            for (String sql : ReferenceCrm.Dialect.H2.schemaStatements()) {
+                st.execute(sql.replace("BOOLEAN                  DEFAULT FALSE", "NUMERIC(1) DEFAULT 0"));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return ds;
+    }
+
+    /** SYSDATETIMEOFFSET() for H2 in MSSQLServer mode: the database clock (this JVM's) with its offset. */
+    public static java.time.OffsetDateTime sysDateTimeOffset() {
+        return java.time.OffsetDateTime.now();
+    }
+
     /** A new, empty PostgreSQL database on the shared embedded server, behind a small test pool. */
-    static synchronized DataSource postgres() {
+    public static synchronized DataSource postgres() {
         try {
             if (postgres == null) {
                 // the server must answer within this (the library's default, 10 s, is short on a loaded machine)

@@ -34,7 +34,8 @@ import org.tasksync.core.spi.Link;
 import org.tasksync.core.spi.SyncStateStore;
 
 /**
- * A {@link SyncStateStore} in a relational database, H2 (2.x) or PostgreSQL, through JDBC. It
+ * A {@link SyncStateStore} in a relational database, H2 (2.x), PostgreSQL, SQL Server 2016+ or
+ * Oracle 12c+ (chosen from the driver's product name, or forced with {@link Builder#dialect}), through JDBC. It
  * creates its four tables ({@code <prefix>links}, {@code <prefix>cursors},
  * {@code <prefix>pending}, {@code <prefix>leases}) and their indexes when they are missing, so a
  * host only points it at a database:
@@ -63,6 +64,8 @@ public final class JdbcSyncStateStore implements SyncStateStore {
     public static final String TABLE_PREFIX_KEY = "tasksync.state.jdbc.table-prefix";
     /** The settings key of the JDBC URL, as named in errors. */
     public static final String URL_KEY = "tasksync.state.jdbc.url";
+    /** The settings key of the SQL dialect: auto (from the driver's product name), h2, postgresql, sqlserver, oracle. */
+    public static final String DIALECT_KEY = "tasksync.state.jdbc.dialect";
     public static final String DEFAULT_TABLE_PREFIX = "tasksync_";
     /** The longest prefix: with the longest index name it stays within PostgreSQL's 63 characters. */
     public static final int MAX_TABLE_PREFIX_LENGTH = 40;
@@ -90,7 +93,10 @@ public final class JdbcSyncStateStore implements SyncStateStore {
     private final String upsertCursor;
     private final String insertPending;
 
-    private JdbcSyncStateStore(DataSource dataSource, String prefix) {
+    /** The longest name the store makes from its prefix: the prefix plus this many characters. */
+    private static final int LONGEST_SUFFIX = "links_mailbox_state".length();
+
+    private JdbcSyncStateStore(DataSource dataSource, String prefix, SqlDialect forced) {
         this.dataSource = dataSource;
         this.linksTable = prefix + "links";
         this.cursorsTable = prefix + "cursors";
@@ -98,9 +104,20 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         this.leasesTable = prefix + "leases";
         DatabaseInfo found = transaction("connect", linksTable, false, c -> {
             DatabaseMetaData md = c.getMetaData();
-            return new DatabaseInfo(SqlDialect.of(md.getDatabaseProductName(), md.getDatabaseProductVersion()),
-                    withoutSecrets(md.getURL()), md.getDatabaseProductName() + " " + md.getDatabaseProductVersion());
+            SqlDialect d = forced != null ? forced : SqlDialect.of(md.getDatabaseProductName(), md.getDatabaseProductVersion());
+            // a dialect forced onto another product (a test database in a compatibility mode) has no version of its own
+            boolean own = d.productName().equalsIgnoreCase(String.valueOf(md.getDatabaseProductName()).trim());
+            int longest = own ? d.maxNameLength(md.getDatabaseMajorVersion(), md.getDatabaseMinorVersion())
+                    : d.maxNameLength(Integer.MAX_VALUE, 0);
+            return new DatabaseInfo(d, withoutSecrets(md.getURL()),
+                    md.getDatabaseProductName() + " " + md.getDatabaseProductVersion(), longest);
         });
+        if (prefix.length() + LONGEST_SUFFIX > found.longestName()) {
+            throw new IllegalArgumentException(TABLE_PREFIX_KEY + " = '" + prefix + "' is too long for " + found.product()
+                    + ", which takes names of at most " + found.longestName() + " characters: the store's longest name"
+                    + " is the prefix and " + LONGEST_SUFFIX + " more, so use at most "
+                    + (found.longestName() - LONGEST_SUFFIX) + " characters");
+        }
         this.dialect = found.dialect();
         this.database = found.url();
         this.selectLinks = "SELECT " + String.join(", ", LINK_COLUMNS) + " FROM " + linksTable;
@@ -113,7 +130,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
                 cursorsTable, pendingTable, leasesTable);
     }
 
-    private record DatabaseInfo(SqlDialect dialect, String url, String product) {
+    private record DatabaseInfo(SqlDialect dialect, String url, String product, int longestName) {
     }
 
     /** A store on the database behind {@code dataSource}, which should hand out a fresh or pooled connection per call. */
@@ -139,6 +156,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
     public static final class Builder {
         private final DataSource dataSource;
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
+        private SqlDialect dialect;
 
         private Builder(DataSource dataSource) {
             this.dataSource = dataSource;
@@ -161,15 +179,26 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         }
 
         /**
-         * Connects, checks that the database is H2 or PostgreSQL, and creates the tables that are
-         * missing.
+         * The SQL dialect: {@code auto} (the default: from the driver's product name), {@code h2},
+         * {@code postgresql}, {@code sqlserver} or {@code oracle}.
+         *
+         * @throws IllegalArgumentException naming {@value JdbcSyncStateStore#DIALECT_KEY} and the value
+         */
+        public Builder dialect(String name) {
+            this.dialect = SqlDialect.parse(DIALECT_KEY, name);
+            return this;
+        }
+
+        /**
+         * Connects, checks that the database is H2, PostgreSQL, SQL Server or Oracle, and creates
+         * the tables that are missing.
          *
          * @throws IllegalArgumentException for another database
          * @throws StateStoreException      if the database cannot be reached or the tables cannot be
          *                                  created
          */
         public JdbcSyncStateStore build() {
-            return new JdbcSyncStateStore(dataSource, tablePrefix);
+            return new JdbcSyncStateStore(dataSource, tablePrefix, dialect);
         }
     }
 
@@ -454,8 +483,8 @@ public final class JdbcSyncStateStore implements SyncStateStore {
                 ps.setLong(3, expires);
                 return ps.executeUpdate() == 1;
             } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
-                    return false; // H2: another owner inserted it first (its statement failed, not the transaction)
+                if (dialect.isUniqueViolation(e)) {
+                    return false; // another owner inserted it first (its statement failed, not the transaction)
                 }
                 throw e;
             }
@@ -501,7 +530,7 @@ public final class JdbcSyncStateStore implements SyncStateStore {
     private void createTables() {
         String text = dialect.text;
         List<String> ddl = List.of(
-                "CREATE TABLE IF NOT EXISTS " + linksTable + " ("
+                dialect.createTable(linksTable, ""
                         + "crm_task_id " + text + " NOT NULL PRIMARY KEY, "
                         + "mailbox " + text + " NOT NULL, "
                         + "item_id " + text + ", "
@@ -511,18 +540,18 @@ public final class JdbcSyncStateStore implements SyncStateStore {
                         + "last_crm_status " + text + ", "
                         + "last_crm_modified_at VARCHAR(64), "
                         + "last_exchange_status VARCHAR(32), "
-                        + "delegated BOOLEAN NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS " + linksTable + "_mailbox_item ON " + linksTable + " (mailbox, item_id)",
-                "CREATE INDEX IF NOT EXISTS " + linksTable + "_mailbox_state ON " + linksTable + " (mailbox, state)",
-                "CREATE TABLE IF NOT EXISTS " + cursorsTable + " ("
+                        + "delegated " + dialect.booleanType + " NOT NULL"),
+                dialect.createIndex(linksTable + "_mailbox_item", linksTable, "mailbox, item_id"),
+                dialect.createIndex(linksTable + "_mailbox_state", linksTable, "mailbox, state"),
+                dialect.createTable(cursorsTable, ""
                         + "cursor_key " + text + " NOT NULL PRIMARY KEY, "
-                        + "cursor_value " + dialect.longText + " NOT NULL)",
-                "CREATE TABLE IF NOT EXISTS " + pendingTable + " ("
-                        + "crm_task_id " + text + " NOT NULL PRIMARY KEY)",
-                "CREATE TABLE IF NOT EXISTS " + leasesTable + " ("
+                        + "cursor_value " + dialect.longText + " NOT NULL"),
+                dialect.createTable(pendingTable, ""
+                        + "crm_task_id " + text + " NOT NULL PRIMARY KEY"),
+                dialect.createTable(leasesTable, ""
                         + "mailbox " + text + " NOT NULL PRIMARY KEY, "
                         + "owner " + text + " NOT NULL, "
-                        + "expires_at BIGINT NOT NULL)");
+                        + "expires_at " + dialect.bigintType + " NOT NULL"));
         String tables = linksTable + ", " + cursorsTable + ", " + pendingTable + ", " + leasesTable;
         // two stores starting at once may both try to create; the loser's unique violation is retried
         // and then finds the tables there
@@ -595,14 +624,14 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             int isolation = c.getTransactionIsolation();
-            boolean raiseIsolation = snapshot && isolation != Connection.TRANSACTION_REPEATABLE_READ
+            boolean raiseIsolation = snapshot && isolation != dialect.snapshotIsolation()
                     && isolation != Connection.TRANSACTION_SERIALIZABLE;
             try {
                 if (autoCommit) {
                     c.setAutoCommit(false);
                 }
                 if (raiseIsolation) {
-                    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    c.setTransactionIsolation(dialect.snapshotIsolation());
                 }
                 T result = work.run(c);
                 c.commit();
@@ -631,11 +660,14 @@ public final class JdbcSyncStateStore implements SyncStateStore {
     }
 
     /** Serialization failure, deadlock, H2's concurrent update, or an upsert that lost an insert race. */
-    private static boolean isConflict(SQLException e) {
+    private boolean isConflict(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException) {
                 String state = ((SQLException) t).getSQLState();
-                if (state != null && (state.startsWith("40") || state.equals("23505") || state.equals("90131"))) {
+                // the dialect is null only while connecting, where nothing is tried again but class 40
+                if (state != null && state.startsWith("40")
+                        || dialect != null && dialect.isConflict((SQLException) t)
+                        || dialect == null && ("23505".equals(state) || "90131".equals(state))) {
                     return true;
                 }
                 SQLException next = ((SQLException) t).getNextException();

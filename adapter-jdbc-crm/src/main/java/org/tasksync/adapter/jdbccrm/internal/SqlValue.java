@@ -94,12 +94,15 @@ public final class SqlValue {
         return TRUE_TEXT.contains(value.toString().trim().toUpperCase(Locale.ROOT));
     }
 
-    /** An SQL condition that is true when the flag column {@code column} is not set. */
-    public static String flagNotSet(String column, int sqlType) {
+    /**
+     * An SQL condition that is true when the flag column {@code column} is not set; a boolean or
+     * bit column compares with FALSE where SQL has that literal, else with 0 (a T-SQL bit).
+     */
+    public static String flagNotSet(String column, int sqlType, boolean booleanLiterals) {
         switch (sqlType) {
             case Types.BOOLEAN:
             case Types.BIT:
-                return "(" + column + " IS NULL OR " + column + " = FALSE)";
+                return "(" + column + " IS NULL OR " + column + (booleanLiterals ? " = FALSE)" : " = 0)");
             case Types.TINYINT:
             case Types.SMALLINT:
             case Types.INTEGER:
@@ -113,11 +116,11 @@ public final class SqlValue {
     }
 
     /** Literals for a set and an unset flag in a column of this type (for rows that have no such column). */
-    public static String[] flagLiterals(int sqlType) {
+    public static String[] flagLiterals(int sqlType, boolean booleanLiterals) {
         switch (sqlType) {
             case Types.BOOLEAN:
             case Types.BIT:
-                return new String[] {"TRUE", "FALSE"};
+                return booleanLiterals ? new String[] {"TRUE", "FALSE"} : new String[] {"1", "0"};
             case Types.TINYINT:
             case Types.SMALLINT:
             case Types.INTEGER:
@@ -139,7 +142,8 @@ public final class SqlValue {
         public static Timestamps of(ResultSetMetaData md, int column, ZoneId zone) throws SQLException {
             String typeName = String.valueOf(md.getColumnTypeName(column)).toLowerCase(Locale.ROOT);
             boolean withZone = md.getColumnType(column) == Types.TIMESTAMP_WITH_TIMEZONE
-                    || typeName.contains("timestamptz") || typeName.contains("time zone");
+                    || typeName.contains("timestamptz") || typeName.contains("time zone")
+                    || typeName.equals("datetimeoffset"); // SQL Server's driver reports its own type code
             int scale = md.getScale(column);
             // Drivers that report nothing useful get the common case: microseconds.
             int digits = scale <= 0 || scale > 9 ? 6 : scale;

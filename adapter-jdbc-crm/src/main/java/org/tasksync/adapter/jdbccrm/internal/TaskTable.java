@@ -1,6 +1,7 @@
 package org.tasksync.adapter.jdbccrm.internal;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tasksync.adapter.jdbccrm.A1Field;
+import org.tasksync.adapter.jdbccrm.CrmDialect;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
 
 /**
@@ -20,7 +22,9 @@ import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
  *
  * <p>Every statement is keyset-paged and ordered by columns that the reference schema indexes:
  * (modification time, id) for changes, (rep, scheduled day, id) for the time frame (see there),
- * the id for reads by id. Page sizes go in as {@code FETCH FIRST ? ROWS ONLY}.
+ * the id for reads by id. Page sizes go in as {@code FETCH FIRST ? ROWS ONLY}, or as the
+ * {@link CrmDialect} writes a row limit. Only the constructs of {@link CrmDialect} differ between
+ * databases; the SQL for H2 and PostgreSQL is the standard form.
  *
  * <p>The select list is the same for every read: id, modification time, deletion mark (a constant
  * when there is none), scheduled day, then the configured A1 fields in {@link A1Field} order, then
@@ -36,6 +40,7 @@ public final class TaskTable {
     private static final int FIRST_FIELD = 5;
 
     private final JdbcCrmSettings settings;
+    private final CrmDialect dialect;
     private final boolean idNumeric;
     private final boolean repIdNumeric;
     private final boolean statusNumeric;
@@ -49,9 +54,11 @@ public final class TaskTable {
     private final Map<A1Field, Integer> fieldIndex;
     private final Map<Integer, Integer> extraFieldIndex;
 
-    private TaskTable(JdbcCrmSettings settings, ResultSetMetaData md, String scheduledDay, String select,
-                      Map<A1Field, Integer> fieldIndex, Map<Integer, Integer> extraFieldIndex) throws SQLException {
+    private TaskTable(JdbcCrmSettings settings, CrmDialect dialect, ResultSetMetaData md, String scheduledDay,
+                      String select, Map<A1Field, Integer> fieldIndex, Map<Integer, Integer> extraFieldIndex)
+            throws SQLException {
         this.settings = settings;
+        this.dialect = dialect;
         this.scheduledDay = scheduledDay;
         this.select = select;
         this.selectedColumns = md.getColumnCount();
@@ -61,9 +68,9 @@ public final class TaskTable {
         this.timestamps = SqlValue.Timestamps.of(md, MODIFIED_AT, settings.databaseTimeZone());
         int markType = md.getColumnType(DELETED);
         this.andNotDeleted = settings.deletedColumn()
-                .map(c -> " AND " + SqlValue.flagNotSet(c, markType))
+                .map(c -> " AND " + SqlValue.flagNotSet(c, markType, dialect.booleanLiterals()))
                 .orElse("");
-        String[] literals = SqlValue.flagLiterals(markType);
+        String[] literals = SqlValue.flagLiterals(markType, dialect.booleanLiterals());
         this.markSet = literals[0];
         this.markNotSet = literals[1];
         this.repIdNumeric = SqlValue.isNumeric(md, fieldIndex.get(A1Field.REP));
@@ -72,14 +79,31 @@ public final class TaskTable {
 
     /**
      * Reads the column types with a query that returns no row, which also fails early, naming the
-     * database's complaint, when a configured table or column does not exist.
+     * database's complaint, when a configured table or column does not exist. The dialect is the
+     * forced one, else the one of the database's product name.
+     *
+     * @throws IllegalStateException when the database has no dialect, or a configured name is
+     *                               longer than the database takes
      */
     public static TaskTable probe(Connection connection, JdbcCrmSettings s) throws SQLException {
+        DatabaseMetaData md = connection.getMetaData();
+        CrmDialect dialect = s.dialect().isPresent() ? s.dialect().get() : CrmDialect.of(md);
+        // a dialect forced onto another product (a test database in a compatibility mode) has no version of its own
+        boolean ownProduct = dialect.productName().equalsIgnoreCase(String.valueOf(md.getDatabaseProductName()).trim());
+        int longest = ownProduct ? dialect.maxIdentifierLength(md.getDatabaseMajorVersion(), md.getDatabaseMinorVersion())
+                : dialect.maxIdentifierLength(Integer.MAX_VALUE, 0);
+        s.identifiers().forEach((key, name) -> {
+            if (name.length() > longest) {
+                throw new IllegalStateException(key + " = '" + name + "' is " + name.length()
+                        + " characters long, but " + dialect.productName()
+                        + " takes names of at most " + longest);
+            }
+        });
         String scheduledDay = s.scheduledDayColumn().orElseGet(() -> scheduledDayExpression(s));
         List<String> columns = new ArrayList<>();
         columns.add(s.taskIdColumn());
         columns.add(s.modifiedAtColumn());
-        columns.add(s.deletedColumn().orElse("FALSE"));
+        columns.add(s.deletedColumn().orElse(dialect.notDeletedConstant()));
         columns.add(scheduledDay);
         Map<A1Field, Integer> fieldIndex = new LinkedHashMap<>();
         for (A1Field f : A1Field.values()) {
@@ -96,7 +120,7 @@ public final class TaskTable {
         String select = "SELECT " + String.join(", ", columns);
         try (PreparedStatement ps = connection.prepareStatement(select + " FROM " + s.taskTable() + " WHERE 1 = 0");
              ResultSet rs = ps.executeQuery()) {
-            TaskTable table = new TaskTable(s, rs.getMetaData(), scheduledDay, select, fieldIndex, extraIndex);
+            TaskTable table = new TaskTable(s, dialect, rs.getMetaData(), scheduledDay, select, fieldIndex, extraIndex);
             if (s.deletionLogTable().isPresent()) {
                 try (PreparedStatement log = connection.prepareStatement("SELECT " + s.deletionLogTaskIdColumn() + ", "
                         + s.deletionLogDeletedAtColumn() + " FROM " + s.deletionLogTable().get() + " WHERE 1 = 0");
@@ -121,6 +145,9 @@ public final class TaskTable {
     }
 
     public JdbcCrmSettings settings() { return settings; }
+    public CrmDialect dialect() { return dialect; }
+    /** The query of the database clock. */
+    public String clockQuery() { return dialect.clockQuery(); }
     public SqlValue.Timestamps timestamps() { return timestamps; }
     public Map<A1Field, Integer> fieldIndex() { return fieldIndex; }
     public Map<Integer, Integer> extraFieldIndex() { return extraFieldIndex; }
@@ -158,7 +185,7 @@ public final class TaskTable {
     public String changes(ChangeCursor from) {
         String m = modified();
         String tasks = select + (hasDeletionLog() ? ", 0" : "") + " FROM " + settings.taskTable()
-                + " WHERE " + after(from, m, id(), false) + " ORDER BY " + m + ", " + id() + " FETCH FIRST ? ROWS ONLY";
+                + " WHERE " + after(from, m, id(), false) + " ORDER BY " + m + ", " + id() + limit();
         if (!hasDeletionLog()) {
             return tasks;
         }
@@ -171,8 +198,27 @@ public final class TaskTable {
         }
         log.append(", 1 FROM ").append(settings.deletionLogTable().get())
                 .append(" WHERE ").append(after(from, logAt, logId, true))
-                .append(" ORDER BY ").append(logAt).append(", ").append(logId).append(" FETCH FIRST ? ROWS ONLY");
-        return "(" + tasks + ") UNION ALL (" + log + ") ORDER BY 2, 1, " + sourceColumn() + " FETCH FIRST ? ROWS ONLY";
+                .append(" ORDER BY ").append(logAt).append(", ").append(logId).append(limit());
+        if (dialect.orderedUnionParts()) {
+            return "(" + tasks + ") UNION ALL (" + log + ") ORDER BY 2, 1, " + sourceColumn() + limit();
+        }
+        String names = columnNames(sourceColumn());
+        return "SELECT * FROM (" + tasks + ") AS t (" + names + ") UNION ALL SELECT * FROM (" + log + ") AS l (" + names
+                + ") ORDER BY c2, c1, c" + sourceColumn() + limit();
+    }
+
+    /** A row limit after an ORDER BY, its count a parameter. */
+    private String limit() {
+        return dialect.fetchFirst() + "? ROWS ONLY";
+    }
+
+    /** c1, c2, ... cn: names for the columns of a derived table (T-SQL needs every one named, and once). */
+    private static String columnNames(int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            names.add("c" + i);
+        }
+        return String.join(", ", names);
     }
 
     /** The keyset condition of one source; a log entry sorts after a task row of equal time and id. */
@@ -222,6 +268,9 @@ public final class TaskTable {
         BoundSql q = new BoundSql().sql("SELECT 1" + from() + " WHERE ")
                 .sql(scheduledDay + " >= ").value(from).sql(" AND " + scheduledDay + " <= ").value(to);
         repFilter(q, reps);
+        if (dialect.limitNeedsOrderBy()) {
+            q.sql(" ORDER BY " + scheduledDay + ", " + id());
+        }
         return q.sql(" OFFSET ").value(most).sql(" ROWS FETCH FIRST 1 ROWS ONLY");
     }
 
@@ -248,7 +297,7 @@ public final class TaskTable {
             q.sql(scheduledDay + " > ").value(after.day()).sql(" OR (" + scheduledDay + " = ").value(after.day())
                     .sql(" AND " + id() + " > ").value(idKey).sql(after.repNull() ? "))" : "))))");
         }
-        return q.sql(" ORDER BY " + rep() + " NULLS FIRST, " + scheduledDay + ", " + id() + " FETCH FIRST ")
+        return q.sql(" ORDER BY " + dialect.nullsFirst(rep()) + ", " + scheduledDay + ", " + id() + dialect.fetchFirst())
                 .value(limit).sql(" ROWS ONLY");
     }
 
@@ -268,28 +317,34 @@ public final class TaskTable {
         Object idKey = after == null ? null : idPositionKey(after.id());
         BoundSql q = new BoundSql();
         boolean both = scheduledPart && unscheduledPart;
+        // T-SQL: each part a derived table, with a part number that sorts the unscheduled (NULL) days last
+        boolean derived = both && !dialect.orderedUnionParts();
+        String names = columnNames(selectedColumns + 1);
         if (scheduledPart) {
-            q.sql(both ? "(" : "").sql(select + from() + " WHERE ");
+            q.sql(both ? (derived ? "SELECT * FROM (" : "(") : "").sql(select + (derived ? ", 0" : "") + from() + " WHERE ");
             repIs(q, repKey);
             LocalDate lowest = after == null ? from : after.day();
             q.sql(" AND " + scheduledDay + " >= ").value(lowest).sql(" AND " + scheduledDay + " <= ").value(to);
             if (after != null) {
                 q.sql(" AND (" + scheduledDay + " > ").value(after.day()).sql(" OR " + id() + " > ").value(idKey).sql(")");
             }
-            q.sql(andNotDeleted + " ORDER BY " + rep() + ", " + scheduledDay + ", " + id() + " FETCH FIRST ").value(limit)
-                    .sql(" ROWS ONLY").sql(both ? ") UNION ALL (" : "");
+            q.sql(andNotDeleted + " ORDER BY " + rep() + ", " + scheduledDay + ", " + id() + dialect.fetchFirst()).value(limit)
+                    .sql(" ROWS ONLY").sql(both ? (derived ? ") AS s (" + names + ") UNION ALL SELECT * FROM (" : ") UNION ALL (") : "");
         }
         if (unscheduledPart) {
-            q.sql(select + from() + " WHERE ");
+            q.sql(select + (derived ? ", 1" : "") + from() + " WHERE ");
             repIs(q, repKey);
             q.sql(" AND " + scheduledDay + " IS NULL");
             if (after != null && after.unscheduled()) {
                 q.sql(" AND " + id() + " > ").value(idKey);
             }
-            q.sql(andNotDeleted + " ORDER BY " + rep() + ", " + scheduledDay + ", " + id() + " FETCH FIRST ").value(limit)
+            q.sql(andNotDeleted + " ORDER BY " + rep() + ", " + scheduledDay + ", " + id() + dialect.fetchFirst()).value(limit)
                     .sql(" ROWS ONLY");
         }
-        if (both) {
+        if (derived) {
+            q.sql(") AS u (" + names + ") ORDER BY c" + (selectedColumns + 1) + ", c" + SCHEDULED_DAY + ", c" + ID
+                    + dialect.fetchFirst()).value(limit).sql(" ROWS ONLY");
+        } else if (both) {
             q.sql(") ORDER BY " + SCHEDULED_DAY + " NULLS LAST, " + ID + " FETCH FIRST ").value(limit).sql(" ROWS ONLY");
         }
         return q;
@@ -303,7 +358,7 @@ public final class TaskTable {
     /** The next rep id after {@code repKey} of any task. */
     public BoundSql repAfter(Object repKey) {
         return new BoundSql().sql("SELECT " + rep() + from() + " WHERE " + rep() + " > ").value(repKey)
-                .sql(" ORDER BY " + rep() + " FETCH FIRST 1 ROWS ONLY");
+                .sql(" ORDER BY " + rep() + dialect.fetchFirst() + "1 ROWS ONLY");
     }
 
     private void repIs(BoundSql q, Object repKey) {

@@ -1,0 +1,15 @@
+package org.tasksync.adapter.jdbccrm;
+
+import org.tasksync.testkit.crm.CrmAdapterCompatibilityKit;
+import org.tasksync.testkit.crm.CrmFixture;
+
+/** The CRM adapter contract for a CRM with a deletion log, SQLSERVER dialect forced, on H2 in MODE=MSSQLServer. */
+class JdbcCrmAdapterDeletionLogSqlServerModeH2Test extends CrmAdapterCompatibilityKit {
+
+    private static final JdbcCrmFixture CRM = JdbcCrmFixture.deletionLog(TestDatabases.h2("MSSQLServer"), CrmDialect.SQLSERVER);
+
+    @Override
+    protected CrmFixture fixture() {
+        return CRM;
+    }
+}
