@@ -147,9 +147,6 @@ public final class Probe {
             if (!simulator && config == null) {
                 throw new UsageException("--config FILE is required (or --simulator)");
             }
-            if (!simulator && mailbox == null) {
-                throw new UsageException("--mailbox is required: the SMTP address of the test mailbox");
-            }
             if (mailbox != null && (mailbox.isBlank() || !mailbox.contains("@"))) {
                 throw new UsageException("--mailbox must be an SMTP address, was '" + mailbox + "'");
             }
@@ -159,7 +156,18 @@ public final class Probe {
             } catch (DateTimeException e) {
                 throw new UsageException("--zone must be a time zone such as Europe/Berlin, was '" + zone + "'");
             }
-            return new Options(sub, simulator, config, mailbox == null ? SIMULATOR_MAILBOX : mailbox.trim(), zoneId);
+            return new Options(sub, simulator, config, mailbox == null ? null : mailbox.trim(), zoneId);
+        }
+
+        /** The test mailbox, which the Exchange probes need (a probe of another kind may not). */
+        String requireMailbox() throws UsageException {
+            if (mailbox != null) {
+                return mailbox;
+            }
+            if (simulator) {
+                return SIMULATOR_MAILBOX;
+            }
+            throw new UsageException("--mailbox is required: the SMTP address of the test mailbox");
         }
 
         private static String value(String[] args, int i, String name) throws UsageException {
@@ -173,6 +181,7 @@ public final class Probe {
     // ------------------------------------------------------------------ EWS
 
     private static int ews(Options o, Map<String, String> env, Clock clock, PrintStream out) throws UsageException {
+        String mailbox = o.requireMailbox();
         EwsSimulator simulator = null;
         try {
             EwsConfig config;
@@ -182,7 +191,7 @@ public final class Probe {
             if (o.simulator()) {
                 simulator = EwsSimulator.builder().basicAuth(SIMULATOR_USER, SIMULATOR_PASSWORD)
                         .rejectUnknownMailboxes().start();
-                simulator.registerMailbox(o.mailbox());
+                simulator.registerMailbox(mailbox);
                 user = SIMULATOR_USER;
                 password = SIMULATOR_PASSWORD;
                 domain = null;
@@ -199,12 +208,12 @@ public final class Probe {
                 domain = env.get(ServiceConfig.ENV_EWS_DOMAIN);
             }
             ProbeReport report = new ProbeReport(out, List.of(password));
-            try (EwsServerSide server = new EwsServerSide(config, user, password, domain, o.mailbox())) {
+            try (EwsServerSide server = new EwsServerSide(config, user, password, domain, mailbox)) {
                 report.line("tasksync probe of " + server.describe() + (simulator != null
                         ? " (the EWS simulator, in process" + (simulator.validatesSchema()
                         ? ", checking every request against Microsoft's EWS schema)" : ")") : ""));
-                report.line("mailbox " + o.mailbox() + ", impersonated by the service account; never part of a cycle");
-                new ExchangeProbe(EwsExchangeAdapter.create(config), server, new Mailbox(o.mailbox(), null, o.zone()),
+                report.line("mailbox " + mailbox + ", impersonated by the service account; never part of a cycle");
+                new ExchangeProbe(EwsExchangeAdapter.create(config), server, new Mailbox(mailbox, null, o.zone()),
                         clock, report).run();
             }
             report.summary();
@@ -219,6 +228,7 @@ public final class Probe {
     // ------------------------------------------------------------------ Graph
 
     private static int graph(Options o, Map<String, String> env, Clock clock, PrintStream out) throws UsageException {
+        String mailbox = o.requireMailbox();
         GraphSimulator simulator = null;
         try {
             GraphSettings settings;
@@ -229,7 +239,7 @@ public final class Probe {
                 simulator = GraphSimulator.start();
                 // To Do keeps a date, not a time: the simulator's documented mode for it (docs/graph.md)
                 simulator.dateSemantics(GraphSimulator.DateSemantics.DATE_ONLY);
-                simulator.addUser(o.mailbox());
+                simulator.addUser(mailbox);
                 settings = GraphSettings.builder().baseUrl(simulator.baseUrl()).build();
                 tokens = GraphTokenSource.fixed(simulator.token());
                 adapter = GraphExchangeAdapter.builder(settings).tokenSource(tokens);
@@ -254,11 +264,11 @@ public final class Probe {
                 }
             }
             ProbeReport report = new ProbeReport(out, secrets);
-            try (GraphServerSide server = new GraphServerSide(settings, tokens, o.mailbox())) {
+            try (GraphServerSide server = new GraphServerSide(settings, tokens, mailbox)) {
                 report.line("tasksync probe of " + server.describe()
                         + (simulator != null ? " (the Graph simulator, in process)" : ""));
-                report.line("mailbox " + o.mailbox() + ", with the application's permission; never part of a cycle");
-                new ExchangeProbe(adapter.build(), server, new Mailbox(o.mailbox(), null, o.zone()), clock, report)
+                report.line("mailbox " + mailbox + ", with the application's permission; never part of a cycle");
+                new ExchangeProbe(adapter.build(), server, new Mailbox(mailbox, null, o.zone()), clock, report)
                         .run();
             }
             report.summary();

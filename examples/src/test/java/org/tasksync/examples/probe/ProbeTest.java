@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -372,6 +375,40 @@ class ProbeTest {
         assertThat(run.text("rights")).contains("HTTP 401", "InvalidAuthenticationToken");
         assertThat(run.output()).doesNotContain(wrong).doesNotContain(TOKEN);
         assertThat(graph.toDo().tasks(REP)).isEmpty();
+    }
+
+    /**
+     * Graph without the application permission: 403 with Graph's error shape (Graph API reference,
+     * "Microsoft Graph error responses and resource types"). The Graph simulator has no switch for
+     * it, so one answer is served here by a bare HTTP server: every request gets that 403.
+     */
+    @Test
+    void graphWithoutTheApplicationPermissionIsA403InGraphsWords() throws Exception {
+        HttpServer forbidding = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        forbidding.createContext("/", ex -> {
+            byte[] body = ("{\"error\":{\"code\":\"ErrorAccessDenied\",\"message\":\"Access is denied. Check "
+                    + "credentials and try again.\"}}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(403, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        forbidding.start();
+        try {
+            Path file = write("tasksync.graph.base-url=http://127.0.0.1:" + forbidding.getAddress().getPort()
+                    + "/v1.0\n");
+
+            Run run = probe(Map.of("TASKSYNC_GRAPH_ACCESS_TOKEN", TOKEN), "graph", "--config", file.toString(),
+                    "--mailbox", REP);
+
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.text("rights")).contains("HTTP 403 ErrorAccessDenied: Access is denied",
+                    "Tasks.ReadWrite.All");
+            assertThat(run.verdict("create")).isEqualTo(Verdict.SKIP);
+            assertThat(run.output()).doesNotContain(TOKEN);
+        } finally {
+            forbidding.stop(0);
+        }
     }
 
     @Test
