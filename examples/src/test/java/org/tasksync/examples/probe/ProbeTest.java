@@ -315,6 +315,23 @@ class ProbeTest {
     }
 
     @Test
+    void ewsServerFailingInTheMiddleFailsThatCheckSkipsTheRestAndStillDeletesTheTasks() {
+        startEws();
+        ews.inject(EwsFault.http503().forOperation("UpdateItem").always());
+        Path file = write("tasksync.ews.url=" + ews.url() + "\ntasksync.ews.throttle.max-retries=0\n");
+
+        Run run = probe(ewsEnv(PASSWORD), "ews", "--config", file.toString(), "--mailbox", REP);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.verdict("batch-update")).as(run.output()).isEqualTo(Verdict.FAIL);
+        assertThat(run.text("batch-update")).contains("503");
+        assertThat(run.verdict("shown-after-update")).isEqualTo(Verdict.SKIP);
+        assertThat(run.verdict("status")).isEqualTo(Verdict.SKIP);
+        assertThat(run.verdict("cleanup")).isEqualTo(Verdict.PASS);
+        assertThat(ews.outlook(REP).tasks()).isEmpty();
+    }
+
+    @Test
     void ewsSimulatorModeRunsFromTheCommandLineAlone() throws Exception {
         Run run = probe(Map.of(), "ews", "--simulator");
 
