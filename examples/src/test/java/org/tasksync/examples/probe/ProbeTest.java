@@ -29,6 +29,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tasksync.adapter.ews.EwsConfig;
+import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.core.model.Mailbox;
+import org.tasksync.core.model.TaskValues;
+import org.tasksync.core.spi.MailboxConnection;
+import org.tasksync.core.spi.NewExchangeTask;
 import org.tasksync.examples.probe.ProbeReport.Verdict;
 import org.tasksync.testkit.ews.EwsFault;
 import org.tasksync.testkit.ews.EwsSimulator;
@@ -131,10 +137,13 @@ class ProbeTest {
      */
     private static boolean simulatorAnswersOutlookDates() throws Exception {
         try (EwsSimulator sim = EwsSimulator.start()) {
-            String id = sim.outlook(REP).create(e -> e.subject("x").dueDate(Instant.parse("2027-03-28T00:00:00Z")))
-                    .itemId();
-            try (EwsServerSide side = new EwsServerSide(org.tasksync.adapter.ews.EwsConfig.builder().url(sim.url())
-                    .credentials("u", "p").build(), "u", "p", null, REP)) {
+            EwsConfig config = EwsConfig.builder().url(sim.url()).credentials("u", "p").build();
+            String id;
+            try (MailboxConnection c = EwsExchangeAdapter.create(config).connect(new Mailbox(REP, null, ZoneOffset.UTC))) {
+                id = c.create(List.of(new NewExchangeTask("probe:x", TaskValues.builder().subject("x")
+                        .dueDate(LocalDate.of(2027, 3, 28)).build()))).get(0).itemId();
+            }
+            try (EwsServerSide side = new EwsServerSide(config, "u", "p", null, REP)) {
                 return side.shown(id).due().wire() != null;
             }
         }
