@@ -314,6 +314,19 @@ final class ExchangeProbe {
 
     /** Deletes the probe tasks whatever happened before, and makes sure they are gone. */
     private void cleanup(MailboxConnection connection) {
+        List<Probed> unknown = probed.stream().filter(p -> p.itemId == null).toList();
+        if (connection != null && !unknown.isEmpty()) {
+            // a create whose answer was lost (or refused for some) may still have made tasks: look them up
+            try {
+                for (ExchangeTask t : connection.findByCrmIds(unknown.stream().map(p -> p.crmId).toList())) {
+                    unknown.stream().filter(p -> p.crmId.equals(t.crmId()) && p.itemId == null).findFirst()
+                            .ifPresent(p -> p.itemId = t.itemId());
+                }
+            } catch (MailboxException | RuntimeException e) {
+                report.line("cleanup: the probe tasks whose create was not confirmed cannot be looked up ("
+                        + e.getMessage() + "); look for CRM ids starting with " + CRM_ID_PREFIX + " by hand");
+            }
+        }
         List<Probed> made = probed.stream().filter(p -> p.itemId != null).toList();
         if (made.isEmpty()) {
             report.pass("cleanup", "no probe task was created, nothing to delete");

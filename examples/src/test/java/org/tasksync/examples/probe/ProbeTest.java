@@ -512,6 +512,21 @@ class ProbeTest {
     }
 
     @Test
+    void graphCreateWhoseAnswerIsLostStillHasItsTasksFoundAndDeleted() {
+        startGraph();
+        // the create's $batch is carried out, but its answer never arrives
+        graph.dropResponses(1, GraphSimulator.Op.BATCH);
+
+        Run run = probeGraph(TOKEN, REP);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.verdict("create")).as(run.output()).isEqualTo(Verdict.FAIL);
+        assertThat(run.verdict("cleanup")).isEqualTo(Verdict.PASS);
+        assertThat(run.text("cleanup")).startsWith("2 probe tasks deleted");
+        assertThat(graph.toDo().tasks(REP)).isEmpty();
+    }
+
+    @Test
     void graphSimulatorModeRunsFromTheCommandLineAlone() {
         Run run = probe(Map.of(), "graph", "--simulator");
 
