@@ -300,7 +300,8 @@ public final class Probe {
 
     // ------------------------------------------------------------------ the file
 
-    private static Properties load(Path file) throws UsageException {
+    /** Reads the properties file, refusing credentials in it as the service does. */
+    static Properties load(Path file) throws UsageException {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
