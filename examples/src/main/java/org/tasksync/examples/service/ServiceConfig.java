@@ -90,11 +90,8 @@ public final class ServiceConfig {
     private final Duration stopGrace;
 
     private ServiceConfig(Properties p, Map<String, String> env) {
+        refuseCredentials(p);
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            if (CREDENTIAL_KEYS.containsKey(key)) {
-                throw new IllegalArgumentException(key + " must not be in the properties file (the value is not "
-                        + "repeated here): set the environment variable " + CREDENTIAL_KEYS.get(key) + " instead");
-            }
             if (key.startsWith("tasksync.service.") && !SERVICE_KEYS.contains(key)) {
                 throw new IllegalArgumentException(key + ": unknown service setting (value '" + p.getProperty(key)
                         + "'); known keys are " + new TreeSet<>(SERVICE_KEYS));
@@ -132,6 +129,19 @@ public final class ServiceConfig {
         this.stopGrace = Duration.ofSeconds(seconds(p, STOP_GRACE, 120));
     }
 
+    /**
+     * Refuses a properties file that holds a credential, naming the key and the environment variable
+     * to use instead, never the value. Shared with the probe, which reads the same files.
+     */
+    public static void refuseCredentials(Properties p) {
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            if (CREDENTIAL_KEYS.containsKey(key)) {
+                throw new IllegalArgumentException(key + " must not be in the properties file (the value is not "
+                        + "repeated here): set the environment variable " + CREDENTIAL_KEYS.get(key) + " instead");
+            }
+        }
+    }
+
     /** Reads the file (UTF-8) and the credentials from {@code env}. */
     public static ServiceConfig load(Path file, Map<String, String> env) {
         Properties p = new Properties();
@@ -167,7 +177,12 @@ public final class ServiceConfig {
         return url;
     }
 
-    private static EwsConfig ewsConfig(Properties p, Map<String, String> env) {
+    /**
+     * The EWS adapter's configuration from the {@code tasksync.ews.*} keys of {@code p} and the
+     * service account from {@code env} ({@value #ENV_EWS_USERNAME}, {@value #ENV_EWS_PASSWORD},
+     * {@value #ENV_EWS_DOMAIN}). Also used by the probe.
+     */
+    public static EwsConfig ewsConfig(Properties p, Map<String, String> env) {
         Properties ews = new Properties();
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("tasksync.ews.")) {
@@ -214,9 +229,9 @@ public final class ServiceConfig {
     /**
      * The Graph settings: the tenant and client ids from the file, the client secret from
      * {@value #ENV_GRAPH_CLIENT_SECRET}, or no sign-in at all when {@value #ENV_GRAPH_ACCESS_TOKEN}
-     * gives a token.
+     * gives a token ({@code token}, null when not set). Also used by the probe.
      */
-    private static GraphSettings graphSettings(Properties p, Map<String, String> env, String token) {
+    public static GraphSettings graphSettings(Properties p, Map<String, String> env, String token) {
         Properties graph = new Properties();
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("tasksync.graph.")) {
