@@ -68,6 +68,7 @@ public final class Probe {
     static {
         SUBCOMMANDS.put("ews", Probe::ews);
         SUBCOMMANDS.put("graph", Probe::graph);
+        SUBCOMMANDS.put("crm", Probe::crm);
     }
 
     private Probe() {
@@ -103,7 +104,11 @@ public final class Probe {
                 + "                    TASKSYNC_GRAPH_ACCESS_TOKEN\n"
                 + "  --mailbox ADDRESS the test mailbox (a rep's or a test user's SMTP address)\n"
                 + "  --zone ZONE       the rep's time zone (IANA name), default " + DEFAULT_ZONE + "\n"
-                + "  --simulator       start the EWS or Graph simulator in process and probe it (no --config)";
+                + "  --simulator       start the EWS or Graph simulator in process and probe it (no --config);\n"
+                + "                    for crm: the reference schema with demo rows in an in-process H2\n"
+                + "  crm --config FILE the CRM database of the service's properties file (tasksync.crm.jdbc.*), user and\n"
+                + "                    password from TASKSYNC_CRM_DB_USER/_PASSWORD: every statement of the JDBC CRM\n"
+                + "                    adapter, rolled back, with the database's plan for each";
     }
 
     // ------------------------------------------------------------------ the arguments
@@ -179,6 +184,12 @@ public final class Probe {
     }
 
     // ------------------------------------------------------------------ EWS
+
+    /** The CRM database: {@link CrmProbeMain} on the same arguments (no mailbox, no zone needed). */
+    private static int crm(Options o, Map<String, String> env, Clock clock, PrintStream out) {
+        String target = o.simulator() ? "--demo" : o.config().toString();
+        return CrmProbeMain.run(new String[] {target}, env, out, out);
+    }
 
     private static int ews(Options o, Map<String, String> env, Clock clock, PrintStream out) throws UsageException {
         String mailbox = o.requireMailbox();

@@ -32,15 +32,19 @@ class ProbeReadmeTest {
                 args.add(m.group(3));
             }
         }
-        assertThat(args).containsExactly("ews --simulator", "graph --simulator");
+        assertThat(args).containsExactly("ews --simulator", "graph --simulator", "crm --simulator");
 
         for (String a : args) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             int exit = Probe.run(a.split(" "), Map.of(), Clock.systemUTC(), new PrintStream(bytes, true, UTF_8));
             String out = bytes.toString(UTF_8);
-            assertThat(out).as(a).doesNotContainPattern("(?m)^FAIL").containsPattern("(?m)^PASS  cleanup");
-            // 3: the EWS simulator of this build does not yet answer the date properties Outlook shows
-            assertThat(exit).as(out).isIn(0, a.startsWith("ews") ? 3 : 0);
+            assertThat(out).as(a).doesNotContainPattern("(?m)^FAIL");
+            if (!a.startsWith("crm")) {
+                assertThat(out).as(a).containsPattern("(?m)^PASS  cleanup");
+            } else {
+                assertThat(out).as(a).contains("The adapter's statements run, and none reads a whole task table.");
+            }
+            assertThat(exit).as(out).isZero();
         }
     }
 
