@@ -944,6 +944,17 @@ public final class GraphSimulator implements AutoCloseable {
             }
         }
 
+        /**
+         * The calendar date To Do keeps for {@code property} ({@code dueDateTime}, {@code startDateTime} or
+         * {@code completedDateTime}) of a task, which its apps show: the date of the value written, in
+         * the zone it was written in; null when the task has none.
+         */
+        public java.time.LocalDate keptDate(String mailbox, String taskId, String property) {
+            synchronized (lock) {
+                return find(store.user(mailbox), taskId).keptDates.get(property);
+            }
+        }
+
         public List<SimList> lists(String mailbox) {
             synchronized (lock) {
                 return store.user(mailbox).lists.values().stream()

@@ -155,6 +155,8 @@ final class ToDoStore {
         Instant reminder;
         boolean reminderOn;
         final List<String> categories = new ArrayList<>();
+        /** The calendar date To Do keeps for due, start and completion, by property name (what its apps show). */
+        final Map<String, java.time.LocalDate> keptDates = new HashMap<>();
         Instant created;
         Instant lastModified;
         Instant bodyLastModified;
@@ -551,12 +553,19 @@ final class ToDoStore {
                     if (!STATUSES.contains(s)) throw invalid(f, v);
                     newStatus = s;
                 }
-                case "dueDateTime" -> t.due = dateTime(f, v, true);
-                case "startDateTime" -> t.start = dateTime(f, v, true);
+                case "dueDateTime" -> {
+                    t.due = dateTime(f, v, true);
+                    keep(t, f, v);
+                }
+                case "startDateTime" -> {
+                    t.start = dateTime(f, v, true);
+                    keep(t, f, v);
+                }
                 case "reminderDateTime" -> t.reminder = dateTime(f, v, false);
                 case "completedDateTime" -> {
                     completedGiven = true;
                     completedValue = dateTime(f, v, true);
+                    keep(t, f, v);
                 }
                 case "isReminderOn" -> {
                     if (!v.isBoolean()) throw invalid(f, v);
@@ -608,11 +617,22 @@ final class ToDoStore {
         if (nowCompleted && t.completed == null) {
             // To Do sets the day of completion; the simulator takes it in UTC, not knowing the user's zone
             t.completed = now().atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+            t.keptDates.put("completedDateTime", t.completed.atZone(ZoneOffset.UTC).toLocalDate());
         }
         if (!nowCompleted) {
             t.completed = null;
+            t.keptDates.remove("completedDateTime");
         }
         t.status = newStatus;
+    }
+
+    /** Records the date a valid due, start or completion value keeps (called after it was accepted). */
+    private static void keep(TaskData t, String field, JsonNode v) {
+        if (v == null || v.isNull()) {
+            t.keptDates.remove(field);
+        } else {
+            t.keptDates.put(field, LocalDateTime.parse(v.get("dateTime").asText()).toLocalDate());
+        }
     }
 
     private static String text(String field, JsonNode v, boolean nullable) {
