@@ -332,5 +332,7 @@ class GraphSimulatorConformanceTest {
         assertThat(call("GET", tasks() + "?" + enc("$select") + "=percentComplete", null).status()).isEqualTo(400);
         assertThat(call("GET", tasks() + "?" + enc("$orderby") + "=" + enc("title sideways"), null).status())
                 .isEqualTo(400);
+        assertThat(call("GET", tasks() + "/delta?" + enc("$orderby") + "=title", null).status())
+                .as("delta promises no order").isEqualTo(400);
     }
 }
