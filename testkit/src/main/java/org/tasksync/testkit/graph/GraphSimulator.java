@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * Microsoft Graph's To Do API in process, for tests: an HTTP server on 127.0.0.1 that serves
  * {@code /v1.0/users/{id}/todo/lists}, their tasks, {@code linkedResources}, open
  * {@code extensions}, task delta ({@code /delta} and {@code /delta()}, with absolute
- * {@code @odata.nextLink} and {@code @odata.deltaLink}, {@code @removed} entries, 410 for a stale
- * token) and JSON {@code $batch} of up to 20 steps, behind a bearer-token check.
+ * {@code @odata.nextLink} and {@code @odata.deltaLink}, {@code @removed} entries, a 40X
+ * {@code syncStateNotFound} for an expired token and 410 with {@code Location} after a reset) and
+ * JSON {@code $batch} of up to 20 steps, fully parallel or fully sequential, behind a bearer-token
+ * check. Each rule follows a Microsoft document; docs/conformance.md lists them with their sources.
  *
  * <p>The rep's hand in To Do is {@link #toDo()}; faults are injected with {@link #throttle},
  * {@link #unavailable}, {@link #throttleBatchSteps}, {@link #dropConnections} and
@@ -49,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * {@link #requests()} and its relatives count what clients sent. A user the simulator does not know
  * answers 404 as Graph does.
  *
- * <p>What it simplifies: dates come back in UTC ({@code Prefer: outlook.timezone} is ignored);
+ * <p>Dates: due, start and completion keep the date in the zone sent, which must be a Windows name
+ * or an IANA name Graph lists ({@link DateSemantics}). What it simplifies: dates come back in UTC
+ * ({@code Prefer: outlook.timezone} is ignored);
  * task assignment, which Graph v1.0 does not expose on {@code todoTask}, is represented as a
  * {@code linkedResource} from {@value #ASSIGNMENT_APPLICATION} (see {@link ToDoUser#assign}).
  *
