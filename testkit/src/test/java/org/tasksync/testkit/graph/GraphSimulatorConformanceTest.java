@@ -106,6 +106,26 @@ class GraphSimulatorConformanceTest {
         assertThat(SCHEMA.get().violations(bad, "todoTask")).hasSize(5);
     }
 
+    @Test
+    void tasksInListsDeltaAndExpandedReadsHaveGraphsTypes() throws Exception {
+        String id = create("""
+                {"title":"Typed","importance":"high","categories":["Customer"],"isReminderOn":true,
+                 "reminderDateTime":{"dateTime":"2026-04-02T09:00:00","timeZone":"UTC"},
+                 "dueDateTime":{"dateTime":"2026-04-02T00:00:00","timeZone":"Tokyo Standard Time"},
+                 "linkedResources":[{"applicationName":"tasksync","externalId":"A1:1","displayName":"CRM"}],
+                 "extensions":[{"@odata.type":"microsoft.graph.openTypeExtension","extensionName":"org.x","n":"1"}]}""");
+        sim.toDo().setStatus(ANNA, id, "completed");
+        List<JsonNode> tasks = new java.util.ArrayList<>();
+        call("GET", tasks() + "/delta", null).json().get("value").forEach(tasks::add);
+        call("GET", tasks() + "?$expand=extensions,linkedResources", null).json().get("value").forEach(tasks::add);
+        tasks.add(call("GET", tasks() + "/" + enc(id) + "?$expand=extensions,linkedResources", null).json());
+        assertThat(tasks).hasSize(3).allSatisfy(t -> {
+            assertThat(t.get("id").asText()).isEqualTo(id);
+            conforms(t, "todoTask");
+        });
+        assertThat(tasks.get(2).at("/extensions/0/extensionName").asText()).isEqualTo("org.x");
+    }
+
     // ------------------------------------------------------------------ JSON batching
 
     @Test
