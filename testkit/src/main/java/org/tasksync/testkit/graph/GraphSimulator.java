@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * Microsoft Graph's To Do API in process, for tests: an HTTP server on 127.0.0.1 that serves
  * {@code /v1.0/users/{id}/todo/lists}, their tasks, {@code linkedResources}, open
  * {@code extensions}, task delta ({@code /delta} and {@code /delta()}, with absolute
- * {@code @odata.nextLink} and {@code @odata.deltaLink}, {@code @removed} entries, 410 for a stale
- * token) and JSON {@code $batch} of up to 20 steps, behind a bearer-token check.
+ * {@code @odata.nextLink} and {@code @odata.deltaLink}, {@code @removed} entries, a 40X
+ * {@code syncStateNotFound} for an expired token and 410 with {@code Location} after a reset) and
+ * JSON {@code $batch} of up to 20 steps, fully parallel or fully sequential, behind a bearer-token
+ * check. Each rule follows a Microsoft document; docs/conformance.md lists them with their sources.
  *
  * <p>The rep's hand in To Do is {@link #toDo()}; faults are injected with {@link #throttle},
  * {@link #unavailable}, {@link #throttleBatchSteps}, {@link #dropConnections} and
@@ -49,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * {@link #requests()} and its relatives count what clients sent. A user the simulator does not know
  * answers 404 as Graph does.
  *
- * <p>What it simplifies: dates come back in UTC ({@code Prefer: outlook.timezone} is ignored);
+ * <p>Dates: due, start and completion keep the date in the zone sent, which must be a Windows name
+ * or an IANA name Graph lists ({@link DateSemantics}). What it simplifies: dates come back in UTC
+ * ({@code Prefer: outlook.timezone} is ignored);
  * task assignment, which Graph v1.0 does not expose on {@code todoTask}, is represented as a
  * {@code linkedResource} from {@value #ASSIGNMENT_APPLICATION} (see {@link ToDoUser#assign}).
  *
@@ -65,11 +69,15 @@ public final class GraphSimulator implements AutoCloseable {
     /** The token the simulator accepts unless told otherwise. */
     public static final String DEFAULT_TOKEN = "simulator-token";
 
-    /** How {@code dueDateTime} and {@code startDateTime} are kept. */
+    /** How {@code dueDateTime}, {@code startDateTime} and {@code completedDateTime} are kept. */
     public enum DateSemantics {
-        /** The instant that was sent is kept and returned in UTC. */
-        INSTANT,
-        /** Only the date of the sent local date-time is kept and returned as midnight UTC (time ignored). */
+        /**
+         * The default, as documented ("Create todoTask": "the date in the specified time zone"): the date of
+         * the sent local date-time is kept in the sent zone, the time of day dropped, and returned as that
+         * date's midnight in that zone, expressed in UTC.
+         */
+        DATE_IN_ZONE,
+        /** Only the date of the sent local date-time is kept and returned as midnight UTC (zone ignored too). */
         DATE_ONLY
     }
 
@@ -341,10 +349,33 @@ public final class GraphSimulator implements AutoCloseable {
         }
     }
 
-    /** The server forgets the delta tokens of the user's lists: the next delta with one answers 410 Gone. */
+    /**
+     * The server forgets the delta tokens of the user's lists (its token cache overflowed): the next
+     * delta with one answers 400 with the error code {@code syncStateNotFound} ("Use delta query",
+     * Token duration: "a 40X-series error with error codes such as syncStateNotFound").
+     */
     public void expireDeltaTokens(String mailbox) {
+        expireDeltaTokens(mailbox, 400);
+    }
+
+    /** As {@link #expireDeltaTokens(String)}, answering {@code status} (a 40X) with {@code syncStateNotFound}. */
+    public void expireDeltaTokens(String mailbox, int status) {
+        if (status < 400 || status > 499) {
+            throw new IllegalArgumentException("an expired delta token is answered with a 40X, not " + status);
+        }
         synchronized (lock) {
-            store.invalidateDeltaTokens(store.user(mailbox));
+            store.invalidateDeltaTokens(store.user(mailbox), status, false);
+        }
+    }
+
+    /**
+     * Graph resets synchronization ("Use delta query", Synchronization reset): the next delta with a
+     * token issued so far answers 410 Gone with a {@code Location} header naming the delta request that
+     * starts over (an empty {@code $deltatoken}).
+     */
+    public void resetDeltaSync(String mailbox) {
+        synchronized (lock) {
+            store.invalidateDeltaTokens(store.user(mailbox), 410, true);
         }
     }
 
@@ -480,7 +511,7 @@ public final class GraphSimulator implements AutoCloseable {
                     }
                 }
             } catch (ToDoStore.Failure f) {
-                answer = ToDoStore.error(f.status, f.code, f.getMessage());
+                answer = f.answer();
             }
             if (fault != null) {
                 drop(ex);
@@ -554,16 +585,7 @@ public final class GraphSimulator implements AutoCloseable {
             throw new ToDoStore.Failure(400, "BadRequest", "A $batch body needs a 'requests' array");
         }
         ArrayNode steps = (ArrayNode) body.get("requests");
-        if (steps.size() > 20) {
-            throw new ToDoStore.Failure(400, "BadRequest", "The number of requests in a batch is limited to 20");
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (JsonNode s : steps) {
-            String id = s.path("id").asText("");
-            if (id.isEmpty() || !ids.add(id)) {
-                throw new ToDoStore.Failure(400, "BadRequest", "Each batch step needs a unique id (got '" + id + "')");
-            }
-        }
+        checkBatch(steps);
         Map<String, Integer> statusById = new HashMap<>();
         Set<String> mailboxes = new LinkedHashSet<>();
         ArrayNode responses = JsonNodeFactory.instance.arrayNode();
@@ -571,7 +593,7 @@ public final class GraphSimulator implements AutoCloseable {
             String id = s.get("id").asText();
             StepAnswer sa = step(s, statusById, mailboxes);
             ToDoStore.Answer a = sa.answer();
-            statusById.put(id, a.status());
+            statusById.put(id.toLowerCase(Locale.ROOT), a.status());
             ObjectNode r = responses.addObject();
             r.put("id", id);
             r.put("status", a.status());
@@ -601,20 +623,92 @@ public final class GraphSimulator implements AutoCloseable {
         return ToDoStore.Answer.json(200, out);
     }
 
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PATCH", "PUT", "DELETE");
+
+    /**
+     * What makes a {@code $batch} malformed, answered 400 for the whole batch (JSON batching: "If the
+     * batch request itself is malformed, the status code is 400"): no steps or more than 20; a step
+     * without a string id, or ids equal but for case (ids are "not case-sensitive" and "must be
+     * unique"); no method; no url, or an absolute one (the url is "the relative resource URL"); a body
+     * without a Content-Type header; a dependsOn naming no earlier step; a batch neither fully
+     * sequential (each step after the first depends on exactly the one before it) nor fully parallel
+     * (no dependsOn): JSON batching, Sequencing requests, and microsoft-graph-docs issue #16280.
+     */
+    private static void checkBatch(ArrayNode steps) {
+        if (steps.isEmpty()) {
+            throw new ToDoStore.Failure(400, "BadRequest", "A $batch needs at least one request");
+        }
+        if (steps.size() > 20) {
+            throw new ToDoStore.Failure(400, "BadRequest", "The number of requests in a batch is limited to 20");
+        }
+        List<String> ids = new ArrayList<>();
+        int dependent = 0;
+        boolean chain = true;
+        for (JsonNode s : steps) {
+            if (!s.isObject() || !s.path("id").isTextual() || s.get("id").asText().isEmpty()) {
+                throw new ToDoStore.Failure(400, "BadRequest", "Each batch request needs an id (got " + s.path("id") + ")");
+            }
+            String id = s.get("id").asText();
+            String key = id.toLowerCase(Locale.ROOT);
+            if (ids.contains(key)) {
+                throw new ToDoStore.Failure(400, "BadRequest", "Batch request ids must be unique, and are not "
+                        + "case-sensitive: '" + id + "' is there twice");
+            }
+            String method = s.path("method").asText("");
+            if (!METHODS.contains(method.toUpperCase(Locale.ROOT))) {
+                throw new ToDoStore.Failure(400, "BadRequest", "Batch request '" + id + "' needs a method (got '"
+                        + method + "')");
+            }
+            String url = s.path("url").asText("");
+            if (url.isBlank()) {
+                throw new ToDoStore.Failure(400, "BadRequest", "Batch request '" + id + "' needs a url");
+            }
+            if (url.matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
+                throw new ToDoStore.Failure(400, "BadRequest", "Batch request '" + id + "' has the absolute url '"
+                        + url + "'; the url of a batch request is relative to the service root, e.g. /users");
+            }
+            if (s.has("body") && !s.get("body").isNull()) {
+                boolean typed = false;
+                for (java.util.Iterator<String> it = s.path("headers").fieldNames(); it.hasNext(); ) {
+                    typed |= it.next().equalsIgnoreCase("Content-Type");
+                }
+                if (!typed) {
+                    throw new ToDoStore.Failure(400, "BadRequest", "Batch request '" + id + "' has a body but no "
+                            + "Content-Type header");
+                }
+            }
+            JsonNode deps = s.get("dependsOn");
+            if (deps != null && !deps.isNull() && !deps.isEmpty()) {
+                dependent++;
+                if (!deps.isArray()) {
+                    throw new ToDoStore.Failure(400, "BadRequest", "dependsOn of batch request '" + id + "' must be an array");
+                }
+                for (JsonNode d : deps) {
+                    if (!ids.contains(d.asText("").toLowerCase(Locale.ROOT))) {
+                        throw new ToDoStore.Failure(400, "BadRequest", "Batch request '" + id + "' depends on '"
+                                + d.asText() + "', which is no earlier request of the batch");
+                    }
+                }
+                chain &= deps.size() == 1 && !ids.isEmpty()
+                        && deps.get(0).asText().equalsIgnoreCase(ids.get(ids.size() - 1));
+            } else if (!ids.isEmpty()) {
+                chain = false;
+            }
+            ids.add(key);
+        }
+        if (dependent > 0 && !chain) {
+            throw new ToDoStore.Failure(400, "BadRequest", "Batch should be either fully sequential or fully parallel");
+        }
+    }
+
     private StepAnswer step(JsonNode s, Map<String, Integer> statusById, Set<String> mailboxes) {
         String method = s.path("method").asText("").toUpperCase(Locale.ROOT);
         String url = s.path("url").asText("");
-        if (url.startsWith(baseUrl)) {
-            url = url.substring(baseUrl.length());
-        }
         if (url.startsWith("/v1.0/")) {
             url = url.substring(5);
         }
         if (!url.startsWith("/")) {
             url = "/" + url;
-        }
-        if (method.isEmpty()) {
-            return new StepAnswer(ToDoStore.error(400, "BadRequest", "A batch step needs a method"), Op.OTHER, null);
         }
         int q = url.indexOf('?');
         List<String> segments = new ArrayList<>();
@@ -626,7 +720,7 @@ public final class GraphSimulator implements AutoCloseable {
         s.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
         Op op = ToDoStore.opOf(method, segments);
         for (JsonNode dep : s.path("dependsOn")) {
-            Integer st = statusById.get(dep.asText());
+            Integer st = statusById.get(dep.asText().toLowerCase(Locale.ROOT));
             if (st == null || st < 200 || st >= 300) {
                 return new StepAnswer(ToDoStore.error(424, "FailedDependency", "Step " + dep.asText()
                         + " did not succeed"), op, null);
@@ -851,6 +945,17 @@ public final class GraphSimulator implements AutoCloseable {
                 l.isOwner = false;
                 l.isShared = true;
                 return l.id;
+            }
+        }
+
+        /**
+         * The calendar date To Do keeps for {@code property} ({@code dueDateTime}, {@code startDateTime} or
+         * {@code completedDateTime}) of a task, which its apps show: the date of the value written, in
+         * the zone it was written in; null when the task has none.
+         */
+        public java.time.LocalDate keptDate(String mailbox, String taskId, String property) {
+            synchronized (lock) {
+                return find(store.user(mailbox), taskId).keptDates.get(property);
             }
         }
 

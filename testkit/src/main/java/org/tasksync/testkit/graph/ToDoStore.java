@@ -40,13 +40,33 @@ final class ToDoStore {
     private static final Set<String> STATUSES = Set.of("notStarted", "inProgress", "completed", "waitingOnOthers",
             "deferred");
     private static final Set<String> IMPORTANCES = Set.of("low", "normal", "high");
-    /** The few Windows zone names a test might send; Graph knows them all. */
-    private static final Map<String, String> WINDOWS_ZONES = Map.of(
-            "W. Europe Standard Time", "Europe/Berlin",
-            "GMT Standard Time", "Europe/London",
-            "Pacific Standard Time", "America/Los_Angeles",
-            "Eastern Standard Time", "America/New_York",
-            "Tokyo Standard Time", "Asia/Tokyo");
+    /**
+     * The IANA names Graph takes besides the Windows names: the list on Microsoft's "dateTimeTimeZone
+     * resource type" page (v1.0), as facts. Where the page gives two spellings ("Europe/Kyiv (Kiev)")
+     * both are here; the page's "Asia/Toshkent" and "Asia/Astana" are names no tz database knows, so
+     * only their bracketed spellings are taken.
+     */
+    static final Set<String> GRAPH_IANA_ZONES = Set.of(
+            "Etc/GMT+12", "Etc/GMT+11", "Pacific/Honolulu", "America/Anchorage", "America/Santa_Isabel",
+            "America/Los_Angeles", "America/Phoenix", "America/Chihuahua", "America/Denver", "America/Guatemala",
+            "America/Chicago", "America/Mexico_City", "America/Regina", "America/Bogota", "America/New_York",
+            "America/Indiana/Indianapolis", "America/Caracas", "America/Asuncion", "America/Halifax",
+            "America/Cuiaba", "America/La_Paz", "America/Santiago", "America/St_Johns", "America/Sao_Paulo",
+            "America/Argentina/Buenos_Aires", "America/Cayenne", "America/Godthab", "America/Montevideo",
+            "America/Bahia", "Etc/GMT+2", "Atlantic/Azores", "Atlantic/Cape_Verde", "Africa/Casablanca", "Etc/GMT",
+            "Europe/London", "Atlantic/Reykjavik", "Europe/Berlin", "Europe/Budapest", "Europe/Paris",
+            "Europe/Warsaw", "Africa/Lagos", "Africa/Windhoek", "Europe/Bucharest", "Asia/Beirut", "Africa/Cairo",
+            "Asia/Damascus", "Africa/Johannesburg", "Europe/Kyiv", "Europe/Kiev", "Europe/Istanbul",
+            "Asia/Jerusalem", "Asia/Amman", "Asia/Baghdad", "Europe/Kaliningrad", "Asia/Riyadh", "Africa/Nairobi",
+            "Asia/Tehran", "Asia/Dubai", "Asia/Baku", "Europe/Moscow", "Indian/Mauritius", "Asia/Tbilisi",
+            "Asia/Yerevan", "Asia/Kabul", "Asia/Karachi", "Asia/Tashkent", "Asia/Kolkata", "Asia/Colombo",
+            "Asia/Kathmandu", "Asia/Almaty", "Asia/Dhaka", "Asia/Yekaterinburg", "Asia/Yangon", "Asia/Rangoon",
+            "Asia/Bangkok", "Asia/Novosibirsk", "Asia/Shanghai", "Asia/Krasnoyarsk", "Asia/Singapore",
+            "Australia/Perth", "Asia/Taipei", "Asia/Ulaanbaatar", "Asia/Irkutsk", "Asia/Tokyo", "Asia/Seoul",
+            "Australia/Adelaide", "Australia/Darwin", "Australia/Brisbane", "Australia/Sydney",
+            "Pacific/Port_Moresby", "Australia/Hobart", "Asia/Yakutsk", "Pacific/Guadalcanal", "Asia/Vladivostok",
+            "Pacific/Auckland", "Etc/GMT-12", "Pacific/Fiji", "Asia/Magadan", "Pacific/Tongatapu", "Pacific/Apia",
+            "Pacific/Kiritimati");
 
     /** An answer to one request (or one step of a batch). */
     record Answer(int status, Map<String, String> headers, JsonNode body) {
@@ -71,11 +91,22 @@ final class ToDoStore {
     static final class Failure extends RuntimeException {
         final int status;
         final String code;
+        final Map<String, String> headers;
 
         Failure(int status, String code, String message) {
+            this(status, code, message, Map.of());
+        }
+
+        Failure(int status, String code, String message, Map<String, String> headers) {
             super(message);
             this.status = status;
             this.code = code;
+            this.headers = headers;
+        }
+
+        Answer answer() {
+            Answer a = error(status, code, getMessage());
+            return new Answer(status, headers, a.body());
         }
     }
 
@@ -97,6 +128,9 @@ final class ToDoStore {
         boolean isOwner = true;
         boolean isShared;
         long epoch;
+        /** How a delta token of an earlier epoch is answered (see {@link GraphSimulator#expireDeltaTokens}). */
+        int staleStatus = 400;
+        boolean staleIsReset;
         final Map<String, TaskData> tasks = new LinkedHashMap<>();
         final Map<String, Long> deletions = new HashMap<>();
         String etag;
@@ -120,6 +154,9 @@ final class ToDoStore {
         Instant completed;
         Instant reminder;
         boolean reminderOn;
+        final List<String> categories = new ArrayList<>();
+        /** The calendar date To Do keeps for due, start and completion, by property name (what its apps show). */
+        final Map<String, java.time.LocalDate> keptDates = new HashMap<>();
         Instant created;
         Instant lastModified;
         Instant bodyLastModified;
@@ -136,7 +173,7 @@ final class ToDoStore {
     String baseUrl;
     int maxPageSize = 200;
     boolean linkedResourceFilter = true;
-    GraphSimulator.DateSemantics dateSemantics = GraphSimulator.DateSemantics.INSTANT;
+    GraphSimulator.DateSemantics dateSemantics = GraphSimulator.DateSemantics.DATE_IN_ZONE;
 
     ToDoStore(Clock clock) {
         this.clock = clock;
@@ -156,6 +193,11 @@ final class ToDoStore {
         ListData tasks = new ListData(newId("AQMkAD"), "Tasks", "defaultList");
         touchList(tasks);
         u.lists.put(tasks.id, tasks);
+        // every Exchange Online mailbox also has the list of flagged e-mails (wellknownListName
+        // flaggedEmails, "todoTaskList resource type"), which To Do fills itself
+        ListData flagged = new ListData(newId("AQMkAD"), "Flagged emails", "flaggedEmails");
+        touchList(flagged);
+        u.lists.put(flagged.id, flagged);
         return u;
     }
 
@@ -198,8 +240,13 @@ final class ToDoStore {
         return l;
     }
 
-    void invalidateDeltaTokens(UserData u) {
-        u.lists.values().forEach(l -> l.epoch++);
+    /** Delta tokens issued so far answer {@code status} with syncStateNotFound, or 410 with Location ({@code reset}). */
+    void invalidateDeltaTokens(UserData u, int status, boolean reset) {
+        u.lists.values().forEach(l -> {
+            l.epoch++;
+            l.staleStatus = status;
+            l.staleIsReset = reset;
+        });
     }
 
     // ------------------------------------------------------------------ changes by the user and by requests
@@ -276,7 +323,7 @@ final class ToDoStore {
         try {
             return route(c);
         } catch (Failure f) {
-            return error(f.status, f.code, f.getMessage());
+            return f.answer();
         }
     }
 
@@ -346,7 +393,7 @@ final class ToDoStore {
         TaskData t = task(l, s.get(6));
         if (s.size() == 7) {
             switch (m) {
-                case "GET": return Answer.json(200, render(t, expands(c)));
+                case "GET": return Answer.json(200, select(render(t, expands(c)), c));
                 case "PATCH":
                     applyWrite(t, body(c), false);
                     touch(t);
@@ -425,6 +472,7 @@ final class ToDoStore {
         }
         ODataFilter.Predicate filter = filter(c);
         Set<String> expand = expands(c);
+        Comparator<ObjectNode> order = orderBy(c);
         int top = intParam(c, "$top", maxPageSize, 1, 1000);
         int skip = intParam(c, "$skip", 0, 0, Integer.MAX_VALUE);
         List<ObjectNode> matching = new ArrayList<>();
@@ -434,6 +482,10 @@ final class ToDoStore {
                 matching.add(render(t, expand));
             }
         }
+        if (order != null) {
+            matching.sort(order);
+        }
+        matching.replaceAll(o -> select(o, c));
         ObjectNode out = NODES.objectNode();
         out.put("@odata.context", baseUrl + "/$metadata#users/todo/lists/tasks");
         ArrayNode values = out.putArray("value");
@@ -450,6 +502,10 @@ final class ToDoStore {
     }
 
     private Answer createTaskCall(ListData l, Call c) {
+        if ("flaggedEmails".equals(l.wellknown)) {
+            // Microsoft is silent on writing to this list, which To Do fills from flagged mail: the stricter choice
+            throw new Failure(400, "invalidRequest", "Tasks cannot be created in the list of flagged emails");
+        }
         ObjectNode b = body(c);
         JsonNode title = b.get("title");
         if (title == null || !title.isTextual()) {
@@ -459,7 +515,8 @@ final class ToDoStore {
         t.created = now();
         applyWrite(t, b, true);
         insert(l, t);
-        return Answer.json(201, render(t, Set.of()));
+        // "Create todoTask": the 201 body shows the linked resources the request created
+        return Answer.json(201, render(t, b.has("linkedResources") ? Set.of("linkedResources") : Set.of()));
     }
 
     /** Applies a POST or PATCH body to a task, as Graph does, failing with 400 on what Graph refuses. */
@@ -496,19 +553,37 @@ final class ToDoStore {
                     if (!STATUSES.contains(s)) throw invalid(f, v);
                     newStatus = s;
                 }
-                case "dueDateTime" -> t.due = dateTime(f, v, true);
-                case "startDateTime" -> t.start = dateTime(f, v, true);
+                case "dueDateTime" -> {
+                    t.due = dateTime(f, v, true);
+                    keep(t, f, v);
+                }
+                case "startDateTime" -> {
+                    t.start = dateTime(f, v, true);
+                    keep(t, f, v);
+                }
                 case "reminderDateTime" -> t.reminder = dateTime(f, v, false);
                 case "completedDateTime" -> {
                     completedGiven = true;
-                    completedValue = dateTime(f, v, false);
+                    completedValue = dateTime(f, v, true);
+                    keep(t, f, v);
                 }
                 case "isReminderOn" -> {
                     if (!v.isBoolean()) throw invalid(f, v);
                     t.reminderOn = v.booleanValue();
                 }
                 case "categories" -> {
-                    if (!v.isArray()) throw invalid(f, v);
+                    if (v.isNull()) {
+                        t.categories.clear();
+                    } else {
+                        if (!v.isArray()) throw invalid(f, v);
+                        List<String> cats = new ArrayList<>();
+                        for (JsonNode cat : v) {
+                            if (!cat.isTextual()) throw invalid(f, v);
+                            cats.add(cat.asText());
+                        }
+                        t.categories.clear();
+                        t.categories.addAll(cats);
+                    }
                 }
                 case "linkedResources" -> {
                     if (!create) throw new Failure(400, "invalidRequest", "linkedResources are changed through their own endpoint");
@@ -540,12 +615,24 @@ final class ToDoStore {
             t.completed = completedValue;
         }
         if (nowCompleted && t.completed == null) {
-            t.completed = now();
+            // To Do sets the day of completion; the simulator takes it in UTC, not knowing the user's zone
+            t.completed = now().atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+            t.keptDates.put("completedDateTime", t.completed.atZone(ZoneOffset.UTC).toLocalDate());
         }
         if (!nowCompleted) {
             t.completed = null;
+            t.keptDates.remove("completedDateTime");
         }
         t.status = newStatus;
+    }
+
+    /** Records the date a valid due, start or completion value keeps (called after it was accepted). */
+    private static void keep(TaskData t, String field, JsonNode v) {
+        if (v == null || v.isNull()) {
+            t.keptDates.remove(field);
+        } else {
+            t.keptDates.put(field, LocalDateTime.parse(v.get("dateTime").asText()).toLocalDate());
+        }
     }
 
     private static String text(String field, JsonNode v, boolean nullable) {
@@ -572,17 +659,39 @@ final class ToDoStore {
             throw new Failure(400, "invalidRequest", "Cannot convert '" + v.get("dateTime").asText() + "' of " + field
                     + " to a date and time");
         }
-        String zoneName = v.path("timeZone").asText("UTC");
-        ZoneId zone;
-        try {
-            zone = WINDOWS_ZONES.containsKey(zoneName) ? ZoneId.of(WINDOWS_ZONES.get(zoneName)) : ZoneId.of(zoneName);
-        } catch (DateTimeException e) {
-            throw new Failure(400, "invalidRequest", "Time zone '" + zoneName + "' of " + field + " is not supported");
+        JsonNode tz = v.get("timeZone");
+        if (tz != null && !tz.isNull() && !tz.isTextual()) {
+            throw invalid(field + ".timeZone", tz);
         }
-        if (dateOnly && dateSemantics == GraphSimulator.DateSemantics.DATE_ONLY) {
-            return local.toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+        String zoneName = tz == null || tz.isNull() ? "UTC" : tz.asText();
+        ZoneId zone = graphZone(zoneName);
+        if (zone == null) {
+            throw new Failure(400, "invalidRequest", "Time zone '" + zoneName + "' of " + field + " is not supported: "
+                    + "Graph takes Windows time-zone names and the IANA names listed for dateTimeTimeZone");
+        }
+        if (dateOnly) {
+            // "Create todoTask": due, start and completion are "the date in the specified time zone"
+            return local.toLocalDate().atStartOfDay(dateSemantics == GraphSimulator.DateSemantics.DATE_ONLY
+                    ? ZoneOffset.UTC : zone).toInstant();
         }
         return local.atZone(zone).toInstant();
+    }
+
+    /**
+     * The zone Graph means by a {@code dateTimeTimeZone.timeZone}: a Windows name (through CLDR's
+     * table in ICU4J, the zone Windows uses for it) or one of the IANA names the dateTimeTimeZone page
+     * lists; null for any other name.
+     */
+    static ZoneId graphZone(String name) {
+        try {
+            if (GRAPH_IANA_ZONES.contains(name)) {
+                return ZoneId.of(name);
+            }
+            String iana = com.ibm.icu.util.TimeZone.getIDForWindowsID(name, null);
+            return iana == null ? null : ZoneId.of(iana);
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     static ObjectNode dateTimeJson(Instant i) {
@@ -602,7 +711,8 @@ final class ToDoStore {
         o.put("createdDateTime", t.created.toString());
         o.put("lastModifiedDateTime", t.lastModified.toString());
         o.put("hasAttachments", false);
-        o.putArray("categories");
+        ArrayNode cats = o.putArray("categories");
+        t.categories.forEach(cats::add);
         o.put("id", t.id);
         ObjectNode body = o.putObject("body");
         body.put("content", t.bodyContent);
@@ -638,6 +748,70 @@ final class ToDoStore {
                 throw new Failure(400, "BadRequest", "Could not find a navigation property '" + name + "' to expand");
             }
             out.add(name);
+        }
+        return out;
+    }
+
+    private static final Set<String> TASK_PROPERTIES = Set.of("body", "bodyLastModifiedDateTime", "categories",
+            "completedDateTime", "createdDateTime", "dueDateTime", "hasAttachments", "id", "importance", "isReminderOn",
+            "lastModifiedDateTime", "recurrence", "reminderDateTime", "startDateTime", "status", "title");
+
+    /**
+     * OData {@code $select}: only the named properties (and {@code id} and the annotations, which Graph
+     * always sends), plus what {@code $expand} asked for. An unknown property answers 400.
+     */
+    private static ObjectNode select(ObjectNode o, Call c) {
+        String sel = c.query().get("$select");
+        if (sel == null || sel.isBlank()) {
+            return o;
+        }
+        Set<String> keep = new java.util.HashSet<>();
+        for (String p : sel.split(",")) {
+            String name = p.trim();
+            if (!TASK_PROPERTIES.contains(name)) {
+                throw new Failure(400, "BadRequest", "Could not find a property named '" + name + "' on type "
+                        + "'microsoft.graph.todoTask'");
+            }
+            keep.add(name);
+        }
+        ObjectNode out = NODES.objectNode();
+        o.fields().forEachRemaining(e -> {
+            String k = e.getKey();
+            if (k.startsWith("@") || k.equals("id") || keep.contains(k) || k.equals("linkedResources")
+                    || k.equals("extensions")) {
+                out.set(k, e.getValue());
+            }
+        });
+        return out;
+    }
+
+    /** OData {@code $orderby} on task properties ({@code dueDateTime/dateTime} for a date), {@code asc} or {@code desc}. */
+    private static Comparator<ObjectNode> orderBy(Call c) {
+        String ob = c.query().get("$orderby");
+        if (ob == null || ob.isBlank()) {
+            return null;
+        }
+        Comparator<ObjectNode> out = null;
+        for (String part : ob.split(",")) {
+            String[] words = part.trim().split("\\s+");
+            if (words.length > 2 || (words.length == 2 && !words[1].equalsIgnoreCase("asc")
+                    && !words[1].equalsIgnoreCase("desc"))) {
+                throw new Failure(400, "BadRequest", "Invalid $orderby clause '" + part.trim() + "'");
+            }
+            String path = words[0];
+            String root = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
+            if (!TASK_PROPERTIES.contains(root) || root.equals("body") || root.equals("categories")
+                    || root.equals("recurrence")) {
+                throw new Failure(400, "BadRequest", "Cannot order by '" + path + "' on type 'microsoft.graph.todoTask'");
+            }
+            String pointer = "/" + path;
+            Comparator<ObjectNode> one = Comparator.comparing((ObjectNode o) -> o.at(pointer).isMissingNode()
+                    || o.at(pointer).isNull() ? null : o.at(pointer).asText(),
+                    Comparator.nullsFirst(Comparator.naturalOrder()));
+            if (words.length == 2 && words[1].equalsIgnoreCase("desc")) {
+                one = one.reversed();
+            }
+            out = out == null ? one : out.thenComparing(one);
         }
         return out;
     }
@@ -703,18 +877,22 @@ final class ToDoStore {
         if (c.query().containsKey("$expand")) {
             throw new Failure(400, "BadRequest", "$expand is not supported on delta of todoTask");
         }
+        if (c.query().containsKey("$orderby")) {
+            // "Use delta query": do not assume an order; the simulator refuses to promise one
+            throw new Failure(400, "BadRequest", "$orderby is not supported on delta of todoTask");
+        }
         long from;
         long upto;
         long after;
         String skip = c.query().get("$skiptoken");
         String deltaToken = c.query().get("$deltatoken");
         if (skip != null) {
-            long[] p = token(skip, l, 3);
+            long[] p = token(skip, l, 3, c);
             from = p[0];
             upto = p[1];
             after = p[2];
-        } else if (deltaToken != null) {
-            from = token(deltaToken, l, 1)[0];
+        } else if (deltaToken != null && !deltaToken.isEmpty()) {
+            from = token(deltaToken, l, 1, c)[0];
             upto = seq;
             after = from;
         } else {
@@ -746,7 +924,7 @@ final class ToDoStore {
         ArrayNode values = out.putArray("value");
         for (Map.Entry<Long, Object> e : page) {
             if (e.getValue() instanceof TaskData t) {
-                values.add(render(t, Set.of()));
+                values.add(select(render(t, Set.of()), c));
             } else {
                 ObjectNode removed = values.addObject();
                 removed.put("@odata.type", "#microsoft.graph.todoTask");
@@ -771,22 +949,34 @@ final class ToDoStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static long[] token(String token, ListData l, int parts) {
+    /**
+     * The numbers in a state token of this list. A token of an earlier epoch or not of this list is
+     * answered as the delta-query overview documents: a 40X with {@code syncStateNotFound} ("Token
+     * duration") or, after a reset, 410 Gone with a {@code Location} that starts a new round
+     * ("Synchronization reset").
+     */
+    private long[] token(String token, ListData l, int parts, Call c) {
         String[] p;
         try {
             p = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|");
         } catch (IllegalArgumentException e) {
             p = new String[0];
         }
-        if (p.length != parts + 2 || !p[0].equals(l.id) || !p[1].equals(Long.toString(l.epoch))) {
-            throw new Failure(410, "syncStateNotFound",
-                    "The sync state for this delta token is not found or has expired; start a new delta round");
-        }
+        boolean valid = p.length == parts + 2 && p[0].equals(l.id) && p[1].equals(Long.toString(l.epoch));
         long[] out = new long[parts];
         try {
-            for (int i = 0; i < parts; i++) out[i] = Long.parseLong(p[i + 2]);
+            for (int i = 0; valid && i < parts; i++) out[i] = Long.parseLong(p[i + 2]);
         } catch (NumberFormatException e) {
-            throw new Failure(410, "syncStateNotFound", "Malformed delta token");
+            valid = false;
+        }
+        if (!valid) {
+            boolean ours = p.length >= 2 && p[0].equals(l.id);
+            if (ours && l.staleIsReset) {
+                throw new Failure(410, "resyncRequired", "The delta token is no longer valid; start over at Location",
+                        Map.of("Location", link(c.segments(), Map.of("$deltatoken", ""))));
+            }
+            throw new Failure(ours ? l.staleStatus : 400, "syncStateNotFound",
+                    "The sync state generation is not found. The delta token is expired and data must be synchronized again.");
         }
         return out;
     }
@@ -831,6 +1021,12 @@ final class ToDoStore {
         o.put("@odata.type", "#microsoft.graph.openTypeExtension");
         o.put("id", name);
         o.put("extensionName", name);
+        x.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                throw new Failure(400, "invalidRequest", "Property '" + e.getKey() + "' of the open extension is null; "
+                        + "null values are not allowed in an open extension of a todoTask");
+            }
+        });
         x.fields().forEachRemaining(e -> {
             if (!e.getKey().startsWith("@odata.") && !e.getKey().equals("extensionName") && !e.getKey().equals("id")) {
                 o.set(e.getKey(), e.getValue());
@@ -918,14 +1114,29 @@ final class ToDoStore {
         switch (m) {
             case "GET": return Answer.json(200, x.deepCopy());
             case "PATCH":
-                // Graph merges the properties of the body into an open extension; null removes one
-                body(c).fields().forEachRemaining(e -> {
+                // "Update open extension": the body's properties are merged in; for Microsoft 365 resources
+                // (a todoTask is one) null values are not allowed, and the answer is 200 with the extension
+                ObjectNode patch = body(c);
+                // the page's required pairs: @odata.type and extensionName
+                if (!patch.path("@odata.type").isTextual()
+                        || !patch.path("@odata.type").asText().toLowerCase(Locale.ROOT).endsWith("opentypeextension")
+                        || !id.equals(patch.path("extensionName").asText(""))) {
+                    throw new Failure(400, "invalidRequest", "An open extension PATCH needs @odata.type "
+                            + "microsoft.graph.openTypeExtension and extensionName '" + id + "'");
+                }
+                patch.fields().forEachRemaining(e -> {
+                    if (e.getValue().isNull()) {
+                        throw new Failure(400, "invalidRequest", "Property '" + e.getKey() + "' of the open extension "
+                                + "is null; null values are not allowed in an open extension of a todoTask");
+                    }
+                });
+                patch.fields().forEachRemaining(e -> {
                     String k = e.getKey();
                     if (k.startsWith("@odata.") || k.equals("extensionName") || k.equals("id")) return;
-                    if (e.getValue().isNull()) x.remove(k); else x.set(k, e.getValue());
+                    x.set(k, e.getValue());
                 });
                 touch(t);
-                return Answer.noContent();
+                return Answer.json(200, x.deepCopy());
             case "DELETE":
                 t.extensions.remove(id);
                 touch(t);

@@ -25,10 +25,16 @@ import org.tasksync.core.spi.MailboxException;
 
 /**
  * Runs items of work through JSON {@code $batch}: each item is a short chain of requests (steps
- * that depend on each other), and a batch holds at most {@link #MAX_STEPS} steps, never splitting an
- * item. Each step's answer is checked on its own: a step that Graph throttled (429 or 503 inside the
- * batch, which the SDK does not retry) is sent again in a later batch after the wait Graph asked for,
- * within the operation's bound; other failures end their item only.
+ * that must run in order, such as an extension PATCH before the task PATCH whose answer carries the
+ * final etag). Graph refuses a batch that is neither fully sequential nor fully parallel (JSON
+ * batching; microsoft-graph-docs issue #16280), so independent chains cannot sit side by side with
+ * {@code dependsOn}. Instead the items go in rounds: each round sends the next step of every pending
+ * item, up to {@link #MAX_STEPS} items per batch, as fully parallel batches (no {@code dependsOn});
+ * an item's next step goes in the next round, after its answer came back. An update of twenty tasks
+ * with two steps each is still two requests. Each step's answer is checked on its own: a step that
+ * Graph throttled (429 or 503 inside the batch, which the SDK does not retry) is sent again in a later
+ * round after the wait Graph asked for, within the operation's bound; other failures end their item
+ * only.
  *
  * <p>The {@code $batch} answer is read here, strictly, not by the SDK's {@code BatchResponseContent}
  * (which parses leniently and turns a step body that is not an object into an empty model). One
@@ -91,7 +97,7 @@ public final class BatchRunner {
         }
     }
 
-    /** A chain of requests for one item; {@link #results} fills as steps succeed or fail. */
+    /** A chain of requests for one item, run one step per round; {@link #results} fills as steps succeed or fail. */
     public static final class Item {
         final List<Supplier<RequestInformation>> steps;
         final List<StepResult> results = new ArrayList<>();
@@ -164,15 +170,9 @@ public final class BatchRunner {
                 Map<String, Item> stepOwner = new LinkedHashMap<>();
                 BatchRequestContent content = new BatchRequestContent(client);
                 for (Item item : batch) {
-                    String previous = null;
-                    for (int s = item.results.size(); s < item.steps.size(); s++) {
-                        String id = content.addBatchRequestStep(item.steps.get(s).get());
-                        if (previous != null) {
-                            content.getBatchRequestSteps().get(id).addDependsOnId(previous);
-                        }
-                        stepOwner.put(id, item);
-                        previous = id;
-                    }
+                    // the item's next step only: the batch stays fully parallel
+                    String id = content.addBatchRequestStep(item.steps.get(item.results.size()).get());
+                    stepOwner.put(id, item);
                 }
                 Map<String, StepResult> answers;
                 try {
@@ -198,21 +198,16 @@ public final class BatchRunner {
                 }
                 for (Map.Entry<String, StepResult> a : answers.entrySet()) {
                     Item item = stepOwner.get(a.getKey());
-                    if (item.done()) {
-                        continue; // a step behind one that failed or was throttled (424 Failed Dependency)
-                    }
                     StepResult r = a.getValue();
                     if (r.ok()) {
                         item.results.add(r);
                     } else if (r.status() == 429 || r.status() == 503 || r.status() == 504) {
-                        // the item stays pending from this step on; its later steps answered 424
+                        // the item stays pending from this step on
                         throttled.add(item);
                         if (wait == null || (r.retryAfter() != null && r.retryAfter().compareTo(wait) > 0)) {
                             wait = r.retryAfter() != null ? r.retryAfter() : Duration.ZERO;
                         }
                         throttledStatus = r.status();
-                    } else if (r.status() == 424 && throttled.contains(item)) {
-                        continue;
                     } else {
                         item.results.add(r);
                         item.failed = true;
@@ -221,30 +216,20 @@ public final class BatchRunner {
                 }
             }
             pending.removeIf(Item::done);
-            throttled.clear();
-            if (!pending.isEmpty()) {
-                throttling.await(what + " (" + pending.size() + " items throttled inside $batch)", throttledStatus,
+            if (!throttled.isEmpty()) {
+                // items whose step went through go on after the same wait: one round for all
+                throttling.await(what + " (" + throttled.size() + " items throttled inside $batch)", throttledStatus,
                         wait == null || wait.isZero() ? null : wait);
             }
+            throttled.clear();
         }
     }
 
+    /** The pending items in batches of at most {@link #MAX_STEPS}, one step each. */
     private static List<List<Item>> pack(List<Item> items) {
         List<List<Item>> out = new ArrayList<>();
-        List<Item> current = new ArrayList<>();
-        int steps = 0;
-        for (Item item : items) {
-            int n = item.steps.size() - item.results.size();
-            if (steps + n > MAX_STEPS && !current.isEmpty()) {
-                out.add(current);
-                current = new ArrayList<>();
-                steps = 0;
-            }
-            current.add(item);
-            steps += n;
-        }
-        if (!current.isEmpty()) {
-            out.add(current);
+        for (int i = 0; i < items.size(); i += MAX_STEPS) {
+            out.add(new ArrayList<>(items.subList(i, Math.min(items.size(), i + MAX_STEPS))));
         }
         return out;
     }

@@ -126,9 +126,12 @@ public final class GraphConnection implements MailboxConnection {
         }
         TodoTaskList chosen = null;
         for (TodoTaskList l : all) {
+            String wellknown = l.getWellknownListName() == null ? null : l.getWellknownListName().getValue();
+            // every mailbox has "Flagged emails" (wellknownListName flaggedEmails), which To Do fills from
+            // flagged mail: never the target, even when the configured name is the same
             boolean matches = config.listName() == null
-                    ? l.getWellknownListName() != null && "defaultList".equals(l.getWellknownListName().getValue())
-                    : config.listName().equals(l.getDisplayName());
+                    ? "defaultList".equals(wellknown)
+                    : config.listName().equals(l.getDisplayName()) && !"flaggedEmails".equals(wellknown);
             if (matches && (chosen == null || (!Boolean.TRUE.equals(chosen.getIsOwner())
                     && Boolean.TRUE.equals(l.getIsOwner())))) {
                 chosen = l;
@@ -178,8 +181,14 @@ public final class GraphConnection implements MailboxConnection {
                     "odata.maxpagesize=" + config.pageSize()))));
         } catch (RuntimeException e) {
             int status = GraphCalls.status(e);
+            // "Use delta query": a reset is 410 Gone (with a Location that starts over, which is what reading
+            // from the beginning does); an expired token is "a 40X-series error with error codes such as
+            // syncStateNotFound"
             if (status == 410) {
                 throw new CursorRejectedException(user(), "Graph answered 410 Gone: " + errorText(e));
+            }
+            if (cursor != null && status >= 400 && status < 500 && SYNC_STATE_CODES.contains(errorCode(e))) {
+                throw new CursorRejectedException(user(), "Graph answered " + status + ": " + errorText(e));
             }
             if (status == 404) {
                 lists.remove(cacheKey());
@@ -210,6 +219,18 @@ public final class GraphConnection implements MailboxConnection {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the answer broke off: a connection problem, sent again
         }
+    }
+
+    /** Graph's error codes that say a delta token is no longer good ("Microsoft Graph error responses", Code property). */
+    private static final Set<String> SYNC_STATE_CODES = Set.of("syncStateNotFound", "syncStateInvalid", "resyncRequired",
+            "resyncApplyDifferences", "resyncUploadDifferences");
+
+    private static String errorCode(RuntimeException e) {
+        if (e instanceof ODataError o && o.getError() != null) {
+            String code = o.getError().getCode();
+            return code == null ? "" : code;
+        }
+        return "";
     }
 
     private static String errorText(RuntimeException e) {
@@ -453,7 +474,8 @@ public final class GraphConnection implements MailboxConnection {
 
     /**
      * The steps of one update: the extension first (it changes the task's etag too), then the task
-     * PATCH, whose answer carries the final etag; with no task property to write, a GET reads it.
+     * PATCH, whose answer carries the final etag; with no task property to write, a GET reads it. The
+     * two go in two rounds of fully parallel batches ({@link BatchRunner}), not chained in one batch.
      */
     private BatchRunner.Item updateItem(TargetList l, ExchangeTaskUpdate u, boolean createExtension) {
         String id = u.item().itemId();

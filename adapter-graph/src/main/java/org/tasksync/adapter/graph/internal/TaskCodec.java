@@ -52,6 +52,12 @@ public final class TaskCodec {
     static final String OWNER = "owner";
     static final String CREATED_BY = "createdBy";
     static final String EXTENDED_PREFIX = "extended.";
+    /**
+     * What a cleared extension value is written as. "Update open extension": null values are not allowed
+     * in an open extension of a Microsoft 365 resource (a todoTask is one), and leaving the property out
+     * keeps its old value; an empty string is read back as no value.
+     */
+    static final String CLEARED = "";
 
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     private static final Set<ExchangeField> TASK_FIELDS = Set.of(ExchangeField.SUBJECT, ExchangeField.BODY,
@@ -142,13 +148,18 @@ public final class TaskCodec {
         return t;
     }
 
-    /** The extension properties among {@code fields} (null values remove them); empty if none. */
+    /**
+     * The extension properties among {@code fields}, for a PATCH; a cleared value is written as
+     * {@link #CLEARED}, never as null. Empty if none.
+     */
     public static Map<String, Object> extensionPatch(TaskValues v, Set<ExchangeField> fields) {
         List<String> extendedNames = new ArrayList<>();
         for (ExchangeField f : fields) {
             if (f.isExtended()) extendedNames.add(f.name());
         }
-        return extensionValues(v, fields, extendedNames);
+        Map<String, Object> out = extensionValues(v, fields, extendedNames);
+        out.replaceAll((k, val) -> val == null ? CLEARED : val);
+        return out;
     }
 
     private static Map<String, Object> extensionValues(TaskValues v, Collection<ExchangeField> fields,
@@ -262,7 +273,7 @@ public final class TaskCodec {
                 e.getAdditionalData().forEach((k, v) -> {
                     if (!k.startsWith("@") && v != null) {
                         String s = Values.text(v);
-                        if (s != null) out.put(k, s);
+                        if (s != null && !s.equals(CLEARED)) out.put(k, s);
                     }
                 });
             }
@@ -288,18 +299,46 @@ public final class TaskCodec {
     }
 
     /**
-     * A calendar date as SPEC §4 writes it: 00:00 of the date in the mailbox's zone, sent as that
-     * local time with the zone's IANA name. A zone given as a bare offset is sent in UTC.
+     * A calendar date as To Do keeps it ("Create todoTask": "the date in the specified time zone"): the
+     * date at 00:00, with the Windows name of the mailbox's zone, which Graph takes for every zone
+     * (its IANA names are a short list; CLDR's table in ICU4J gives the Windows name). A zone without
+     * one (a bare offset) sends the date in UTC, which keeps the same date.
      */
     static DateTimeTimeZone date(LocalDate d, ZoneId zone) {
-        Instant at = ExchangeDates.toInstant(d, zone);
-        if (zone instanceof ZoneOffset) {
-            return instant(at);
-        }
         DateTimeTimeZone dt = new DateTimeTimeZone();
-        dt.setDateTime(LOCAL.format(LocalDateTime.ofInstant(at, zone)));
-        dt.setTimeZone(zone.getId());
+        dt.setDateTime(LOCAL.format(d.atStartOfDay()));
+        String windows = windowsName(zone);
+        dt.setTimeZone(windows == null ? "UTC" : windows);
         return dt;
+    }
+
+    /** The Windows time-zone name of a zone (CLDR, through ICU4J), or null when it has none. */
+    static String windowsName(ZoneId zone) {
+        if (zone instanceof ZoneOffset) {
+            return zone.equals(ZoneOffset.UTC) ? "UTC" : null;
+        }
+        return com.ibm.icu.util.TimeZone.getWindowsID(zone.getId());
+    }
+
+    /**
+     * The zone whose rules Graph applies to a date written for {@code zone}: the zone Windows uses for
+     * its Windows name (W. Europe Standard Time is Europe/Berlin's rules, also for Vienna), else UTC.
+     * Reading with these rules gives back the date written, also in years where the rep's own zone had
+     * other rules.
+     */
+    static ZoneId graphRules(ZoneId zone) {
+        String windows = windowsName(zone);
+        ZoneId rules = windows == null ? null : windowsZone(windows);
+        return rules == null ? ZoneOffset.UTC : rules;
+    }
+
+    private static ZoneId windowsZone(String windowsName) {
+        String iana = com.ibm.icu.util.TimeZone.getIDForWindowsID(windowsName, null);
+        try {
+            return iana == null ? null : ZoneId.of(iana);
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     static DateTimeTimeZone instant(Instant i) {
@@ -310,12 +349,12 @@ public final class TaskCodec {
     }
 
     /**
-     * A calendar date read back. Graph may keep the instant that was written (then its date in the
-     * mailbox's zone is the date, SPEC §4) or only a date, which it returns as midnight of its
-     * time zone (then that date is the date, whatever the mailbox's zone). Midnight in the stated
-     * zone is taken as such a date; for an instant written by SPEC §4 the two readings agree,
-     * because an instant at midnight UTC is midnight in the mailbox's zone only if that zone is at
-     * UTC's offset then.
+     * A calendar date read back. To Do keeps the date in the zone it was written in and returns that
+     * date's midnight as a UTC time (docs/graph.md, "How dates travel"): its date under the rules of
+     * the zone the adapter writes in ({@link #graphRules}) is the date. A value at midnight in its
+     * stated zone is that date as it stands (a date written in UTC, or set where Graph keeps only the
+     * date); the two readings agree, because midnight in the rep's zone is midnight UTC only when that
+     * zone is at UTC's offset.
      */
     static LocalDate readDate(DateTimeTimeZone dt, ZoneId zone) {
         LocalDateTime local = localDateTime(dt);
@@ -325,7 +364,7 @@ public final class TaskCodec {
         if (local.toLocalTime().equals(LocalTime.MIDNIGHT)) {
             return local.toLocalDate();
         }
-        return ExchangeDates.toDate(local.atZone(zoneOf(dt)).toInstant(), zone);
+        return ExchangeDates.toDate(local.atZone(zoneOf(dt)).toInstant(), graphRules(zone));
     }
 
     static Instant readInstant(DateTimeTimeZone dt) {
@@ -357,7 +396,10 @@ public final class TaskCodec {
         return zone;
     }
 
-    /** The zone Graph names {@code name}: UTC in Graph's spellings, or an IANA name; null when unknown. */
+    /**
+     * The zone Graph names {@code name}: UTC in Graph's spellings, an IANA name, or a Windows name
+     * (what Graph sends when asked with {@code Prefer: outlook.timezone}); null when unknown.
+     */
     static ZoneId zoneNamed(String name) {
         if (name.equalsIgnoreCase("UTC") || name.equalsIgnoreCase("tzone://Microsoft/Utc")) {
             return ZoneOffset.UTC;
@@ -365,7 +407,7 @@ public final class TaskCodec {
         try {
             return ZoneId.of(name);
         } catch (DateTimeException e) {
-            return null;
+            return windowsZone(name);
         }
     }
 

@@ -345,7 +345,7 @@ final class TaskJson {
                     throw new Unreadable(path + k, show(val), kind(val) + " where the adapter writes a string");
                 }
             } else if (k.equals(TaskCodec.PERCENT)) {
-                if (percent(val) == null) {
+                if (percent(val) == null && !TaskCodec.CLEARED.equals(val.isJsonPrimitive() ? val.getAsString() : null)) {
                     throw new Unreadable(path + k, show(val), "not a whole number (the adapter writes it as a string"
                             + " such as \"50\")");
                 }
