@@ -100,6 +100,7 @@ public final class TasksyncProperties {
         SINGLE_KEYS.addAll(STARTER_KEYS);
     }
 
+    static final int MIN_SEARCHED_SECRET = 6;
     /** A key whose value is a credential: never repeated in a message. */
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|credential|pwd).*");
     /** A {@code name[0]} element of a list (YAML {@code - 20} or {@code name[0]=20}), joined with commas. */
@@ -229,12 +230,16 @@ public final class TasksyncProperties {
         }).orElse(Duration.ofSeconds(DEFAULT_STOP_GRACE_SECONDS));
     }
 
-    /** The values of credentials among these properties, to be kept out of every output. */
+    /**
+     * The values of credentials among these properties, to be searched for and kept out of every output.
+     * Values shorter than {@value #MIN_SEARCHED_SECRET} characters are left out: searching for them would
+     * garble messages (and such a credential is guessed faster than found); their keys are still masked.
+     */
     public List<String> secrets() {
         List<String> out = new ArrayList<>();
         for (String key : properties.stringPropertyNames()) {
             String v = properties.getProperty(key);
-            if (SECRET_KEY.matcher(key).matches() && v != null && !v.isBlank()) {
+            if (SECRET_KEY.matcher(key).matches() && v != null && v.trim().length() >= MIN_SEARCHED_SECRET) {
                 out.add(v.trim());
             }
         }
