@@ -140,6 +140,38 @@ class TasksyncAutoConfigurationTest {
     }
 
     @Test
+    void stoppingTheApplicationLetsTheCycleInFlightFinish() throws Exception {
+        // every request takes a while, so the first cycle is still running when the application stops
+        ews.close();
+        ews = EwsSimulator.builder().basicAuth(Fixtures.EWS_USER, Fixtures.EWS_PASSWORD).rejectUnknownMailboxes()
+                .latency(Duration.ofMillis(400)).start();
+        Fixtures.MAILBOXES.forEach(ews::registerMailbox);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        SyncListener onStart = new SyncListener() {
+            @Override
+            public void mailboxStarted(String mailbox, int index, int total) {
+                started.countDown();
+            }
+        };
+        ewsApp().withPropertyValues("tasksync.scheduler.enabled=true", "tasksync.ews.url=" + ews.url())
+                .withBean(SyncListener.class, () -> onStart)
+                .run(context -> {
+                    TasksyncRuns runs = context.getBean(TasksyncRuns.class);
+                    TasksyncSchedule schedule = context.getBean(TasksyncSchedule.class);
+                    assertThat(started.await(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    assertThat(runs.last()).as("the cycle is still running").isEmpty();
+
+                    context.close();
+
+                    assertThat(runs.last()).as("the cycle finished before the stop returned").isPresent();
+                    SyncReport report = runs.last().get().report();
+                    assertThat(report.failedMailboxes()).isEmpty();
+                    assertThat(report.created()).isPositive();
+                    assertThat(schedule.isRunning()).isFalse();
+                });
+    }
+
+    @Test
     void everyBeanGivesWayToTheHostsOwn() {
         runner.withUserConfiguration(HostBeans.class).withPropertyValues("tasksync.scheduler.enabled=false").run(context -> {
             assertThat(context).hasNotFailed();
