@@ -105,6 +105,8 @@ public final class TasksyncProperties {
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|credential|pwd).*");
     /** A {@code name[0]} element of a list (YAML {@code - 20} or {@code name[0]=20}), joined with commas. */
     private static final Pattern INDEXED = Pattern.compile("(.+)\\[(\\d+)]");
+    /** A {@code name[key]} map entry whose key is not a number. */
+    private static final Pattern BRACKETED = Pattern.compile("(.+)\\[(.*\\D.*)]");
 
     private final Properties properties;
 
@@ -137,6 +139,18 @@ public final class TasksyncProperties {
             Set<String> listsHere = new TreeSet<>();
             for (String name : e.getPropertyNames()) {
                 if (!name.startsWith("tasksync.")) {
+                    continue;
+                }
+                Matcher named = BRACKETED.matcher(name);
+                if (named.matches()) {
+                    // Spring's notation for a map key with characters a key cannot hold: x.y[In Progress]
+                    String key = named.group(1) + "." + named.group(2);
+                    if (!p.containsKey(key)) {
+                        Object value = source.getProperty(name);
+                        if (value != null) {
+                            p.setProperty(key, value.toString());
+                        }
+                    }
                     continue;
                 }
                 Matcher m = INDEXED.matcher(name);

@@ -105,6 +105,41 @@ class TasksyncAutoConfigurationTest {
     }
 
     @Test
+    void yamlListsAndMapKeysWithSpacesReachTheLibrary() {
+        String yaml = String.join("\n",
+                "tasksync:",
+                "  fields:",
+                "    disabled: [20, 56]",
+                "  status:",
+                "    to-exchange:",
+                "      Open: NotStarted",
+                "      In Progress: InProgress",
+                "      \"[Done Done]\": Completed",
+                "      Missed: Deferred",
+                "");
+        ewsApp().withInitializer(ctx -> {
+            try {
+                new org.springframework.boot.env.YamlPropertySourceLoader()
+                        .load("application.yml", new org.springframework.core.io.ByteArrayResource(
+                                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .forEach(ctx.getEnvironment().getPropertySources()::addLast);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).run(context -> {
+            assertThat(context).hasNotFailed();
+            org.tasksync.core.SyncSettings settings = context.getBean(org.tasksync.core.SyncSettings.class);
+            assertThat(settings.mapping().fields().isEnabled(20)).isFalse();
+            assertThat(settings.mapping().fields().isEnabled(56)).isFalse();
+            assertThat(settings.mapping().fields().isEnabled(58)).isTrue();
+            assertThat(settings.mapping().status().toExchange("In Progress"))
+                    .contains(org.tasksync.core.model.ExchangeStatus.IN_PROGRESS);
+            assertThat(settings.mapping().status().toExchange("Done Done"))
+                    .contains(org.tasksync.core.model.ExchangeStatus.COMPLETED);
+        });
+    }
+
+    @Test
     void graphIsChosenByAPropertyAndTakesTheHostsTokenSource() {
         try (GraphSimulator graph = GraphSimulator.start()) {
             Fixtures.MAILBOXES.forEach(graph::addUser);
