@@ -43,11 +43,14 @@ public final class TasksyncProperties {
     public static final String STATE_TABLE_PREFIX = "tasksync.state.jdbc.table-prefix";
     /** Whether the schedule starts with the application (default true). */
     public static final String SCHEDULER_ENABLED = "tasksync.scheduler.enabled";
-    /** How long the application's stop waits for the cycle in flight, in seconds (default 25). */
+    /** How long the application's stop waits for the cycle in flight, in seconds (default 14). */
     public static final String SCHEDULER_STOP_GRACE = "tasksync.scheduler.stop-grace-seconds";
 
-    /** Under Spring's default 30 s per shutdown phase, so the schedule stops before Spring gives up on it. */
-    static final int DEFAULT_STOP_GRACE_SECONDS = 25;
+    /**
+     * {@code SyncScheduler.stop} waits this long, interrupts the cycle, and waits as long again: 2 × 14 s stays
+     * within Spring's default 30 s per shutdown phase, so the schedule has stopped before the DataSources close.
+     */
+    static final int DEFAULT_STOP_GRACE_SECONDS = 14;
 
     /** Keys of the engine ({@code SyncSettings.fromProperties}) without a variable part. */
     static final List<String> ENGINE_KEYS = List.of("tasksync.tasks.enabled", "tasksync.tasks.interval-minutes",
