@@ -65,6 +65,7 @@ public class TasksyncActuatorAutoConfiguration {
      */
     @Bean
     @ConditionalOnBean(TasksyncProperties.class)
+    @ConditionalOnMissingBean(name = "tasksyncSanitizingFunction")
     SanitizingFunction tasksyncSanitizingFunction(TasksyncProperties properties) {
         List<String> secrets = properties.secrets();
         return data -> isCredential(data, secrets) ? data.withSanitizedValue() : data;
@@ -73,7 +74,8 @@ public class TasksyncActuatorAutoConfiguration {
     static boolean isCredential(SanitizableData data, List<String> secrets) {
         String key = data.getKey() == null ? "" : data.getKey().toLowerCase(Locale.ROOT).replace('_', '.');
         for (String k : CREDENTIAL_KEYS) {
-            if (key.equals(k) || key.equals(k.replace('-', '.')) || key.endsWith("." + k)) {
+            // TASKSYNC_GRAPH_CLIENT_SECRET arrives here as tasksync.graph.client.secret
+            if (key.equals(k) || key.equals(k.replace('-', '.'))) {
                 return true;
             }
         }
