@@ -207,6 +207,30 @@ class TasksyncAutoConfigurationTest {
     }
 
     @Test
+    void theStateStoreCanLiveInADatabaseOfItsOwn() {
+        String stateUrl = "jdbc:h2:mem:state-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        ewsApp().withPropertyValues("tasksync.state.jdbc.url=" + stateUrl, "tasksync.state.jdbc.username=sa",
+                "tasksync.state.jdbc.table-prefix=ts_").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(SyncEngine.class).runOnce().created()).isPositive();
+            assertThat(tables(h2(stateUrl))).contains("TS_LINKS");
+            assertThat(tables(context.getBean(DataSource.class))).doesNotContain("TS_LINKS", "TASKSYNC_LINKS");
+        });
+        ewsApp().withPropertyValues("tasksync.state.data-source=nowhere").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageStartingWith("tasksync.state.data-source must name a DataSource bean, was 'nowhere'");
+        });
+    }
+
+    @Test
+    void theHostsSettingsReplaceTheProperties() {
+        ewsApp().withBean(org.tasksync.core.SyncSettings.class,
+                        () -> org.tasksync.core.SyncSettings.builder().intervalMinutes(9).build())
+                .run(context -> assertThat(context.getBean(SyncEngine.class).settings().intervalMinutes()).isEqualTo(9));
+    }
+
+    @Test
     void everyBeanGivesWayToTheHostsOwn() {
         runner.withUserConfiguration(HostBeans.class).withPropertyValues("tasksync.scheduler.enabled=false").run(context -> {
             assertThat(context).hasNotFailed();
