@@ -80,6 +80,10 @@ public class TasksyncAutoConfiguration {
                         : crmDataSource(properties, beans, dataSources, "the state store");
                 b = JdbcSyncStateStore.builder(ds);
             }
+            Optional<String> dialect = properties.get(TasksyncProperties.STATE_DIALECT);
+            if (dialect.isPresent()) {
+                b.dialect(dialect.get());
+            }
             return b.tablePrefix(prefix).build();
         } catch (TasksyncPropertiesException e) {
             throw e;

@@ -41,6 +41,8 @@ public final class TasksyncProperties {
     public static final String STATE_USERNAME = "tasksync.state.jdbc.username";
     public static final String STATE_PASSWORD = "tasksync.state.jdbc.password";
     public static final String STATE_TABLE_PREFIX = "tasksync.state.jdbc.table-prefix";
+    /** The state store's SQL dialect (auto, h2, postgresql, sqlserver, oracle): {@code JdbcSyncStateStore.DIALECT_KEY}. */
+    public static final String STATE_DIALECT = "tasksync.state.jdbc.dialect";
     /** Whether the schedule starts with the application (default true). */
     public static final String SCHEDULER_ENABLED = "tasksync.scheduler.enabled";
     /** How long the application's stop waits for the cycle in flight, in seconds (default 14). */
@@ -67,7 +69,7 @@ public final class TasksyncProperties {
             "tasksync.crm.jdbc.rep.column.id", "tasksync.crm.jdbc.rep.column.display-name",
             "tasksync.crm.jdbc.rep.column.email", "tasksync.crm.jdbc.rep.column.time-zone",
             "tasksync.crm.jdbc.rep.column.enabled", "tasksync.crm.jdbc.change-safety-lag",
-            "tasksync.crm.jdbc.database-time-zone", "tasksync.crm.jdbc.ids-per-query");
+            "tasksync.crm.jdbc.database-time-zone", "tasksync.crm.jdbc.ids-per-query", "tasksync.crm.jdbc.dialect");
     /** Keys of the EWS adapter (the constants of {@code EwsConfig}). */
     static final List<String> EWS_KEYS = List.of("tasksync.ews.url", "tasksync.ews.username", "tasksync.ews.password",
             "tasksync.ews.domain", "tasksync.ews.version", "tasksync.ews.timeout-ms", "tasksync.ews.batch-size",
@@ -81,7 +83,7 @@ public final class TasksyncProperties {
             "tasksync.graph.request-timeout-seconds", "tasksync.graph.assignment-apps");
     /** Keys of this starter. */
     static final List<String> STARTER_KEYS = List.of(EXCHANGE, CRM_DATA_SOURCE, STATE_DATA_SOURCE, STATE_URL,
-            STATE_USERNAME, STATE_PASSWORD, STATE_TABLE_PREFIX, SCHEDULER_ENABLED, SCHEDULER_STOP_GRACE);
+            STATE_USERNAME, STATE_PASSWORD, STATE_TABLE_PREFIX, STATE_DIALECT, SCHEDULER_ENABLED, SCHEDULER_STOP_GRACE);
     /** Keys with a variable last part, e.g. {@code tasksync.status.to-exchange.Open}. */
     static final List<String> MAP_PREFIXES = List.of("tasksync.status.to-exchange.", "tasksync.status.to-crm.",
             "tasksync.priority.", "tasksync.reminder.unit.", "tasksync.crm.jdbc.column.a1.",

@@ -59,6 +59,8 @@ class TasksyncBadPropertiesTest {
                 "tasksync.scheduler.stop-grace-seconds", "0");
         assertFails("tasksync.sheduler.enabled: unknown tasksync setting; see docs/spring-boot.md for the keys the "
                 + "Spring Boot starter reads", "tasksync.sheduler.enabled", "false");
+        assertFails("tasksync.state.jdbc.dialect must be auto or one of h2, postgresql, sqlserver, oracle, not 'db2'",
+                "tasksync.state.jdbc.dialect", "db2");
         assertFails("tasksync.state.jdbc.passwort: unknown tasksync setting; see docs/spring-boot.md for the keys the "
                 + "Spring Boot starter reads", "tasksync.state.jdbc.passwort", "Hunter2-secret");
     }
