@@ -50,12 +50,14 @@ enum TaskField {
     /** PidLidTaskOwner, which Exchange exposes read-only under this name. */
     OWNER("task:Owner", "Owner", Kind.STRING, Access.READ_ONLY, Shape.ALL),
     PERCENT_COMPLETE("task:PercentComplete", "PercentComplete", Kind.DOUBLE, Access.WRITABLE, Shape.DEFAULT),
+    /** {@code t:TaskRecurrenceType}, held as a {@link TaskRecurrence}. */
+    RECURRENCE("task:Recurrence", "Recurrence", Kind.RECURRENCE, Access.WRITABLE, Shape.ALL),
     START_DATE("task:StartDate", "StartDate", Kind.DATETIME, Access.WRITABLE, Shape.ALL),
     STATUS("task:Status", "Status", Kind.ENUM, Access.WRITABLE, Shape.DEFAULT,
             "NotStarted", "InProgress", "Completed", "WaitingOnOthers", "Deferred"),
     TOTAL_WORK("task:TotalWork", "TotalWork", Kind.INT, Access.WRITABLE, Shape.ALL);
 
-    enum Kind { ID, FOLDER_ID, STRING, ENUM, BODY, STRINGS, DATETIME, BOOLEAN, INT, DOUBLE }
+    enum Kind { ID, FOLDER_ID, STRING, ENUM, BODY, STRINGS, DATETIME, BOOLEAN, INT, DOUBLE, RECURRENCE }
 
     enum Access { WRITABLE, READ_ONLY }
 

@@ -228,6 +228,7 @@ final class TaskXml {
                     }
                     yield d;
                 }
+                case RECURRENCE -> TaskRecurrence.parse(e);
                 case ID, FOLDER_ID -> throw new EwsError("ErrorInvalidPropertySet",
                         "The property " + f.uri + " is read-only.");
             };
@@ -321,7 +322,8 @@ final class TaskXml {
             case ITEM_ID -> t.id;
             case DATE_TIME_CREATED -> t.created;
             case LAST_MODIFIED_TIME -> t.lastModified;
-            case HAS_ATTACHMENTS, IS_RECURRING, IS_TEAM_TASK -> Boolean.FALSE;
+            case HAS_ATTACHMENTS, IS_TEAM_TASK -> Boolean.FALSE;
+            case IS_RECURRING -> t.fields.get(TaskField.RECURRENCE) != null;
             case CHANGE_COUNT -> (int) t.version;
             case IS_COMPLETE -> t.status().equals("Completed");
             case IS_ASSIGNMENT_EDITABLE -> 0;
@@ -383,6 +385,7 @@ final class TaskXml {
                         add(list, T, "String", (String) s);
                     }
                 }
+                case RECURRENCE -> ((TaskRecurrence) v).write(task);
                 default -> add(task, T, f.element, format(v));
             }
         }
