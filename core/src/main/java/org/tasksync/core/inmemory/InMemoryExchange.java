@@ -45,7 +45,8 @@ public final class InMemoryExchange implements ExchangeAdapter {
     private static final class Item {
         final String itemId;
         String changeKey;
-        final String crmId;
+        /** Null once {@link MailboxConnection#removeTag} released the item. */
+        String crmId;
         TaskValues values;
         java.time.Instant lastModified;
         boolean delegated;
@@ -323,6 +324,24 @@ public final class InMemoryExchange implements ExchangeAdapter {
                         b.deletions.put(ref.itemId(), ++seq);
                     }
                     out.add(WriteOutcome.ok(ref.itemId(), null));
+                }
+                return out;
+            }
+        }
+
+        @Override
+        public List<WriteOutcome> removeTag(List<ItemRef> items) throws MailboxException {
+            count();
+            synchronized (InMemoryExchange.this) {
+                List<WriteOutcome> out = new ArrayList<>();
+                Box b = box(address);
+                for (ItemRef ref : items) {
+                    Item it = b.items.get(ref.itemId());
+                    if (it != null && it.crmId != null) {
+                        it.crmId = null;
+                        touch(it);
+                    }
+                    out.add(WriteOutcome.ok(ref.itemId(), it == null ? null : it.changeKey));
                 }
                 return out;
             }
