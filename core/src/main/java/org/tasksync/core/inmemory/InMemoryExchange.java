@@ -183,6 +183,12 @@ public final class InMemoryExchange implements ExchangeAdapter {
      * keeps its id, moves to {@code nextDue} and is Not Started again. Returns the new item's id.
      */
     public synchronized String userCompleteOccurrence(String mailbox, String itemId, LocalDate nextDue) {
+        return userCompleteOccurrence(mailbox, itemId, nextDue, false);
+    }
+
+    /** As {@link #userCompleteOccurrence(String, String, LocalDate)}; the copy keeps the recurrence when {@code copyRecurring}. */
+    public synchronized String userCompleteOccurrence(String mailbox, String itemId, LocalDate nextDue,
+                                                      boolean copyRecurring) {
         Box b = box(mailbox);
         Item it = item(mailbox, itemId);
         if (!it.recurring) {
@@ -191,6 +197,7 @@ public final class InMemoryExchange implements ExchangeAdapter {
         LocalDate today = clock.instant().atZone(b.zone).toLocalDate();
         Item copy = insert(b, it.crmId, it.values.toBuilder().status(ExchangeStatus.COMPLETED).percentComplete(100)
                 .completeDate(today).build());
+        copy.recurring = copyRecurring;
         it.values = it.values.toBuilder().dueDate(nextDue).status(ExchangeStatus.NOT_STARTED).percentComplete(0)
                 .completeDate(null).build();
         touch(it);

@@ -413,9 +413,9 @@ public final class Cycle {
             }
             if (link == null) {
                 if (item.crmId() != null && !item.delegated()) {
-                    w.adoptable.merge(item.crmId(), item, (a, b) -> {
-                        ExchangeTask keep = RecurringSeries.preferred(a, b);
-                        ExchangeTask passed = keep == a ? b : a;
+                    w.adoptable.merge(item.crmId(), item, (before, now) -> {
+                        ExchangeTask keep = RecurringSeries.preferred(now, before); // else the later read, as before
+                        ExchangeTask passed = keep == now ? before : now;
                         if (passed.recurring()) {
                             w.passedSeries.put(passed.itemId(), passed);
                         }
@@ -518,18 +518,20 @@ public final class Cycle {
         if (plan.release().isEmpty()) {
             return true;
         }
-        plan.release().forEach(r -> planned.add(new PlannedWrite(PlannedWrite.Kind.UPDATE, w.address(), null,
-                Set.of(), "remove the CRM tag of recurring series item " + r.itemId())));
+        plan.release().forEach(r -> planned.add(new PlannedWrite(PlannedWrite.Kind.UPDATE, w.address(), r.crmId(),
+                Set.of(), "remove the CRM tag of recurring series item " + r.item().itemId())));
         if (dryRun) {
             return true;
         }
-        List<WriteOutcome> outcomes = w.connection().removeTag(plan.release());
+        List<WriteOutcome> outcomes = w.connection().removeTag(
+                plan.release().stream().map(RecurringSeries.Release::item).toList());
         boolean ok = true;
         for (int i = 0; i < outcomes.size(); i++) {
             if (!outcomes.get(i).succeeded()) {
                 ok = false;
-                w.tally.warn("removing the CRM tag of recurring series item " + plan.release().get(i).itemId()
-                        + " failed (tried again next cycle): " + outcomes.get(i).error());
+                RecurringSeries.Release r = plan.release().get(i);
+                w.tally.warn("CRM task " + r.crmId() + ": removing the CRM tag of recurring series item "
+                        + r.item().itemId() + " failed (tried again next cycle): " + outcomes.get(i).error());
             }
         }
         return ok;
@@ -1300,7 +1302,9 @@ public final class Cycle {
             if (w.tally.failed() || w.tally.deferred()) {
                 continue;
             }
-            releasePassedSeries(w);
+            if (!w.passedSeries.isEmpty() && !leftAlone(w)) { // leftAlone renews the lease before a write
+                releasePassedSeries(w);
+            }
             List<String> leftovers = new ArrayList<>(w.adoptable.keySet());
             for (List<String> chunk : chunks(leftovers, settings.crmPageSize())) {
                 CrmPage page = parts.crm().tasksById(chunk);
@@ -1351,12 +1355,12 @@ public final class Cycle {
             return;
         }
         Map<String, Link> links = store.findLinks(w.passedSeries.values().stream().map(ExchangeTask::crmId).toList());
-        List<ItemRef> release = new ArrayList<>();
+        List<RecurringSeries.Release> release = new ArrayList<>();
         for (ExchangeTask series : w.passedSeries.values()) {
             Link l = links.get(series.crmId());
             if (l != null && l.state() == Link.State.LINKED && l.mailbox().equals(w.address())
                     && !series.itemId().equals(l.itemId())) {
-                release.add(new ItemRef(series.itemId(), series.changeKey()));
+                release.add(new RecurringSeries.Release(new ItemRef(series.itemId(), series.changeKey()), series.crmId()));
                 w.tally.warn("CRM task " + series.crmId() + " is linked to item " + l.itemId() + "; the recurring series "
                         + "that also carried its CRM id (item " + series.itemId() + ") is the rep's own task, CRM tag removed");
             }

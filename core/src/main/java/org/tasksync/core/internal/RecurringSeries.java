@@ -1,5 +1,6 @@
 package org.tasksync.core.internal;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.spi.ChangePage;
@@ -46,16 +48,20 @@ final class RecurringSeries {
      * @param release  items to untag: the open series, the rep's own from now on
      * @param notes    what happened, one line per CRM task, for the report
      */
-    record Plan(Map<String, Link> relinked, List<ItemRef> release, List<String> notes) {
+    record Plan(Map<String, Link> relinked, List<Release> release, List<String> notes) {
         static final Plan NONE = new Plan(Map.of(), List.of(), List.of());
 
         boolean releases(String itemId) {
-            return release.stream().anyMatch(r -> r.itemId().equals(itemId));
+            return release.stream().anyMatch(r -> r.item().itemId().equals(itemId));
         }
 
         boolean isEmpty() {
             return relinked.isEmpty() && release.isEmpty();
         }
+    }
+
+    /** An item to untag, with the CRM id it carries (for the report and the planned writes). */
+    record Release(ItemRef item, String crmId) {
     }
 
     private RecurringSeries() {
@@ -65,7 +71,7 @@ final class RecurringSeries {
      * Of two items tagged with the same CRM id, the one to adopt: never an open recurring series when
      * there is another (after a lost state store both the series and its completed occurrence carry
      * the tag; adopting the series would make the engine write to it, and a Completed would
-     * regenerate it).
+     * regenerate it). When neither or both are recurring, {@code a}.
      */
     static ExchangeTask preferred(ExchangeTask a, ExchangeTask b) {
         if (a.recurring() != b.recurring()) {
@@ -84,7 +90,7 @@ final class RecurringSeries {
      * @param lookup  the mailbox's tagged items by CRM id, for an item that is not in the page
      */
     static Plan plan(String mailbox, ChangePage page, Map<String, Link> byItem,
-                     java.util.function.Function<Collection<String>, Map<String, Link>> byCrm, Lookup lookup)
+                     Function<Collection<String>, Map<String, Link>> byCrm, Lookup lookup)
             throws MailboxException {
         Set<String> suspects = new LinkedHashSet<>();
         for (ExchangeTask t : page.changed()) {
@@ -126,7 +132,7 @@ final class RecurringSeries {
             }
         }
         Map<String, Link> relinked = new LinkedHashMap<>();
-        List<ItemRef> release = new ArrayList<>();
+        List<Release> release = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (Map.Entry<String, Link> e : links.entrySet()) {
             String crmId = e.getKey();
@@ -137,19 +143,22 @@ final class RecurringSeries {
             if (others.isEmpty()) {
                 continue;
             }
+            // the completed occurrence: completed, and (should a server leave the pattern on the copy)
+            // preferably not recurring, else the latest
             ExchangeTask occurrence = others.stream()
-                    .filter(t -> !t.recurring() && t.values().status() == ExchangeStatus.COMPLETED)
-                    .max(Comparator.comparing(t -> t.lastModified() == null ? java.time.Instant.MIN : t.lastModified()))
+                    .filter(t -> t.values().status() == ExchangeStatus.COMPLETED)
+                    .max(Comparator.comparing((ExchangeTask t) -> !t.recurring())
+                            .thenComparing(t -> t.lastModified() == null ? Instant.MIN : t.lastModified()))
                     .orElse(null);
             if (linked != null && linked.recurring() && linked.values().status() != ExchangeStatus.COMPLETED
                     && occurrence != null) {
                 // MS-OXOTASK regeneration: the series kept its id and moved on; the occurrence the rep
                 // completed is the new item. The CRM task goes with it; the series is released.
                 relinked.put(occurrence.itemId(), link.withItem(occurrence.itemId(), null));
-                release.add(new ItemRef(linked.itemId(), linked.changeKey()));
+                release.add(new Release(new ItemRef(linked.itemId(), linked.changeKey()), crmId));
                 notes.add("CRM task " + crmId + ": an occurrence of the recurring task the rep made of it was completed;"
                         + " the CRM task now follows the completed occurrence (item " + occurrence.itemId()
-                        + "), the series goes on as the rep's own task (item " + linked.itemId() + ", CRM tag removed)");
+                        + "), the series goes on as the rep's own task (item " + linked.itemId() + ", its CRM tag removed)");
                 continue;
             }
             if (linked != null && linked.values().status() == ExchangeStatus.COMPLETED) {
@@ -157,7 +166,7 @@ final class RecurringSeries {
                 // is the rep's series
                 for (ExchangeTask t : others) {
                     if (t.recurring() && t.values().status() != ExchangeStatus.COMPLETED) {
-                        release.add(new ItemRef(t.itemId(), t.changeKey()));
+                        release.add(new Release(new ItemRef(t.itemId(), t.changeKey()), crmId));
                         notes.add("CRM task " + crmId + ": the rep completed it as a recurring task; the next"
                                 + " occurrence (item " + t.itemId() + ") is the rep's own task, CRM tag removed");
                     }

@@ -80,6 +80,16 @@ class RecurringTaskTest {
     }
 
     @Test
+    void aCompletedCopyThatKeptThePatternStillCarriesTheCrmTask() {
+        String occurrence = f.exchange.userCompleteOccurrence(ANNA, series, Fixture.TODAY.plusDays(10), true);
+
+        f.cycle();
+
+        assertThat(f.crm.task("A1:1").orElseThrow().status()).isEqualTo("Completed");
+        assertThat(tagged("A1:1")).extracting(ExchangeTask::itemId).containsExactly(occurrence);
+    }
+
+    @Test
     void theOtherTasksOfThePageSyncAsUsual() {
         f.exchange.userCompleteOccurrence(ANNA, series, Fixture.TODAY.plusDays(10));
         f.exchange.userSetStatus(ANNA, f.outlookTask(ANNA, "A1:2").itemId(), ExchangeStatus.IN_PROGRESS);
