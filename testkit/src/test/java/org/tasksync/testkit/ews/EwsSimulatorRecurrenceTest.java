@@ -112,6 +112,26 @@ class EwsSimulatorRecurrenceTest {
     }
 
     @Test
+    void aRecurrenceGivenInCreateItemIsKeptAndDeleteItemFieldRemovesIt() throws Exception {
+        Task t = new Task(service);
+        t.setSubject("Weekly report");
+        t.setDueDate(utcMidnight(MONDAY));
+        t.setRecurrence(new Recurrence.DailyPattern(utcMidnight(MONDAY), 2));
+        t.save(new FolderId(WellKnownFolderName.Tasks, new Mailbox(REP)));
+        ItemId id = t.getId();
+        assertThat(read(id).getIsRecurring()).isTrue();
+        assertThat(read(id).getRecurrence()).isInstanceOf(Recurrence.DailyPattern.class);
+
+        Task edit = Task.bind(service, id, new PropertySet(BasePropertySet.IdOnly, TaskSchema.Recurrence));
+        edit.setRecurrence(null); // ews-java-api sends DeleteItemField task:Recurrence
+        edit.update(ConflictResolutionMode.AlwaysOverwrite);
+
+        assertThat(read(id).getIsRecurring()).isFalse();
+        complete(id);
+        assertThat(ews.outlook(REP).tasks()).as("no regeneration without a recurrence").hasSize(1);
+    }
+
+    @Test
     void completingAnOccurrenceCreatesTheCompletedOccurrenceAsANewItemAndMovesTheTaskToTheNextDate() throws Exception {
         ItemId id = createTagged("A1:1", MONDAY);
         makeWeekly(id, MONDAY);
