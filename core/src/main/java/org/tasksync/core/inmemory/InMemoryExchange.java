@@ -45,10 +45,12 @@ public final class InMemoryExchange implements ExchangeAdapter {
     private static final class Item {
         final String itemId;
         String changeKey;
-        final String crmId;
+        /** Null once {@link MailboxConnection#removeTag} released the item. */
+        String crmId;
         TaskValues values;
         java.time.Instant lastModified;
         boolean delegated;
+        boolean recurring;
         long seq;
         /** Set while the item cannot be read: {field, value}; see {@link #makeUnreadable}. */
         String[] unreadable;
@@ -59,7 +61,7 @@ public final class InMemoryExchange implements ExchangeAdapter {
         }
 
         ExchangeTask view() {
-            return new ExchangeTask(itemId, changeKey, crmId, values, lastModified, delegated);
+            return new ExchangeTask(itemId, changeKey, crmId, values, lastModified, delegated, recurring);
         }
     }
 
@@ -74,6 +76,7 @@ public final class InMemoryExchange implements ExchangeAdapter {
     private final Map<String, Box> boxes = new TreeMap<>();
     private final Map<String, MailboxException.Kind> failingMailboxes = new HashMap<>();
     private final Set<String> failingCrmIds = new HashSet<>();
+    private boolean failRemoveTag;
     private final Map<String, AtomicLong> requests = new TreeMap<>();
     private long seq;
     private long ids;
@@ -165,6 +168,45 @@ public final class InMemoryExchange implements ExchangeAdapter {
         Item it = item(mailbox, itemId);
         it.delegated = true;
         touch(it);
+    }
+
+    /** The rep makes the task recurring in Outlook. */
+    public synchronized void userMakeRecurring(String mailbox, String itemId) {
+        Item it = item(mailbox, itemId);
+        it.recurring = true;
+        touch(it);
+    }
+
+    /**
+     * The rep completes an occurrence of a recurring task, and Exchange regenerates it (MS-OXOTASK): the
+     * completed occurrence becomes a new item, a copy with the same CRM tag and no recurrence; the task
+     * keeps its id, moves to {@code nextDue} and is Not Started again. Returns the new item's id.
+     */
+    public synchronized String userCompleteOccurrence(String mailbox, String itemId, LocalDate nextDue) {
+        return userCompleteOccurrence(mailbox, itemId, nextDue, false);
+    }
+
+    /** As {@link #userCompleteOccurrence(String, String, LocalDate)}; the copy keeps the recurrence when {@code copyRecurring}. */
+    public synchronized String userCompleteOccurrence(String mailbox, String itemId, LocalDate nextDue,
+                                                      boolean copyRecurring) {
+        Box b = box(mailbox);
+        Item it = item(mailbox, itemId);
+        if (!it.recurring) {
+            throw new IllegalArgumentException("item " + itemId + " in " + mailbox + " is not recurring");
+        }
+        LocalDate today = clock.instant().atZone(b.zone).toLocalDate();
+        Item copy = insert(b, it.crmId, it.values.toBuilder().status(ExchangeStatus.COMPLETED).percentComplete(100)
+                .completeDate(today).build());
+        copy.recurring = copyRecurring;
+        it.values = it.values.toBuilder().dueDate(nextDue).status(ExchangeStatus.NOT_STARTED).percentComplete(0)
+                .completeDate(null).build();
+        touch(it);
+        return copy.itemId;
+    }
+
+    /** Makes {@link MailboxConnection#removeTag} fail (true) or work again (false). */
+    public synchronized void failRemoveTag(boolean fail) {
+        failRemoveTag = fail;
     }
 
     /** A task the rep makes by hand (not tagged with a CRM id). */
@@ -323,6 +365,28 @@ public final class InMemoryExchange implements ExchangeAdapter {
                         b.deletions.put(ref.itemId(), ++seq);
                     }
                     out.add(WriteOutcome.ok(ref.itemId(), null));
+                }
+                return out;
+            }
+        }
+
+        @Override
+        public List<WriteOutcome> removeTag(List<ItemRef> items) throws MailboxException {
+            count();
+            synchronized (InMemoryExchange.this) {
+                List<WriteOutcome> out = new ArrayList<>();
+                Box b = box(address);
+                for (ItemRef ref : items) {
+                    Item it = b.items.get(ref.itemId());
+                    if (failRemoveTag) {
+                        out.add(WriteOutcome.failed(ref.itemId(), "injected failure of removeTag"));
+                        continue;
+                    }
+                    if (it != null && it.crmId != null) {
+                        it.crmId = null;
+                        touch(it);
+                    }
+                    out.add(WriteOutcome.ok(ref.itemId(), it == null ? null : it.changeKey));
                 }
                 return out;
             }

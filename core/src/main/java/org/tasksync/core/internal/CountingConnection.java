@@ -49,6 +49,12 @@ final class CountingConnection implements MailboxConnection {
     }
 
     @Override
+    public List<WriteOutcome> removeTag(List<ItemRef> items) throws MailboxException {
+        calls.incrementAndGet();
+        return checked(delegate.removeTag(items), items.size(), "removeTag");
+    }
+
+    @Override
     public List<ExchangeTask> findByCrmIds(Collection<String> crmIds) throws MailboxException {
         calls.incrementAndGet();
         return delegate.findByCrmIds(crmIds);

@@ -179,6 +179,8 @@ public final class Cycle {
         final Mailbox mailbox;
         final Tally tally = new Tally();
         final Map<String, ExchangeTask> adoptable = new ConcurrentHashMap<>();
+        /** Recurring series passed over for adoption in favour of another item with the same CRM id. */
+        final Map<String, ExchangeTask> passedSeries = new ConcurrentHashMap<>();
         final Set<String> refresh = ConcurrentHashMap.newKeySet();
         final Set<String> delegatedSeen = ConcurrentHashMap.newKeySet();
         /** CRM ids of this mailbox's tasks whose items could not be read: left alone for the cycle. */
@@ -377,7 +379,7 @@ public final class Cycle {
     }
 
     /** Applies one page of Exchange changes; false when something must be read again next cycle. */
-    private boolean applyExchangeChanges(MailboxWork w, ChangePage page) {
+    private boolean applyExchangeChanges(MailboxWork w, ChangePage page) throws MailboxException {
         List<String> ids = new ArrayList<>(page.changed().size() + page.deletedItemIds().size()
                 + page.unreadable().size());
         page.changed().forEach(t -> ids.add(t.itemId()));
@@ -386,8 +388,10 @@ public final class Cycle {
         if (ids.isEmpty()) {
             return true;
         }
-        Map<String, Link> links = store.findLinksByItems(w.address(), ids);
+        Map<String, Link> links = new HashMap<>(store.findLinksByItems(w.address(), ids));
         boolean complete = passOverUnreadable(w, page, links);
+        RecurringSeries.Plan series = followRecurringSeries(w, page, links);
+        complete &= releaseSeries(w, series);
         List<Link> toSave = new ArrayList<>();
         List<StatusChange> statusChanges = new ArrayList<>();
         Set<ExchangeField> edits = new LinkedHashSet<>(managed);
@@ -395,6 +399,9 @@ public final class Cycle {
         List<String> refresh = new ArrayList<>();
         Map<String, Link> intended = intendedCreates(w, page, links);
         for (ExchangeTask item : page.changed()) {
+            if (series.releases(item.itemId())) {
+                continue; // a recurring task's open series: the rep's own from now on
+            }
             Link link = links.get(item.itemId());
             if (link == null && item.crmId() != null && intended.containsKey(item.crmId())) {
                 // created just before a crash: link it now, so that an edit the rep made since counts
@@ -406,7 +413,14 @@ public final class Cycle {
             }
             if (link == null) {
                 if (item.crmId() != null && !item.delegated()) {
-                    w.adoptable.put(item.crmId(), item);
+                    w.adoptable.merge(item.crmId(), item, (before, now) -> {
+                        ExchangeTask keep = RecurringSeries.preferred(now, before); // else the later read, as before
+                        ExchangeTask passed = keep == now ? before : now;
+                        if (passed.recurring()) {
+                            w.passedSeries.put(passed.itemId(), passed);
+                        }
+                        return keep;
+                    });
                 }
                 continue;
             }
@@ -464,6 +478,63 @@ public final class Cycle {
             store.saveLinks(toSave);
         }
         return writeStatuses(w, statusChanges) && complete;
+    }
+
+    /**
+     * A recurring task whose completed occurrence the server made a second item (docs/engine.md,
+     * "Recurring tasks"): the link moves to the completed occurrence at once (durable before the open
+     * series loses its tag, so a crash in between cannot lose the rep's completion), and the page's
+     * links are changed to match, so that the occurrence's Completed is read as the rep's status change.
+     */
+    private RecurringSeries.Plan followRecurringSeries(MailboxWork w, ChangePage page, Map<String, Link> links)
+            throws MailboxException {
+        RecurringSeries.Plan plan = RecurringSeries.plan(w.address(), page, links, store::findLinks,
+                crmIds -> {
+                    MailboxConnection conn = w.connection();
+                    List<ExchangeTask> found = new ArrayList<>();
+                    for (List<String> chunk : chunks(new ArrayList<>(crmIds), conn.maxBatchSize())) {
+                        found.addAll(conn.findByCrmIds(chunk));
+                    }
+                    return found;
+                });
+        if (plan.isEmpty()) {
+            return plan;
+        }
+        links.values().removeIf(l -> plan.relinked().values().stream()
+                .anyMatch(r -> r.crmTaskId().equals(l.crmTaskId())));
+        links.putAll(plan.relinked());
+        if (!dryRun && !plan.relinked().isEmpty()) {
+            store.saveLinks(plan.relinked().values());
+        }
+        plan.notes().forEach(n -> {
+            w.tally.warn(n);
+            log.info("{}: {}", w.address(), n);
+        });
+        return plan;
+    }
+
+    /** Removes the CRM tag from the open series; false when one failed (the page is read again next cycle). */
+    private boolean releaseSeries(MailboxWork w, RecurringSeries.Plan plan) throws MailboxException {
+        if (plan.release().isEmpty()) {
+            return true;
+        }
+        plan.release().forEach(r -> planned.add(new PlannedWrite(PlannedWrite.Kind.UPDATE, w.address(), r.crmId(),
+                Set.of(), "remove the CRM tag of recurring series item " + r.item().itemId())));
+        if (dryRun) {
+            return true;
+        }
+        List<WriteOutcome> outcomes = w.connection().removeTag(
+                plan.release().stream().map(RecurringSeries.Release::item).toList());
+        boolean ok = true;
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (!outcomes.get(i).succeeded()) {
+                ok = false;
+                RecurringSeries.Release r = plan.release().get(i);
+                w.tally.warn("CRM task " + r.crmId() + ": removing the CRM tag of recurring series item "
+                        + r.item().itemId() + " failed (tried again next cycle): " + outcomes.get(i).error());
+            }
+        }
+        return ok;
     }
 
     /**
@@ -1030,7 +1101,7 @@ public final class Cycle {
                 Map<String, ExchangeTask> found = new HashMap<>();
                 for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(x -> x.task().id()).toList())) {
                     if (t.crmId() != null && !t.delegated()) {
-                        found.putIfAbsent(t.crmId(), t);
+                        found.merge(t.crmId(), t, RecurringSeries::preferred);
                     }
                 }
                 for (Work x : chunk) {
@@ -1231,6 +1302,9 @@ public final class Cycle {
             if (w.tally.failed() || w.tally.deferred()) {
                 continue;
             }
+            if (!w.passedSeries.isEmpty() && !leftAlone(w)) { // leftAlone renews the lease before a write
+                releasePassedSeries(w);
+            }
             List<String> leftovers = new ArrayList<>(w.adoptable.keySet());
             for (List<String> chunk : chunks(leftovers, settings.crmPageSize())) {
                 CrmPage page = parts.crm().tasksById(chunk);
@@ -1268,6 +1342,36 @@ public final class Cycle {
                     w.deletions.add(new Deletion(id, new ItemRef(item.itemId(), item.changeKey()), false));
                 }
             }
+        }
+    }
+
+    /**
+     * A recurring series that carries a CRM id while another item of this mailbox is linked to that
+     * task (both were read untracked, after a lost state store, and the other was adopted): released
+     * as the rep's own, as a regeneration seen as it happens would have released it.
+     */
+    private void releasePassedSeries(MailboxWork w) {
+        if (w.passedSeries.isEmpty()) {
+            return;
+        }
+        Map<String, Link> links = store.findLinks(w.passedSeries.values().stream().map(ExchangeTask::crmId).toList());
+        List<RecurringSeries.Release> release = new ArrayList<>();
+        for (ExchangeTask series : w.passedSeries.values()) {
+            Link l = links.get(series.crmId());
+            if (l != null && l.state() == Link.State.LINKED && l.mailbox().equals(w.address())
+                    && !series.itemId().equals(l.itemId())) {
+                release.add(new RecurringSeries.Release(new ItemRef(series.itemId(), series.changeKey()), series.crmId()));
+                w.tally.warn("CRM task " + series.crmId() + " is linked to item " + l.itemId() + "; the recurring series "
+                        + "that also carried its CRM id (item " + series.itemId() + ") is the rep's own task, CRM tag removed");
+            }
+        }
+        if (release.isEmpty()) {
+            return;
+        }
+        try {
+            releaseSeries(w, new RecurringSeries.Plan(Map.of(), release, List.of()));
+        } catch (MailboxException | RuntimeException e) {
+            w.tally.warn("removing the CRM tag of " + release.size() + " recurring series failed; left tagged: " + e);
         }
     }
 
@@ -1362,7 +1466,7 @@ public final class Cycle {
                 for (List<Deletion> chunk : chunks(unknown, conn.maxBatchSize())) {
                     Map<String, ExchangeTask> found = new HashMap<>();
                     for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(Deletion::crmTaskId).toList())) {
-                        found.putIfAbsent(t.crmId(), t);
+                        found.merge(t.crmId(), t, RecurringSeries::preferred);
                     }
                     for (Deletion d : chunk) {
                         ExchangeTask t = found.get(d.crmTaskId());

@@ -35,6 +35,18 @@ public interface MailboxConnection extends AutoCloseable {
     /** The tasks in this mailbox tagged with any of these CRM ids (at most {@link #maxBatchSize()}). */
     List<ExchangeTask> findByCrmIds(Collection<String> crmIds) throws MailboxException;
 
+    /**
+     * Removes the CRM tag (the id {@link #create} stored) from these items and changes nothing else,
+     * so that each becomes the rep's own task: the open series of a recurring task whose completed
+     * occurrence now stands for the CRM task (docs/engine.md, "Recurring tasks"). An item already
+     * gone counts as done. The default refuses every item: an adapter that never reports
+     * {@link org.tasksync.core.model.ExchangeTask#recurring()} is never asked.
+     */
+    default List<WriteOutcome> removeTag(List<ItemRef> items) throws MailboxException {
+        return items.stream().map(i -> WriteOutcome.failed(i.itemId(),
+                "this adapter cannot remove a CRM tag (" + getClass().getSimpleName() + ")")).toList();
+    }
+
     /** The most items one batch call takes. */
     default int maxBatchSize() {
         return 100;

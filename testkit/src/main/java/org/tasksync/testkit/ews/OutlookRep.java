@@ -43,6 +43,13 @@ public final class OutlookRep {
         }
     }
 
+    /** Whether the task has a recurrence pattern (EWS IsRecurring, PidLidTaskFRecurring). */
+    public boolean isRecurring(String itemId) {
+        synchronized (mailbox) {
+            return existing(itemId).fields.get(TaskField.RECURRENCE) != null;
+        }
+    }
+
     /** The tasks whose extended property has this value (in text form). */
     public List<OutlookTask> tasksWith(ExtendedPropertyKey key, String value) {
         return tasks().stream().filter(t -> t.extended(key).filter(value::equals).isPresent()).toList();

@@ -123,6 +123,37 @@ public final class TaskEdit {
         return extended(ExtendedPropertyKey.TASK_OWNERSHIP, "Integer", Integer.toString(ownership));
     }
 
+    /**
+     * Makes the task recurring as Outlook's "Recurrence" dialog does, weekly on {@code days} every
+     * {@code interval} weeks from {@code start}, without end. Completing an occurrence then regenerates
+     * the task ({@link TaskRecurrence}).
+     */
+    public TaskEdit weeklyRecurrence(java.time.LocalDate start, int interval, java.time.DayOfWeek... days) {
+        if (interval < 1 || days.length == 0) {
+            throw new IllegalArgumentException("a weekly recurrence needs an interval >= 1 and at least one day, not "
+                    + interval + " and " + java.util.Arrays.toString(days));
+        }
+        change.set(TaskField.RECURRENCE, new TaskRecurrence("WeeklyRecurrence", interval, java.util.Set.of(days), null,
+                0, null, "NoEndRecurrence", java.util.Objects.requireNonNull(start, "start"), null, 0, 0));
+        return this;
+    }
+
+    /** "Regenerate new task {@code days} day(s) after each task is completed", without end. */
+    public TaskEdit dailyRegeneration(java.time.LocalDate start, int days) {
+        if (days < 1) {
+            throw new IllegalArgumentException("a regeneration interval must be >= 1 day, not " + days);
+        }
+        change.set(TaskField.RECURRENCE, new TaskRecurrence("DailyRegeneration", days, java.util.Set.of(), null, 0, null,
+                "NoEndRecurrence", java.util.Objects.requireNonNull(start, "start"), null, 0, 0));
+        return this;
+    }
+
+    /** Removes the recurrence ("Remove Recurrence" in Outlook). */
+    public TaskEdit noRecurrence() {
+        change.set(TaskField.RECURRENCE, null);
+        return this;
+    }
+
     private static String checked(TaskField field, String value) {
         if (value == null || !field.allowed.contains(value)) {
             throw new IllegalArgumentException(field.element + " must be one of " + field.allowed + ", not " + value);

@@ -50,6 +50,8 @@ enum TaskField {
     /** PidLidTaskOwner, which Exchange exposes read-only under this name. */
     OWNER("task:Owner", "Owner", Kind.STRING, Access.READ_ONLY, Shape.ALL),
     PERCENT_COMPLETE("task:PercentComplete", "PercentComplete", Kind.DOUBLE, Access.WRITABLE, Shape.DEFAULT),
+    /** {@code t:TaskRecurrenceType}, held as a {@link TaskRecurrence}. */
+    RECURRENCE("task:Recurrence", "Recurrence", Kind.RECURRENCE, Access.WRITABLE, Shape.ALL),
     START_DATE("task:StartDate", "StartDate", Kind.DATE, Access.WRITABLE, Shape.ALL),
     STATUS("task:Status", "Status", Kind.ENUM, Access.WRITABLE, Shape.DEFAULT,
             "NotStarted", "InProgress", "Completed", "WaitingOnOthers", "Deferred"),
@@ -60,7 +62,7 @@ enum TaskField {
      * PidLidTaskStartDate, PidLidTaskDueDate, PidLidTaskDateCompleted) taken in the request's time
      * zone (see {@link StoredTask.Day}); DATETIME: a true instant.
      */
-    enum Kind { ID, FOLDER_ID, STRING, ENUM, BODY, STRINGS, DATE, DATETIME, BOOLEAN, INT, DOUBLE }
+    enum Kind { ID, FOLDER_ID, STRING, ENUM, BODY, STRINGS, DATE, DATETIME, BOOLEAN, INT, DOUBLE, RECURRENCE }
 
     enum Access { WRITABLE, READ_ONLY }
 

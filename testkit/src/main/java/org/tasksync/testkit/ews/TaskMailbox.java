@@ -142,6 +142,9 @@ final class TaskMailbox {
             }
         }
         coupleStatus(t, change, zone);
+        if (t.version > 0) { // completing an occurrence of a recurring task (not a task created completed)
+            TaskRecurrence.regenerateIfCompleted(this, t, "Completed".equals(before.get(TaskField.STATUS)));
+        }
         t.version++;
         t.changeKey = "CQAAABYAAA" + randomBase64(27);
         t.changeKeyVersions.put(t.changeKey, t.version);
@@ -157,6 +160,23 @@ final class TaskMailbox {
         for (Object key : change.extended.keySet()) {
             t.fieldVersions.put(key, t.version);
         }
+    }
+
+    /**
+     * Inserts a new item with the fields and extended properties of {@code original} as they are now,
+     * except {@code without} (task regeneration's copy of the completed occurrence).
+     */
+    synchronized StoredTask insertCopy(StoredTask original, TaskField without) {
+        TaskChange copy = new TaskChange();
+        original.fields.forEach((f, v) -> {
+            if (f != without) {
+                copy.set(f, v);
+            }
+        });
+        original.extended.forEach(copy::setExtended);
+        StoredTask t = create(copy);
+        t.fields.keySet().retainAll(copy.fields.keySet()); // no defaults beyond what the original had
+        return t;
     }
 
     private static void remove(StoredTask t, TaskField f) {

@@ -251,6 +251,7 @@ final class TaskXml {
                     }
                     yield d;
                 }
+                case RECURRENCE -> TaskRecurrence.parse(e);
                 case ID, FOLDER_ID -> throw new EwsError("ErrorInvalidPropertySet",
                         "The property " + f.uri + " is read-only.");
             };
@@ -359,7 +360,8 @@ final class TaskXml {
             case ITEM_ID -> t.id;
             case DATE_TIME_CREATED -> t.created;
             case LAST_MODIFIED_TIME -> t.lastModified;
-            case HAS_ATTACHMENTS, IS_RECURRING, IS_TEAM_TASK -> Boolean.FALSE;
+            case HAS_ATTACHMENTS, IS_TEAM_TASK -> Boolean.FALSE;
+            case IS_RECURRING -> t.fields.get(TaskField.RECURRENCE) != null;
             case CHANGE_COUNT -> (int) t.version;
             case IS_COMPLETE -> t.status().equals("Completed");
             case IS_ASSIGNMENT_EDITABLE -> 0;
@@ -426,6 +428,7 @@ final class TaskXml {
                 // written against real servers, reads the date from such a local time)
                 case DATE -> add(task, T, f.element, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
                         ((StoredTask.Day) v).date().atStartOfDay(zone).toOffsetDateTime()));
+                case RECURRENCE -> ((TaskRecurrence) v).write(task);
                 default -> add(task, T, f.element, format(v));
             }
         }

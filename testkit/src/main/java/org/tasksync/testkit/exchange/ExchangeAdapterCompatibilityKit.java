@@ -344,6 +344,30 @@ public abstract class ExchangeAdapterCompatibilityKit {
         }
     }
 
+    /**
+     * {@link MailboxConnection#removeTag}: the item stays with everything else it had, but it is no
+     * longer the CRM's (the open series of a recurring task, docs/engine.md); a new task reads as not
+     * recurring, which is what an adapter that cannot tell reports too.
+     */
+    @Test
+    void removingTheTagLeavesTheTaskAsTheRepsOwn() throws Exception {
+        Mailbox mb = mailbox("untag");
+        try (MailboxConnection c = adapter().connect(mb)) {
+            String a = created(c, "A1:u1", fullValues("Series", mb.zone()));
+            created(c, "A1:u2", fullValues("Other", mb.zone()));
+            assertThat(byCrmId(readAll(c), "A1:u1").recurring()).isFalse();
+
+            List<WriteOutcome> out = c.removeTag(List.of(new ItemRef(a, null)));
+
+            assertThat(out).hasSize(1).allSatisfy(o -> assertThat(o.succeeded()).as("removeTag: %s", o.error()).isTrue());
+            assertThat(c.findByCrmIds(List.of("A1:u1", "A1:u2"))).extracting(ExchangeTask::crmId).containsExactly("A1:u2");
+            ExchangeTask released = readAll(c).stream().filter(t -> t.itemId().equals(a)).findFirst().orElseThrow();
+            assertThat(released.crmId()).isNull();
+            assertThat(released.values().subject()).isEqualTo("Series");
+            assertThat(c.removeTag(List.of(new ItemRef(a, null)))).as("removing it twice").allMatch(WriteOutcome::succeeded);
+        }
+    }
+
     @Test
     void deleteRemovesAndAnAlreadyDeletedItemCountsAsDeleted() throws Exception {
         Mailbox mb = mailbox("delete");

@@ -185,6 +185,25 @@ public final class GraphSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * What completing a recurring task does, where Graph's pages are silent (see ToDoRecurrence): by
+     * default MS-OXOTASK task regeneration, the completed occurrence being the new task.
+     */
+    public enum RecurringCompletion {
+        /** The completed occurrence is a new task (new id, the task's linked resources and extensions); the task moves on. */
+        COMPLETED_OCCURRENCE_IS_NEW,
+        /** The task is completed in place; the next occurrence is a new task with the same copies. */
+        NEXT_OCCURRENCE_IS_NEW
+    }
+
+    /** Chooses what completing a recurring task does (default {@link RecurringCompletion#COMPLETED_OCCURRENCE_IS_NEW}). */
+    public GraphSimulator recurringCompletion(RecurringCompletion mode) {
+        synchronized (lock) {
+            store.recurrences.mode = java.util.Objects.requireNonNull(mode, "mode");
+        }
+        return this;
+    }
+
     public GraphSimulator dateSemantics(DateSemantics semantics) {
         synchronized (lock) {
             store.dateSemantics = semantics;

@@ -168,6 +168,8 @@ final class ToDoStore {
 
     private final Clock clock;
     private final Map<String, UserData> users = new LinkedHashMap<>();
+    /** Recurring tasks and what completing one does (ToDoRecurrence). */
+    final ToDoRecurrence recurrences = new ToDoRecurrence(this);
     private long seq;
     private long ids;
     String baseUrl;
@@ -522,6 +524,7 @@ final class ToDoStore {
     /** Applies a POST or PATCH body to a task, as Graph does, failing with 400 on what Graph refuses. */
     void applyWrite(TaskData t, ObjectNode b, boolean create) {
         String newStatus = t.status;
+        boolean wasCompleted = t.status.equals("completed");
         boolean completedGiven = false;
         Instant completedValue = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
@@ -585,6 +588,7 @@ final class ToDoStore {
                         t.categories.addAll(cats);
                     }
                 }
+                case "recurrence" -> recurrences.set(t, v);
                 case "linkedResources" -> {
                     if (!create) throw new Failure(400, "invalidRequest", "linkedResources are changed through their own endpoint");
                     if (!v.isArray()) throw invalid(f, v);
@@ -624,6 +628,21 @@ final class ToDoStore {
             t.keptDates.remove("completedDateTime");
         }
         t.status = newStatus;
+        if (!create) {
+            recurrences.afterWrite(t, wasCompleted);
+        }
+    }
+
+    /** The list that holds the task. */
+    ListData listHolding(TaskData t) {
+        for (UserData u : users.values()) {
+            for (ListData l : u.lists.values()) {
+                if (l.tasks.get(t.id) == t) {
+                    return l;
+                }
+            }
+        }
+        throw new IllegalStateException("task " + t.id + " is in no list");
     }
 
     /** Records the date a valid due, start or completion value keeps (called after it was accepted). */
@@ -722,6 +741,7 @@ final class ToDoStore {
         if (t.due != null) o.set("dueDateTime", dateTimeJson(t.due));
         if (t.start != null) o.set("startDateTime", dateTimeJson(t.start));
         if (t.reminder != null) o.set("reminderDateTime", dateTimeJson(t.reminder));
+        recurrences.render(t, o);
         if (expand.contains("linkedResources")) {
             ArrayNode a = o.putArray("linkedResources");
             t.linkedResources.forEach(r -> a.add(r.deepCopy()));

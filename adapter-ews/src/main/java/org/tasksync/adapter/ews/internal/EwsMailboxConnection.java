@@ -498,6 +498,32 @@ public final class EwsMailboxConnection implements MailboxConnection {
         return outcomes(out);
     }
 
+    @Override
+    public List<WriteOutcome> removeTag(List<ItemRef> items) throws MailboxException {
+        open();
+        WriteOutcome[] out = new WriteOutcome[items.size()];
+        List<Change> all = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String id = items.get(i).itemId();
+            try {
+                all.add(new Change(i, id, TaskItems.untagOf(service, id)));
+            } catch (Exception e) {
+                out[i] = WriteOutcome.failed(id, "cannot build the removal of the CRM tag: " + e);
+            }
+        }
+        for (List<Change> chunk : chunks(all, limits.batchSize())) {
+            batch("UpdateItem", chunk,
+                    pending -> service.updateItems(pending.stream().map(c -> (Item) c.task()).toList(), null,
+                            ConflictResolutionMode.AlwaysOverwrite, MessageDisposition.SaveOnly, null),
+                    (c, r) -> out[c.index()] = r.getResult() != ServiceResult.Error
+                            || r.getErrorCode() == ServiceError.ErrorItemNotFound
+                            ? WriteOutcome.ok(c.itemId(), null) // gone: nothing tagged is left
+                            : WriteOutcome.failed(c.itemId(), describe(r)),
+                    null); // removing twice is harmless
+        }
+        return outcomes(out);
+    }
+
     private record Deletion(int index, ItemId id) {
     }
 

@@ -66,6 +66,17 @@ final class TaskItems {
      * value and a DeleteItemField for each without one, and nothing else. No change key is sent: the
      * CRM is the master, so the engine's update wins over a newer version.
      */
+    /** An update that removes the CRM id from an item and changes nothing else (a recurring series released). */
+    static Task untagOf(ExchangeService service, String itemId) throws Exception {
+        Task t = new Task(service);
+        t.getPropertyBag().getProperties().put(ItemSchema.Id, new ItemId(itemId)); // as in updateOf
+        ExtendedPropertyCollection props = t.getExtendedProperties();
+        props.setExtendedProperty(TaskProperties.CRM_ID, "-"); // as in updateOf: known, never sent, then removed
+        props.clearChangeLog();
+        props.removeExtendedProperty(TaskProperties.CRM_ID);
+        return t;
+    }
+
     static Task updateOf(ExchangeService service, String itemId, TaskValues v, Collection<ExchangeField> fields)
             throws Exception {
         Task t = new Task(service);
@@ -214,8 +225,10 @@ final class TaskItems {
             throw new UnreadableValue(string(ext.get(TaskProperties.CRM_ID)), "ItemId",
                     "Exchange sent the item without its id");
         }
+        // a recurring task regenerates when completed (docs/engine.md, "Recurring tasks")
+        boolean recurring = Boolean.TRUE.equals(get(item, TaskSchema.IsRecurring, Boolean.class));
         return new ExchangeTask(id.getUniqueId(), id.getChangeKey(), string(ext.get(TaskProperties.CRM_ID)), b.build(),
-                modified == null ? null : modified.toInstant(), delegated);
+                modified == null ? null : modified.toInstant(), delegated, recurring);
     }
 
     /** A field of an item read back that the client could not read, which the engine must not take as empty. */

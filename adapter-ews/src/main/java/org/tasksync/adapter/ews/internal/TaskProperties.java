@@ -72,7 +72,7 @@ public final class TaskProperties {
         PropertySet set = new PropertySet(BasePropertySet.IdOnly, ItemSchema.Subject, ItemSchema.Body,
                 TaskSchema.StartDate, TaskSchema.DueDate, TaskSchema.Status, TaskSchema.PercentComplete,
                 TaskSchema.CompleteDate, ItemSchema.Importance, ItemSchema.IsReminderSet, ItemSchema.ReminderDueBy,
-                ItemSchema.LastModifiedTime, CRM_ID, TASK_OWNER, TASK_OWNERSHIP, CREATOR_NAME);
+                ItemSchema.LastModifiedTime, TaskSchema.IsRecurring, CRM_ID, TASK_OWNER, TASK_OWNERSHIP, CREATOR_NAME);
         try {
             for (String name : extendedFields) {
                 set.add(extendedField(name));

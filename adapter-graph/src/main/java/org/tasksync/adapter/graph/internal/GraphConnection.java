@@ -530,6 +530,52 @@ public final class GraphConnection implements MailboxConnection {
         return out;
     }
 
+    /**
+     * Removes the CRM tag, the linked resource of {@value TaskCodec#APPLICATION} and the open extension,
+     * one task at a time (a rare write: the open series of a recurring task); a task or tag already
+     * gone counts as done.
+     */
+    @Override
+    public List<WriteOutcome> removeTag(List<ItemRef> refs) throws MailboxException {
+        checkSize(refs);
+        TargetList l = list();
+        List<WriteOutcome> out = new ArrayList<>();
+        for (ItemRef r : refs) {
+            String id = r.itemId();
+            String what = "remove the CRM tag of task " + id;
+            try {
+                var links = calls.send(what, true, () -> tasks(l).byTodoTaskId(id).linkedResources().get());
+                for (var link : links == null || links.getValue() == null ? List.<com.microsoft.graph.models.LinkedResource>of()
+                        : links.getValue()) {
+                    if (TaskCodec.APPLICATION.equals(link.getApplicationName())) {
+                        deleteIgnoringGone(what, () -> tasks(l).byTodoTaskId(id).linkedResources()
+                                .byLinkedResourceId(link.getId()).delete());
+                    }
+                }
+                deleteIgnoringGone(what, () -> tasks(l).byTodoTaskId(id).extensions().byExtensionId(TaskCodec.EXTENSION)
+                        .delete());
+                out.add(WriteOutcome.ok(id, null));
+            } catch (RuntimeException e) {
+                out.add(GraphCalls.status(e) == 404 ? WriteOutcome.ok(id, null)
+                        : WriteOutcome.failed(id, what + ": " + e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private void deleteIgnoringGone(String what, Runnable delete) throws MailboxException {
+        try {
+            calls.send(what, true, () -> {
+                delete.run();
+                return Boolean.TRUE;
+            });
+        } catch (RuntimeException e) {
+            if (GraphCalls.status(e) != 404) {
+                throw e;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ finding tagged tasks
 
     @Override

@@ -228,7 +228,9 @@ public final class TaskCodec {
             if (k.startsWith(EXTENDED_PREFIX) && v != null) b.extended(k.substring(EXTENDED_PREFIX.length()), v);
         });
         Instant modified = t.getLastModifiedDateTime() == null ? null : t.getLastModifiedDateTime().toInstant();
-        return new ExchangeTask(t.getId(), etag(t), crmId, b.build(), modified, assigned || !listOwned);
+        // a recurring task regenerates when completed (docs/engine.md, "Recurring tasks")
+        return new ExchangeTask(t.getId(), etag(t), crmId, b.build(), modified, assigned || !listOwned,
+                t.getRecurrence() != null);
     }
 
     /** The task's etag, which Graph sends as the annotation {@code @odata.etag}. */
