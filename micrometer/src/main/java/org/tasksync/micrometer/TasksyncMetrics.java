@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tasksync.core.MailboxReport;
@@ -42,7 +42,7 @@ public final class TasksyncMetrics implements SyncListener {
     private final MeterRegistry registry;
     private final boolean mailboxTag;
     private final Tags tags;
-    private final Set<String> fieldsSeen = ConcurrentHashMap.newKeySet();
+    private final Set<String> fieldsSeen = new HashSet<>();
 
     private final AtomicLong lastCleanMillis;
     private final AtomicLong lastFinishedMillis;
@@ -167,16 +167,13 @@ public final class TasksyncMetrics implements SyncListener {
      */
     String field(TaskError e) {
         String f = e.field() == null || e.field().isBlank() ? "none" : e.field().strip().replaceFirst("^#\\d+\\s+", "");
-        if (fieldsSeen.contains(f)) {
-            return f;
-        }
         synchronized (fieldsSeen) {
-            if (fieldsSeen.size() < MAX_FIELDS) {
+            if (fieldsSeen.contains(f) || fieldsSeen.size() < MAX_FIELDS) {
                 fieldsSeen.add(f);
                 return f;
             }
+            return OTHER;
         }
-        return fieldsSeen.contains(f) ? f : OTHER;
     }
 
     /**

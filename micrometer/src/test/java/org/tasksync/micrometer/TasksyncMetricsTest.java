@@ -25,6 +25,7 @@ import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncListener;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
+import org.tasksync.core.TaskError;
 import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
@@ -224,6 +225,17 @@ class TasksyncMetricsTest {
         assertThat(small.getMeters()).allSatisfy(m -> assertThat(m.getId().getTag("engine")).isEqualTo("ews"));
         assertThat(small.getMeters().stream().map(Meter::getId).map(Meter.Id::getName).distinct())
                 .contains("tasksync.last.clean.cycle.age", "tasksync.mailboxes.failing");
+    }
+
+    @Test
+    void theFieldTagIsBoundedWhateverAnAdapterReports() {
+        TasksyncMetrics metrics = new TasksyncMetrics(registry);
+        for (int i = 0; i < TasksyncMetrics.MAX_FIELDS; i++) {
+            assertThat(metrics.field(new TaskError("A1:1-" + i, "#" + i + " Field" + i, "v", "bad"))).isEqualTo("Field" + i);
+        }
+
+        assertThat(metrics.field(new TaskError("A1:2-1", "one field too many", "v", "bad"))).isEqualTo("other");
+        assertThat(metrics.field(new TaskError("A1:2-2", "#7 Field7", "v", "bad"))).as("a field seen before").isEqualTo("Field7");
     }
 
     @Test
