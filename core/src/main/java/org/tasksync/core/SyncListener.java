@@ -20,6 +20,10 @@ public interface SyncListener {
     default void mailboxFailed(String mailbox, String reason) {
     }
 
+    /**
+     * A cycle ended, also one that failed before it reached a mailbox (its report has a
+     * {@link SyncReport#cycleError()}); not called when synchronization is switched off.
+     */
     default void cycleFinished(SyncReport report) {
     }
 }

@@ -15,12 +15,12 @@ final class SimulatedExchange {
     private SimulatedExchange() {
     }
 
-    /** A simulator with Basic authentication, schema validation (asserted on) and known mailboxes only. */
+    /**
+     * A simulator with Basic authentication and known mailboxes only; it validates every request and
+     * response when the EWS schema is found (see {@code EwsSchema.NOT_FOUND}).
+     */
     static EwsSimulator start(Clock clock) {
-        EwsSimulator ews = EwsSimulator.builder().basicAuth(USER, PASSWORD).rejectUnknownMailboxes().clock(clock)
-                .start();
-        assertThat(ews.validatesSchema()).as("the EWS schema must be found beside the repository").isTrue();
-        return ews;
+        return EwsSimulator.builder().basicAuth(USER, PASSWORD).rejectUnknownMailboxes().clock(clock).start();
     }
 
     static EwsSimulator start() {

@@ -258,7 +258,10 @@ public final class Cycle {
         } catch (RuntimeException e) {
             cycleError = "reading reps from the CRM failed: " + e;
             log.error("cycle aborted: {}", cycleError, e);
-            return report();
+            // a listener counts failed cycles too (metrics, health), not only the ones that got going
+            SyncReport report = report();
+            safeListener(() -> parts.listener().cycleFinished(report));
+            return report;
         }
         selectParticipants(repList);
         safeListener(() -> parts.listener().cycleStarted(mailboxes.size()));

@@ -42,6 +42,10 @@ class TasksyncBootExampleTest {
 
             HttpResponse<String> metrics = get(base + "/actuator/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("\"tasksync.cycle.duration\"", "\"tasksync.tasks.created\"");
+            HttpResponse<String> created = get(base + "/actuator/metrics/tasksync.tasks.created");
+            assertThat(created.statusCode()).isEqualTo(200);
+            assertThat(created.body()).contains("\"value\":" + (double) runs.last().get().report().created());
         }
     }
 

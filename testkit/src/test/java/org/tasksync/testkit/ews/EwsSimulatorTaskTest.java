@@ -70,7 +70,6 @@ class EwsSimulatorTaskTest {
     @BeforeEach
     void start() throws Exception {
         ews = EwsSimulator.builder().basicAuth(EwsClient.USER, EwsClient.PASSWORD).start();
-        assertThat(ews.validatesSchema()).as("the EWS schema must be found beside the repository").isTrue();
         service = EwsClient.impersonating(ews, REP);
     }
 
