@@ -84,9 +84,6 @@ class EwsRecurringTasksTest {
         return outlook().tasksWith(CRM_ID, crmId);
     }
 
-    private static Instant midnight(LocalDate d) {
-        return d.atStartOfDay(ZONE).toInstant();
-    }
 
     private String crmStatus(String id) {
         return crm.task(id).orElseThrow().status();
@@ -114,7 +111,7 @@ class EwsRecurringTasksTest {
         OutlookTask t = tagged.get(0);
         assertThat(t.itemId()).isNotEqualTo(seriesId);
         assertThat(t.status()).isEqualTo("Completed");
-        assertThat(t.dueDate()).isEqualTo(midnight(MONDAY));
+        assertThat(t.dueDate()).isEqualTo(MONDAY);
         assertThat(outlook().isRecurring(t.itemId())).isFalse();
         return t;
     }
@@ -124,7 +121,7 @@ class EwsRecurringTasksTest {
         OutlookTask series = outlook().task(seriesId).orElseThrow();
         assertThat(series.extended(CRM_ID)).as("the series' CRM tag").isEmpty();
         assertThat(series.status()).isEqualTo("NotStarted");
-        assertThat(series.dueDate()).isEqualTo(midnight(MONDAY.plusWeeks(1)));
+        assertThat(series.dueDate()).isEqualTo(MONDAY.plusWeeks(1));
         assertThat(outlook().isRecurring(seriesId)).isTrue();
     }
 
