@@ -773,6 +773,8 @@ public final class JdbcSyncStateStore implements SyncStateStore {
             return null;
         }
         return text.replaceAll("(?i)(password|passwd|pwd)=[^;&\\s]*", "$1=***")
-                .replaceAll("//[^/@\\s]*:[^/@\\s]*@", "//***@");
+                .replaceAll("//[^/@\\s]*:[^/@\\s]*@", "//***@")
+                // Oracle's thin driver takes user/password@ right after the subprotocol
+                .replaceAll("(?i)(jdbc:oracle:[a-z0-9]+:)[^@/\\s]*/[^@\\s]*@", "$1***@");
     }
 }

@@ -103,6 +103,10 @@ class JdbcSyncStateStoreH2Test extends JdbcSyncStateStoreContract {
                 .isEqualTo("jdbc:postgresql://db:5432/crm?user=sync&password=***&ssl=true");
         assertThat(JdbcSyncStateStore.withoutSecrets("jdbc:postgresql://sync:hunter2@db/crm"))
                 .isEqualTo("jdbc:postgresql://***@db/crm");
+        assertThat(JdbcSyncStateStore.withoutSecrets("jdbc:oracle:thin:sync/hunter2@//db:1521/CRM"))
+                .isEqualTo("jdbc:oracle:thin:***@//db:1521/CRM");
+        assertThat(JdbcSyncStateStore.withoutSecrets("jdbc:oracle:thin:@//db:1521/CRM"))
+                .isEqualTo("jdbc:oracle:thin:@//db:1521/CRM");
     }
 
     @Test

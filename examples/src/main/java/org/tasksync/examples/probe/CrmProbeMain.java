@@ -18,7 +18,6 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
@@ -37,8 +36,6 @@ import org.tasksync.examples.service.ServiceConfig;
  * a problem, 2 when it could not start (usage, configuration).
  */
 public final class CrmProbeMain {
-
-    private static final Pattern URL_SECRET = Pattern.compile("(?i)(password|pwd)=[^;&]*");
 
     private CrmProbeMain() {
     }
@@ -84,9 +81,9 @@ public final class CrmProbeMain {
         String url = p.getProperty(ServiceConfig.CRM_URL, "").trim();
         if (!url.startsWith("jdbc:")) {
             throw new IllegalArgumentException(ServiceConfig.CRM_URL + " must be the CRM's JDBC URL, starting with"
-                    + " 'jdbc:' (was '" + URL_SECRET.matcher(url).replaceAll("$1=***") + "')");
+                    + " 'jdbc:' (was '" + ServiceConfig.withoutSecrets(url) + "')");
         }
-        if (URL_SECRET.matcher(url).find()) {
+        if (ServiceConfig.carriesPassword(url)) {
             throw new IllegalArgumentException(ServiceConfig.CRM_URL + " must not carry a password (the value is not"
                     + " repeated here): set the environment variable " + ServiceConfig.ENV_CRM_DB_PASSWORD + " instead");
         }
@@ -125,7 +122,7 @@ public final class CrmProbeMain {
                 }
             }
             if (found == null) {
-                throw new IllegalArgumentException(ServiceConfig.CRM_URL + " = '" + url
+                throw new IllegalArgumentException(ServiceConfig.CRM_URL + " = '" + ServiceConfig.withoutSecrets(url)
                         + "': no JDBC driver on the class path takes this URL");
             }
             this.driver = found;

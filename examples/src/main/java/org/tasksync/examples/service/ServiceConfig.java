@@ -50,6 +50,8 @@ public final class ServiceConfig {
     /** JDBC URL of the state store's database (H2 or PostgreSQL); the store creates its tables there. */
     public static final String STATE_URL = JdbcSyncStateStore.URL_KEY;
     public static final String STATE_TABLE_PREFIX = JdbcSyncStateStore.TABLE_PREFIX_KEY;
+    /** The state store's SQL dialect: auto (from the database's product name), h2, postgresql, sqlserver, oracle. */
+    public static final String STATE_DIALECT = JdbcSyncStateStore.DIALECT_KEY;
 
     public static final String ENV_EWS_USERNAME = "TASKSYNC_EWS_USERNAME";
     public static final String ENV_EWS_PASSWORD = "TASKSYNC_EWS_PASSWORD";
@@ -64,7 +66,7 @@ public final class ServiceConfig {
 
     private static final String GRAPH_CLIENT_SECRET = "tasksync.graph.client-secret";
     private static final Set<String> SERVICE_KEYS = Set.of(CRM_URL, EXCHANGE, STOP_GRACE);
-    private static final Set<String> STATE_KEYS = Set.of(STATE_URL, STATE_TABLE_PREFIX);
+    private static final Set<String> STATE_KEYS = Set.of(STATE_URL, STATE_TABLE_PREFIX, STATE_DIALECT);
     /** Keys that would put a credential into the file, and where it goes instead. */
     private static final Map<String, String> CREDENTIAL_KEYS = Map.of(
             EwsConfig.USERNAME, ENV_EWS_USERNAME,
@@ -73,6 +75,9 @@ public final class ServiceConfig {
             GRAPH_CLIENT_SECRET, ENV_GRAPH_CLIENT_SECRET);
 
     private static final Pattern URL_SECRET = Pattern.compile("(?i)(password|pwd)=[^;&]*");
+    private static final Pattern CREDENTIAL_KEY = Pattern.compile("(?i)pass|pwd|secret|token|credential");
+    /** Oracle's thin driver takes {@code user/password@} right after the subprotocol. */
+    private static final Pattern ORACLE_CREDENTIALS = Pattern.compile("(?i)(jdbc:oracle:[a-z0-9]+:)[^@/\\s]*/[^@\\s]*@");
 
     private final String crmUrl;
     private final String crmUser;
@@ -86,6 +91,7 @@ public final class ServiceConfig {
     private final String stateUser;
     private final String statePassword;
     private final String stateTablePrefix;
+    private final String stateDialect;
     private final SyncSettings settings;
     private final Duration stopGrace;
 
@@ -93,12 +99,12 @@ public final class ServiceConfig {
         refuseCredentials(p);
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
             if (key.startsWith("tasksync.service.") && !SERVICE_KEYS.contains(key)) {
-                throw new IllegalArgumentException(key + ": unknown service setting (value '" + p.getProperty(key)
-                        + "'); known keys are " + new TreeSet<>(SERVICE_KEYS));
+                throw new IllegalArgumentException(key + ": unknown service setting (" + shownValue(p, key)
+                        + "); known keys are " + new TreeSet<>(SERVICE_KEYS));
             }
             if (key.startsWith("tasksync.state.") && !STATE_KEYS.contains(key)) {
-                throw new IllegalArgumentException(key + ": unknown state store setting (value '"
-                        + p.getProperty(key) + "'); known keys are " + new TreeSet<>(STATE_KEYS));
+                throw new IllegalArgumentException(key + ": unknown state store setting (" + shownValue(p, key)
+                        + "); known keys are " + new TreeSet<>(STATE_KEYS));
             }
         }
         this.settings = SyncSettings.fromProperties(p);
@@ -110,6 +116,7 @@ public final class ServiceConfig {
         this.stateUser = env.get(ENV_STATE_DB_USER);
         this.statePassword = env.get(ENV_STATE_DB_PASSWORD);
         this.stateTablePrefix = p.getProperty(STATE_TABLE_PREFIX, JdbcSyncStateStore.DEFAULT_TABLE_PREFIX).trim();
+        this.stateDialect = p.getProperty(STATE_DIALECT, "auto").trim();
 
         this.exchange = p.getProperty(EXCHANGE, "").trim().toLowerCase(Locale.ROOT);
         switch (exchange) {
@@ -170,7 +177,7 @@ public final class ServiceConfig {
             throw new IllegalArgumentException(key + " must be a JDBC URL starting with 'jdbc:', was '"
                     + withoutSecrets(url) + "'");
         }
-        if (URL_SECRET.matcher(url).find()) {
+        if (carriesPassword(url)) {
             throw new IllegalArgumentException(key + " must not carry a password (the value is not repeated here): "
                     + "set the environment variable " + passwordVariable + " instead");
         }
@@ -271,9 +278,26 @@ public final class ServiceConfig {
         throw new IllegalArgumentException(key + " must be a whole number of seconds from 1 to 86400, was '" + v + "'");
     }
 
-    /** A JDBC URL with the values of {@code password=} and {@code pwd=} parameters replaced by {@code ***}. */
-    static String withoutSecrets(String url) {
-        return url == null ? null : URL_SECRET.matcher(url).replaceAll("$1=***");
+    /**
+     * A JDBC URL with the values of {@code password=} and {@code pwd=} parameters, and Oracle's
+     * {@code user/password@}, replaced by {@code ***}.
+     */
+    public static String withoutSecrets(String url) {
+        return url == null ? null
+                : ORACLE_CREDENTIALS.matcher(URL_SECRET.matcher(url).replaceAll("$1=***")).replaceAll("$1***@");
+    }
+
+    /**
+     * The value of an unknown key as an error shows it: repeated, so a typo can be found, unless
+     * the key's name says it holds a credential (a misspelt password key).
+     */
+    private static String shownValue(Properties p, String key) {
+        return CREDENTIAL_KEY.matcher(key).find() ? "value not repeated" : "value '" + p.getProperty(key) + "'";
+    }
+
+    /** Whether a JDBC URL carries a password (a parameter, or Oracle's {@code user/password@}). */
+    public static boolean carriesPassword(String url) {
+        return URL_SECRET.matcher(url).find() || ORACLE_CREDENTIALS.matcher(url).find();
     }
 
     public String crmUrl() { return crmUrl; }
@@ -290,6 +314,8 @@ public final class ServiceConfig {
     String stateUser() { return stateUser; }
     String statePassword() { return statePassword; }
     public String stateTablePrefix() { return stateTablePrefix; }
+    /** The state store's dialect as set ({@code auto} unless forced); the store's builder checks it. */
+    public String stateDialect() { return stateDialect; }
     public SyncSettings settings() { return settings; }
     public Duration stopGrace() { return stopGrace; }
 

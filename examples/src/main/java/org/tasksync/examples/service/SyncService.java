@@ -45,7 +45,8 @@ public final class SyncService {
                         config.crmUser(), config.crmPassword()), config.crmSettings()))
                 .exchange(config.exchangeAdapter())
                 .stateStore(JdbcSyncStateStore.builder(new DriverDataSource(ServiceConfig.STATE_URL, config.stateUrl(),
-                        config.stateUser(), config.statePassword())).tablePrefix(config.stateTablePrefix()).build())
+                        config.stateUser(), config.statePassword())).tablePrefix(config.stateTablePrefix())
+                        .dialect(config.stateDialect()).build())
                 .settings(config.settings())
                 .listener(new LoggingProgress())
                 .build();

@@ -56,6 +56,38 @@ class ServiceConfigTest {
     }
 
     @Test
+    void anOracleUrlWithUserAndPasswordIsRefusedWithoutRepeatingIt() {
+        Properties p = minimal();
+        p.setProperty(ServiceConfig.CRM_URL, "jdbc:oracle:thin:sync/" + SECRET + "@//crm.example.com:1521/CRM");
+
+        assertThatThrownBy(() -> ServiceConfig.of(p, ENV)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ServiceConfig.CRM_URL).hasMessageContaining(ServiceConfig.ENV_CRM_DB_PASSWORD)
+                .hasMessageNotContaining(SECRET);
+        assertThat(ServiceConfig.withoutSecrets("jdbc:oracle:thin:sync/" + SECRET + "@crm.example.com:1521:CRM"))
+                .isEqualTo("jdbc:oracle:thin:***@crm.example.com:1521:CRM");
+        assertThat(ServiceConfig.carriesPassword("jdbc:oracle:thin:@//crm.example.com:1521/CRM")).isFalse();
+    }
+
+    @Test
+    void aMisspeltKeyIsNamedButItsValueNotRepeated() {
+        Properties p = minimal();
+        p.setProperty("tasksync.service.crm.jdbc-passwort", SECRET);
+        p.setProperty("tasksync.state.jdbc.passwort", SECRET);
+
+        assertThatThrownBy(() -> ServiceConfig.of(p, ENV)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("passwort: unknown").hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void theStateStoresDialectIsASettingOfTheService() {
+        Properties p = minimal();
+        p.setProperty(ServiceConfig.STATE_DIALECT, "postgresql");
+
+        assertThat(ServiceConfig.of(p, ENV).stateDialect()).isEqualTo("postgresql");
+        assertThat(ServiceConfig.of(minimal(), ENV).stateDialect()).isEqualTo("auto");
+    }
+
+    @Test
     void aMissingCredentialNamesItsEnvironmentVariable() {
         assertThatThrownBy(() -> ServiceConfig.of(minimal(), Map.of(ServiceConfig.ENV_EWS_USERNAME, "svc")))
                 .isInstanceOf(IllegalArgumentException.class)
