@@ -83,6 +83,14 @@ class CrmDialectSqlTest {
     }
 
     @Test
+    void aTextDeletionMarkIsTrimmedWithFunctionsEveryDialectHasSqlServer2016Included() {
+        // "TRIM (Transact-SQL)" applies to SQL Server 2017 and later; LTRIM and RTRIM are older
+        assertThat(org.tasksync.adapter.jdbccrm.internal.SqlValue.flagNotSet("deleted", java.sql.Types.VARCHAR, false))
+                .isEqualTo("(deleted IS NULL OR UPPER(LTRIM(RTRIM(deleted))) NOT IN ('1', 'Y', 'YES', 'T', 'TRUE', 'X', "
+                        + "'J', 'JA'))");
+    }
+
+    @Test
     void h2AndPostgresqlSendTheStandardSqlAsBefore() throws SQLException {
         assertThat(rendered(CrmDialect.H2)).containsExactlyEntriesOf(standard());
         assertThat(rendered(CrmDialect.POSTGRESQL)).containsExactlyEntriesOf(standard());

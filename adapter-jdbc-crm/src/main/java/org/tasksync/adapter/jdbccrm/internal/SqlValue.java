@@ -111,7 +111,8 @@ public final class SqlValue {
             case Types.DECIMAL:
                 return "(" + column + " IS NULL OR " + column + " = 0)";
             default:
-                return "(" + column + " IS NULL OR UPPER(TRIM(" + column + ")) NOT IN ('1', 'Y', 'YES', 'T', 'TRUE', 'X', 'J', 'JA'))";
+                // LTRIM(RTRIM()) rather than TRIM(): SQL Server has TRIM only from 2017 on ("TRIM (Transact-SQL)")
+                return "(" + column + " IS NULL OR UPPER(LTRIM(RTRIM(" + column + "))) NOT IN ('1', 'Y', 'YES', 'T', 'TRUE', 'X', 'J', 'JA'))";
         }
     }
 
