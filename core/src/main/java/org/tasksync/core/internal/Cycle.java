@@ -880,14 +880,7 @@ public final class Cycle {
      */
     private void dispatch(CrmPage page, Map<String, Instant> seen, Set<String> deletedIds) {
         checkFatal();
-        for (TaskError e : page.errors()) {
-            if (crmErrors.contains(e)) {
-                continue; // the same bad row read twice in a cycle (time frame, then changes): one error
-            }
-            crmErrors.add(e);
-            log.warn("CRM row skipped: {}", e);
-            safeListener(() -> parts.listener().taskError(null, e));
-        }
+        page.errors().forEach(this::crmTaskError);
         for (String id : page.deletedTaskIds()) {
             seen.put(id, Instant.MAX);
             deletedIds.add(id);
@@ -908,9 +901,7 @@ public final class Cycle {
             if (rep != null && rep.enabled() && rep.hasMailbox()) {
                 foreignTaskIds.add(task.id()); // another partition's
             } else if (rep == null) {
-                TaskError e = new TaskError(task.id(), "#4 Rep", task.repId(), "no such rep in the CRM");
-                crmErrors.add(e);
-                safeListener(() -> parts.listener().taskError(null, e));
+                crmTaskError(new TaskError(task.id(), "#4 Rep", task.repId(), "no such rep in the CRM"));
             } else {
                 unassignedSkips.merge(rep.enabled() ? SkipReason.REP_WITHOUT_MAILBOX : SkipReason.REP_DISABLED, 1,
                         Integer::sum);
@@ -1310,6 +1301,18 @@ public final class Cycle {
         safeListener(() -> parts.listener().taskError(w.address(), e));
     }
 
+    /** A per-task error of a CRM row (no mailbox), the one way: in the report once, in the log, to the listener. */
+    private void crmTaskError(TaskError e) {
+        synchronized (crmErrors) {
+            if (crmErrors.contains(e)) {
+                return; // the same bad row read twice in a cycle (time frame, then changes): one error
+            }
+            crmErrors.add(e);
+        }
+        log.warn("CRM row skipped: {}", e);
+        safeListener(() -> parts.listener().taskError(null, e));
+    }
+
     private static TaskError statusWriteFailed(String crmTaskId, String status, RuntimeException e) {
         return new TaskError(crmTaskId, "#2 Status", status, "writing the status to the CRM failed; tried again next cycle: "
                 + e);
@@ -1340,6 +1343,7 @@ public final class Cycle {
                 page.errors().forEach(e -> alive.add(e.taskId()));
                 Map<String, Link> links = store.findLinks(chunk);
                 List<Link> adopted = new ArrayList<>();
+                List<Work> updates = new ArrayList<>();
                 for (CrmTask t : page.tasks()) {
                     alive.add(t.id());
                     ExchangeTask item = w.adoptable.get(t.id());
@@ -1351,7 +1355,9 @@ public final class Cycle {
                     String owner = rep != null && rep.enabled() && rep.hasMailbox() ? rep.mailboxKey() : null;
                     if (w.address().equals(owner)) {
                         if (link == null) {
-                            adopt(w, t, item.values(), item, adopted, new ArrayList<>());
+                            // linked without writing the CRM's values (it may be outside the time frame):
+                            // adopt is given the item's own, so it asks only for what its status rule needs
+                            adopt(w, t, item.values(), item, adopted, updates);
                         }
                     } else if (owner != null && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
                         w.deletions.add(new Deletion(t.id(), new ItemRef(item.itemId(), item.changeKey()), false));
@@ -1360,6 +1366,7 @@ public final class Cycle {
                 if (!dryRun && !adopted.isEmpty()) {
                     store.saveLinks(adopted);
                 }
+                writeOrphanUpdates(w, updates);
                 for (String id : chunk) {
                     ExchangeTask item = w.adoptable.get(id);
                     Link link = links.get(id);
@@ -1370,6 +1377,25 @@ public final class Cycle {
                     w.deletions.add(new Deletion(id, new ItemRef(item.itemId(), item.changeKey()), false));
                 }
             }
+        }
+    }
+
+    /** The updates an adoption of an orphan asks for, written like a batch's (none are dropped). */
+    private void writeOrphanUpdates(MailboxWork w, List<Work> updates) {
+        if (updates.isEmpty() || leftAlone(w)) { // leftAlone renews the lease before a write
+            updates.forEach(x -> failedTaskIds.add(x.task().id()));
+            return;
+        }
+        try {
+            update(w, w.connection(), updates);
+        } catch (MailboxException e) {
+            w.closeConnection();
+            w.fail(e.getMessage());
+            updates.forEach(x -> failedTaskIds.add(x.task().id()));
+        } catch (RuntimeException e) {
+            w.closeConnection();
+            w.fail("writing tasks failed: " + e);
+            updates.forEach(x -> failedTaskIds.add(x.task().id()));
         }
     }
 
