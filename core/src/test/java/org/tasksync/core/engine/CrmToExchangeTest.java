@@ -440,4 +440,23 @@ class CrmToExchangeTest {
         assertThat(v.subject()).isEqualTo("CRM subject");
         assertThat(v.body()).isEqualTo("CRM text");
     }
+
+    @Test
+    void underKeepARenameMadeWithAStatusTheCrmHasAlreadyIsKept() {
+        f.settings(b -> b.outlookEdits(SyncSettings.OutlookEdits.KEEP_UNTIL_CRM_CHANGES));
+        f.task("A1:7-1", "anna", b -> b.status("In Progress").subject("CRM subject"));
+        f.cycle();
+        f.later(Duration.ofMinutes(1));
+        // WaitingOnOthers is In Progress in the CRM: nothing to write back, the task is looked at again
+        f.exchange.userEdit(ANNA, f.outlookTask(ANNA, "A1:7-1").itemId(), v -> v.toBuilder().subject("my subject")
+                .status(ExchangeStatus.WAITING_ON_OTHERS).build());
+
+        SyncReport report = f.cycle();
+
+        assertThat(report.statusesWrittenBack()).isZero();
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().subject()).isEqualTo("my subject");
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().status()).isEqualTo(ExchangeStatus.WAITING_ON_OTHERS);
+        assertThat(f.cycle().plannedWrites()).as("the cycle after").isEmpty();
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().subject()).isEqualTo("my subject");
+    }
 }
