@@ -1098,12 +1098,8 @@ public final class Cycle {
         }
         if (!lookups.isEmpty()) {
             for (List<Work> chunk : chunks(lookups, conn.maxBatchSize())) {
-                Map<String, ExchangeTask> found = new HashMap<>();
-                for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(x -> x.task().id()).toList())) {
-                    if (t.crmId() != null && !t.delegated()) {
-                        found.merge(t.crmId(), t, RecurringSeries::preferred);
-                    }
-                }
+                Map<String, ExchangeTask> found = findTagged(conn, chunk.stream().map(x -> x.task().id()).toList())
+                        .usable();
                 for (Work x : chunk) {
                     ExchangeTask t = found.get(x.task().id());
                     if (t != null) {
@@ -1380,6 +1376,31 @@ public final class Cycle {
         }
     }
 
+    /**
+     * Tagged items looked up by CRM id, the one lookup of the cycle: per CRM id the item to use (never a
+     * delegated one, SPEC §6.2; of a recurring series and its occurrence, the preferred), and the CRM ids
+     * found only on delegated items.
+     */
+    private record Tagged(Map<String, ExchangeTask> usable, Set<String> delegatedOnly) {
+    }
+
+    private static Tagged findTagged(MailboxConnection conn, List<String> crmIds) throws MailboxException {
+        Map<String, ExchangeTask> usable = new HashMap<>();
+        Set<String> delegated = new HashSet<>();
+        for (ExchangeTask t : conn.findByCrmIds(crmIds)) {
+            if (t.crmId() == null) {
+                continue;
+            }
+            if (t.delegated()) {
+                delegated.add(t.crmId());
+            } else {
+                usable.merge(t.crmId(), t, RecurringSeries::preferred);
+            }
+        }
+        delegated.removeAll(usable.keySet());
+        return new Tagged(usable, delegated);
+    }
+
     /** The updates an adoption of an orphan asks for, written like a batch's (none are dropped). */
     private void writeOrphanUpdates(MailboxWork w, List<Work> updates) {
         if (updates.isEmpty() || leftAlone(w)) { // leftAlone renews the lease before a write
@@ -1518,25 +1539,12 @@ public final class Cycle {
                 List<String> dropLinks = new ArrayList<>();
                 List<Deletion> unknown = deletions.stream().filter(d -> d.item() == null).toList();
                 for (List<Deletion> chunk : chunks(unknown, conn.maxBatchSize())) {
-                    Map<String, ExchangeTask> found = new HashMap<>();
-                    Set<String> delegated = new HashSet<>();
-                    for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(Deletion::crmTaskId).toList())) {
-                        if (t.crmId() == null) {
-                            continue;
-                        }
-                        if (t.delegated()) {
-                            delegated.add(t.crmId()); // SPEC §6.2: never written, deleting included
-                        } else {
-                            found.merge(t.crmId(), t, RecurringSeries::preferred);
-                        }
-                    }
+                    Tagged found = findTagged(conn, chunk.stream().map(Deletion::crmTaskId).toList());
                     for (Deletion d : chunk) {
-                        ExchangeTask t = found.get(d.crmTaskId());
-                        if (t == null && delegated.contains(d.crmTaskId())) {
-                            w.countDelegated(d.crmTaskId());
-                            if (d.dropLink()) {
-                                dropLinks.add(d.crmTaskId());
-                            }
+                        ExchangeTask t = found.usable().get(d.crmTaskId());
+                        if (t == null && found.delegatedOnly().contains(d.crmTaskId())) {
+                            w.countDelegated(d.crmTaskId()); // SPEC §6.2: never written, deleting included
+                            dropLinks.add(d.crmTaskId());
                         } else if (t == null) {
                             dropLinks.add(d.crmTaskId());
                         } else {
