@@ -306,6 +306,57 @@ abstract class JdbcCrmEngineScenarios {
         assertThat(outlookTask(ADA, "A1:crm-later").values().status()).as("settled").isEqualTo(ExchangeStatus.IN_PROGRESS);
     }
 
+    // --- SPEC §6.4: edits in Outlook under outlook-edits=keep-until-crm-changes ------------------
+
+    @Test
+    void underKeepARenameOfATaskSavedWithinTheChangeSafetyLagStaysUntilTheCrmTaskChanges() {
+        keepOutlookEdits();
+        // saved just now: every change read within the lag (30 s) returns this row again, unchanged
+        crm.putTask(task("A1:fresh", CYD).dueDate(today(CYD).plusDays(2)).comments("CRM text").build());
+        cycle();
+        exchange.userEdit(CYD.mailbox(), outlookTask(CYD, "A1:fresh").itemId(),
+                v -> v.toBuilder().subject("My own words").build());
+
+        SyncReport first = cycle();
+        SyncReport second = cycle();
+
+        assertThat(outlookTask(CYD, "A1:fresh").values().subject()).as("the rep's rename").isEqualTo("My own words");
+        assertThat(first.updated() + second.updated()).isZero();
+        assertThat(first.plannedWrites()).isEmpty();
+
+        // the CRM task changes again: the CRM is the master once more, for every field
+        crm.putTask(task("A1:fresh", CYD).dueDate(today(CYD).plusDays(4)).comments("CRM text").build());
+        cycle();
+        assertThat(outlookTask(CYD, "A1:fresh").values().subject()).isEqualTo("Call customer A1:fresh");
+        assertThat(outlookTask(CYD, "A1:fresh").values().dueDate()).isEqualTo(today(CYD).plusDays(4));
+    }
+
+    @Test
+    void underKeepARenameMadeWithAStatusChangeSurvivesTheEnginesOwnStatusWriteBack() {
+        keepOutlookEdits();
+        crm.putTask(task("A1:both", BOB).dueDate(today(BOB).plusDays(1)).build());
+        crm.setModifiedAt("A1:both", crm.now().minus(Duration.ofHours(1))); // saved long before: no lag re-read
+        cycle();
+        String itemId = outlookTask(BOB, "A1:both").itemId();
+        exchange.userEdit(BOB.mailbox(), itemId, v -> v.toBuilder().subject("Renamed by Bob").build());
+        exchange.userSetStatus(BOB.mailbox(), itemId, ExchangeStatus.COMPLETED);
+
+        SyncReport report = cycle();
+
+        assertThat(report.statusesWrittenBack()).isEqualTo(1);
+        assertThat(row("A1:both").statusCode()).isEqualTo(code("Completed"));
+        assertThat(report.plannedWrites()).extracting(PlannedWrite::kind).containsExactly(PlannedWrite.Kind.CRM_STATUS);
+        assertThat(outlookTask(BOB, "A1:both").values().subject()).as("the rep's rename").isEqualTo("Renamed by Bob");
+        assertThat(cycle().plannedWrites()).as("the cycle after").isEmpty();
+        assertThat(outlookTask(BOB, "A1:both").values().subject()).isEqualTo("Renamed by Bob");
+        assertThat(outlookTask(BOB, "A1:both").values().status()).isEqualTo(ExchangeStatus.COMPLETED);
+    }
+
+    private void keepOutlookEdits() {
+        engine = engine(adapter, JdbcSyncStateStore.builder(db).build(),
+                SETTINGS.toBuilder().outlookEdits(SyncSettings.OutlookEdits.KEEP_UNTIL_CRM_CHANGES).build());
+    }
+
     // --- SPEC §8: bad rows --------------------------------------------------------------------
 
     @Test

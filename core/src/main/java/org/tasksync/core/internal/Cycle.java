@@ -36,6 +36,9 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
 import org.tasksync.core.TaskError;
+import org.tasksync.core.internal.rules.DeletedInOutlook;
+import org.tasksync.core.internal.rules.OutlookEdits;
+import org.tasksync.core.internal.rules.StatusConflict;
 import org.tasksync.core.mapping.StatusMapping;
 import org.tasksync.core.mapping.TaskMapper;
 import org.tasksync.core.model.CrmTask;
@@ -188,6 +191,10 @@ public final class Cycle {
         final List<Deletion> deletions = Collections.synchronizedList(new ArrayList<>());
         /** A cursor held back until the tagged items it passed have been adopted (end of the cycle). */
         volatile String deferredCursor;
+        /** An adoption failed: the held-back cursor is not saved, so the item is read and adopted again next cycle. */
+        volatile boolean keepCursor;
+        /** CRM ids whose CRM status this cycle saw changed while writing statuses back (SPEC §6.4 keep). */
+        final Set<String> crmChangedSeen = ConcurrentHashMap.newKeySet();
         Map<String, CrmTask> buffer = new LinkedHashMap<>();
         CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
         /** Batches submitted to the lane and not yet done: when it drops to 0 the connection is closed. */
@@ -469,10 +476,7 @@ public final class Cycle {
         for (String deletedId : page.deletedItemIds()) {
             Link link = links.get(deletedId);
             if (link != null && link.state() == Link.State.LINKED) {
-                // The rep deleted it before this cycle began: only a CRM change after that brings it back (SPEC §6.5).
-                Instant seenDeleted = link.lastCrmModifiedAt() != null && link.lastCrmModifiedAt().isAfter(start)
-                        ? link.lastCrmModifiedAt() : start;
-                toSave.add(link.withState(Link.State.DELETED_IN_OUTLOOK).withCrm(link.lastCrmStatus(), seenDeleted));
+                toSave.add(DeletedInOutlook.mark(link, start));
                 w.tally.deletedInOutlook();
             }
         }
@@ -563,12 +567,9 @@ public final class Cycle {
             }
             complete = false;
             w.unreadable.add(crmTaskId);
-            TaskError e = new TaskError(crmTaskId, u.field() == null ? null : "Exchange " + u.field(), u.value(),
+            taskError(w, new TaskError(crmTaskId, u.field() == null ? null : "Exchange " + u.field(), u.value(),
                     "its Exchange item " + u.itemId() + " cannot be read (" + u.reason() + "); the task is left alone"
-                            + " and its item read again next cycle");
-            w.tally.error(e);
-            log.warn("{} in {}", e, w.address());
-            safeListener(() -> parts.listener().taskError(w.address(), e));
+                            + " and its item read again next cycle"));
         }
         return complete;
     }
@@ -632,17 +633,20 @@ public final class Cycle {
                 }
                 boolean crmChanged = !statusMapping.sameCrmStatus(task.status(), link.lastCrmStatus());
                 boolean crmHasIt = statusMapping.sameCrmStatus(task.status(), c.crmStatus());
-                if (crmChanged && !crmHasIt) {
-                    Instant exchangeTime = c.item().lastModified();
-                    boolean exchangeWins = exchangeTime != null && exchangeTime.isAfter(task.modifiedAt());
-                    w.tally.conflict(exchangeWins);
-                    if (!exchangeWins) {
-                        refresh(w, List.of(link.crmTaskId()));
-                        toSave.add(link);
-                        continue;
-                    }
+                if (crmChanged) {
+                    w.crmChangedSeen.add(link.crmTaskId()); // a CRM change: under keep the CRM is the master again
                 }
-                if (crmHasIt) {
+                StatusConflict.Outcome outcome = StatusConflict.decide(crmChanged, crmHasIt, c.item().lastModified(),
+                        task.modifiedAt());
+                if (outcome.isConflict()) {
+                    w.tally.conflict(outcome == StatusConflict.Outcome.EXCHANGE_WINS);
+                }
+                if (outcome == StatusConflict.Outcome.CRM_WINS) {
+                    refresh(w, List.of(link.crmTaskId()));
+                    toSave.add(link);
+                    continue;
+                }
+                if (outcome == StatusConflict.Outcome.CRM_HAS_IT) {
                     // nothing to write: the CRM has this status already (unchanged, or set there as well).
                     // Outlook may have moved the percent with the status (leaving Completed resets it to 0):
                     // the CRM task is looked at again in this cycle's CRM part, which writes back what differs
@@ -660,8 +664,7 @@ public final class Cycle {
                 try {
                     r = parts.crm().writeStatus(task.id(), c.crmStatus(), task.modifiedAt());
                 } catch (RuntimeException e) {
-                    w.tally.error(new TaskError(task.id(), "#2 Status", c.crmStatus(),
-                            "writing the status to the CRM failed; tried again next cycle: " + e));
+                    taskError(w, statusWriteFailed(task.id(), c.crmStatus(), e));
                     ok = false;
                     continue;
                 }
@@ -793,7 +796,7 @@ public final class Cycle {
             cursors.put(crmCursorKey + START_SUFFIX, null);
             for (MailboxWork w : mailboxes.values()) {
                 // leftAlone renews the lease: a cursor must not overwrite that of a node which took the mailbox over
-                if (w.deferredCursor != null && !leftAlone(w)) {
+                if (w.deferredCursor != null && !w.keepCursor && !leftAlone(w)) {
                     cursors.put(MAILBOX_CURSOR_PREFIX + w.address(), w.deferredCursor);
                 }
             }
@@ -877,14 +880,7 @@ public final class Cycle {
      */
     private void dispatch(CrmPage page, Map<String, Instant> seen, Set<String> deletedIds) {
         checkFatal();
-        for (TaskError e : page.errors()) {
-            if (crmErrors.contains(e)) {
-                continue; // the same bad row read twice in a cycle (time frame, then changes): one error
-            }
-            crmErrors.add(e);
-            log.warn("CRM row skipped: {}", e);
-            safeListener(() -> parts.listener().taskError(null, e));
-        }
+        page.errors().forEach(this::crmTaskError);
         for (String id : page.deletedTaskIds()) {
             seen.put(id, Instant.MAX);
             deletedIds.add(id);
@@ -905,9 +901,7 @@ public final class Cycle {
             if (rep != null && rep.enabled() && rep.hasMailbox()) {
                 foreignTaskIds.add(task.id()); // another partition's
             } else if (rep == null) {
-                TaskError e = new TaskError(task.id(), "#4 Rep", task.repId(), "no such rep in the CRM");
-                crmErrors.add(e);
-                safeListener(() -> parts.listener().taskError(null, e));
+                crmTaskError(new TaskError(task.id(), "#4 Rep", task.repId(), "no such rep in the CRM"));
             } else {
                 unassignedSkips.merge(rep.enabled() ? SkipReason.REP_WITHOUT_MAILBOX : SkipReason.REP_DISABLED, 1,
                         Integer::sum);
@@ -1041,11 +1035,7 @@ public final class Cycle {
             TaskMapper.Result r = mapper.map(task, ctx);
             r.warnings().forEach(e -> w.tally.warn(e.toString()));
             if (!r.ok()) {
-                for (TaskError e : r.errors()) {
-                    w.tally.error(e);
-                    log.warn("task not written: {}", e);
-                    safeListener(() -> parts.listener().taskError(w.address(), e));
-                }
+                r.errors().forEach(e -> taskError(w, e));
                 continue;
             }
             TaskValues values = r.values();
@@ -1079,7 +1069,7 @@ public final class Cycle {
                     }
                 }
                 case DELETED_IN_OUTLOOK -> {
-                    if (link.lastCrmModifiedAt() == null || task.modifiedAt().isAfter(link.lastCrmModifiedAt())) {
+                    if (DeletedInOutlook.createAgain(link, task.modifiedAt())) {
                         creates.add(new Work(task, values, null, Set.of()));
                     } else {
                         w.tally.skip(SkipReason.DELETED_IN_OUTLOOK);
@@ -1091,6 +1081,13 @@ public final class Cycle {
                         continue;
                     }
                     Set<ExchangeField> fields = changedFields(link.lastWritten(), values, task);
+                    if (!fields.isEmpty() && settings.outlookEdits() == SyncSettings.OutlookEdits.KEEP_UNTIL_CRM_CHANGES) {
+                        // what differs from Exchange is the rep's edit unless the CRM task changed since the last sync
+                        boolean crmChanged = w.crmChangedSeen.contains(task.id()) || OutlookEdits.crmChangedSince(
+                                statusMapping.sameCrmStatus(task.status(), link.lastCrmStatus()),
+                                link.lastCrmModifiedAt(), task.modifiedAt());
+                        fields = OutlookEdits.keepUntilCrmChanges(fields, crmChanged, w.refresh.contains(task.id()));
+                    }
                     if (!fields.isEmpty()) {
                         updates.add(new Work(task, values, link, fields));
                     } else if (!statusMapping.sameCrmStatus(task.status(), link.lastCrmStatus()) && !dryRun) {
@@ -1101,12 +1098,8 @@ public final class Cycle {
         }
         if (!lookups.isEmpty()) {
             for (List<Work> chunk : chunks(lookups, conn.maxBatchSize())) {
-                Map<String, ExchangeTask> found = new HashMap<>();
-                for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(x -> x.task().id()).toList())) {
-                    if (t.crmId() != null && !t.delegated()) {
-                        found.merge(t.crmId(), t, RecurringSeries::preferred);
-                    }
-                }
+                Map<String, ExchangeTask> found = findTagged(conn, chunk.stream().map(x -> x.task().id()).toList())
+                        .usable();
                 for (Work x : chunk) {
                     ExchangeTask t = found.get(x.task().id());
                     if (t != null) {
@@ -1133,26 +1126,39 @@ public final class Cycle {
         ExchangeStatus seen = found.values().status();
         String crmStatus = task.status();
         Instant crmModified = task.modifiedAt();
-        if (managed.contains(ExchangeField.STATUS) && seen != null
-                && !statusMapping.sameCrmStatus(statusMapping.toCrm(seen), task.status())
-                && found.lastModified() != null && found.lastModified().isAfter(task.modifiedAt())) {
+        if (managed.contains(ExchangeField.STATUS) && seen != null) {
             String wanted = statusMapping.toCrm(seen);
-            w.tally.conflict(true);
-            planned.add(new PlannedWrite(PlannedWrite.Kind.CRM_STATUS, w.address(), task.id(), Set.of(),
-                    task.status() + " -> " + wanted));
-            if (!dryRun) {
-                StatusWriteResult r = parts.crm().writeStatus(task.id(), wanted, task.modifiedAt());
-                if (r.outcome() == StatusWriteResult.Outcome.WRITTEN) {
-                    w.tally.statusWrittenBack();
-                    crmStatus = wanted;
-                    crmModified = r.newModifiedAt();
-                } else {
-                    failedTaskIds.add(task.id()); // changed meanwhile: decided again next cycle
+            // no record of the last sync: the CRM counts as changed, so only a later Exchange change wins
+            StatusConflict.Outcome outcome = StatusConflict.decide(true,
+                    statusMapping.sameCrmStatus(wanted, task.status()), found.lastModified(), task.modifiedAt());
+            if (outcome == StatusConflict.Outcome.EXCHANGE_WINS) {
+                w.tally.conflict(true);
+                planned.add(new PlannedWrite(PlannedWrite.Kind.CRM_STATUS, w.address(), task.id(), Set.of(),
+                        task.status() + " -> " + wanted));
+                if (!dryRun) {
+                    StatusWriteResult r;
+                    try {
+                        r = parts.crm().writeStatus(task.id(), wanted, task.modifiedAt());
+                    } catch (RuntimeException e) {
+                        // SPEC §8: a per-task error, as in writeStatuses. Not linked now, so the CRM status
+                        // cannot overwrite the rep's; the item is read and adopted again next cycle
+                        taskError(w, statusWriteFailed(task.id(), wanted, e));
+                        failedTaskIds.add(task.id());
+                        w.keepCursor = true;
+                        return;
+                    }
+                    if (r.outcome() == StatusWriteResult.Outcome.WRITTEN) {
+                        w.tally.statusWrittenBack();
+                        crmStatus = wanted;
+                        crmModified = r.newModifiedAt();
+                    } else {
+                        failedTaskIds.add(task.id()); // changed meanwhile: decided again next cycle
+                    }
                 }
-            }
-            if (Objects.equals(crmStatus, wanted)) {
-                task = task.toBuilder().status(wanted).modifiedAt(crmModified).build();
-                values = values.toBuilder().status(seen).build();
+                if (Objects.equals(crmStatus, wanted)) {
+                    task = task.toBuilder().status(wanted).modifiedAt(crmModified).build();
+                    values = values.toBuilder().status(seen).build();
+                }
             }
         }
         Link link = new Link(task.id(), w.address(), found.itemId(), found.changeKey(), Link.State.LINKED,
@@ -1266,10 +1272,7 @@ public final class Cycle {
                 } else if (o.itemGone()) {
                     // deleted in Outlook although no change read said so (created and deleted between
                     // two reads): treat it as SPEC 6.5 says, not as a failure to retry forever
-                    Link l = x.link();
-                    Instant seen = l.lastCrmModifiedAt() != null && l.lastCrmModifiedAt().isAfter(start)
-                            ? l.lastCrmModifiedAt() : start;
-                    saved.add(l.withState(Link.State.DELETED_IN_OUTLOOK).withCrm(l.lastCrmStatus(), seen));
+                    saved.add(DeletedInOutlook.mark(x.link(), start));
                     w.tally.deletedInOutlook();
                 } else {
                     writeFailed(w, x.task(), "update", o.error());
@@ -1282,12 +1285,33 @@ public final class Cycle {
     }
 
     private void writeFailed(MailboxWork w, CrmTask task, String op, String error) {
-        TaskError e = new TaskError(task.id(), null, null, "Exchange refused the " + op + " (tried again next cycle): "
-                + error);
-        w.tally.error(e);
         failedTaskIds.add(task.id());
+        taskError(w, new TaskError(task.id(), null, null, "Exchange refused the " + op + " (tried again next cycle): "
+                + error));
+    }
+
+    /** A per-task error of a mailbox (SPEC §8), the one way: in the report, in the log, to the listener. */
+    private void taskError(MailboxWork w, TaskError e) {
+        w.tally.error(e);
         log.warn("{} in {}", e, w.address());
         safeListener(() -> parts.listener().taskError(w.address(), e));
+    }
+
+    /** A per-task error of a CRM row (no mailbox), the one way: in the report once, in the log, to the listener. */
+    private void crmTaskError(TaskError e) {
+        synchronized (crmErrors) {
+            if (crmErrors.contains(e)) {
+                return; // the same bad row read twice in a cycle (time frame, then changes): one error
+            }
+            crmErrors.add(e);
+        }
+        log.warn("CRM row skipped: {}", e);
+        safeListener(() -> parts.listener().taskError(null, e));
+    }
+
+    private static TaskError statusWriteFailed(String crmTaskId, String status, RuntimeException e) {
+        return new TaskError(crmTaskId, "#2 Status", status, "writing the status to the CRM failed; tried again next cycle: "
+                + e);
     }
 
     // ------------------------------------------------------------------ deletions
@@ -1315,6 +1339,7 @@ public final class Cycle {
                 page.errors().forEach(e -> alive.add(e.taskId()));
                 Map<String, Link> links = store.findLinks(chunk);
                 List<Link> adopted = new ArrayList<>();
+                List<Work> updates = new ArrayList<>();
                 for (CrmTask t : page.tasks()) {
                     alive.add(t.id());
                     ExchangeTask item = w.adoptable.get(t.id());
@@ -1326,7 +1351,9 @@ public final class Cycle {
                     String owner = rep != null && rep.enabled() && rep.hasMailbox() ? rep.mailboxKey() : null;
                     if (w.address().equals(owner)) {
                         if (link == null) {
-                            adopt(w, t, item.values(), item, adopted, new ArrayList<>());
+                            // linked without writing the CRM's values (it may be outside the time frame):
+                            // adopt is given the item's own, so it asks only for what its status rule needs
+                            adopt(w, t, item.values(), item, adopted, updates);
                         }
                     } else if (owner != null && settings.reassignment() == SyncSettings.Reassignment.MOVE) {
                         w.deletions.add(new Deletion(t.id(), new ItemRef(item.itemId(), item.changeKey()), false));
@@ -1335,6 +1362,7 @@ public final class Cycle {
                 if (!dryRun && !adopted.isEmpty()) {
                     store.saveLinks(adopted);
                 }
+                writeOrphanUpdates(w, updates);
                 for (String id : chunk) {
                     ExchangeTask item = w.adoptable.get(id);
                     Link link = links.get(id);
@@ -1345,6 +1373,50 @@ public final class Cycle {
                     w.deletions.add(new Deletion(id, new ItemRef(item.itemId(), item.changeKey()), false));
                 }
             }
+        }
+    }
+
+    /**
+     * Tagged items looked up by CRM id, the one lookup of the cycle: per CRM id the item to use (never a
+     * delegated one, SPEC §6.2; of a recurring series and its occurrence, the preferred), and the CRM ids
+     * found only on delegated items.
+     */
+    private record Tagged(Map<String, ExchangeTask> usable, Set<String> delegatedOnly) {
+    }
+
+    private static Tagged findTagged(MailboxConnection conn, List<String> crmIds) throws MailboxException {
+        Map<String, ExchangeTask> usable = new HashMap<>();
+        Set<String> delegated = new HashSet<>();
+        for (ExchangeTask t : conn.findByCrmIds(crmIds)) {
+            if (t.crmId() == null) {
+                continue;
+            }
+            if (t.delegated()) {
+                delegated.add(t.crmId());
+            } else {
+                usable.merge(t.crmId(), t, RecurringSeries::preferred);
+            }
+        }
+        delegated.removeAll(usable.keySet());
+        return new Tagged(usable, delegated);
+    }
+
+    /** The updates an adoption of an orphan asks for, written like a batch's (none are dropped). */
+    private void writeOrphanUpdates(MailboxWork w, List<Work> updates) {
+        if (updates.isEmpty() || leftAlone(w)) { // leftAlone renews the lease before a write
+            updates.forEach(x -> failedTaskIds.add(x.task().id()));
+            return;
+        }
+        try {
+            update(w, w.connection(), updates);
+        } catch (MailboxException e) {
+            w.closeConnection();
+            w.fail(e.getMessage());
+            updates.forEach(x -> failedTaskIds.add(x.task().id()));
+        } catch (RuntimeException e) {
+            w.closeConnection();
+            w.fail("writing tasks failed: " + e);
+            updates.forEach(x -> failedTaskIds.add(x.task().id()));
         }
     }
 
@@ -1467,13 +1539,13 @@ public final class Cycle {
                 List<String> dropLinks = new ArrayList<>();
                 List<Deletion> unknown = deletions.stream().filter(d -> d.item() == null).toList();
                 for (List<Deletion> chunk : chunks(unknown, conn.maxBatchSize())) {
-                    Map<String, ExchangeTask> found = new HashMap<>();
-                    for (ExchangeTask t : conn.findByCrmIds(chunk.stream().map(Deletion::crmTaskId).toList())) {
-                        found.merge(t.crmId(), t, RecurringSeries::preferred);
-                    }
+                    Tagged found = findTagged(conn, chunk.stream().map(Deletion::crmTaskId).toList());
                     for (Deletion d : chunk) {
-                        ExchangeTask t = found.get(d.crmTaskId());
-                        if (t == null) {
+                        ExchangeTask t = found.usable().get(d.crmTaskId());
+                        if (t == null && found.delegatedOnly().contains(d.crmTaskId())) {
+                            w.countDelegated(d.crmTaskId()); // SPEC §6.2: never written, deleting included
+                            dropLinks.add(d.crmTaskId());
+                        } else if (t == null) {
                             dropLinks.add(d.crmTaskId());
                         } else {
                             resolved.add(new Deletion(d.crmTaskId(), new ItemRef(t.itemId(), t.changeKey()), d.dropLink(),

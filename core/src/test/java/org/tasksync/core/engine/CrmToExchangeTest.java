@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tasksync.core.SkipReason;
@@ -18,6 +19,7 @@ import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.model.Importance;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.model.TaskValues;
+import org.tasksync.core.spi.Link;
 
 /** SPEC §6.3 to §6.5: what goes from the CRM to Outlook, and what happens to deletions on either side. */
 class CrmToExchangeTest {
@@ -284,6 +286,30 @@ class CrmToExchangeTest {
     }
 
     @Test
+    void crmDeletionLooksUpAnUnconfirmedCreateByCrmIdButLeavesADelegatedItemAlone() {
+        f.task("A1:7-1", "anna");
+        f.cycle();
+        f.later(Duration.ofMinutes(1));
+        f.exchange.userDelegate(ANNA, f.outlookTask(ANNA, "A1:7-1").itemId());
+        f.cycle();
+        // the create was never confirmed in the state store (a crash right after it): the deletion path
+        // must find the item by its CRM id, as the CRM → Exchange part does, skipping delegated items
+        Link linked = f.store.findLinks(List.of("A1:7-1")).get("A1:7-1");
+        f.store.saveLinks(List.of(new Link("A1:7-1", ANNA, null, null, Link.State.CREATE_INTENDED,
+                linked.lastWritten(), linked.lastCrmStatus(), linked.lastCrmModifiedAt(), linked.lastExchangeStatus(),
+                false)));
+
+        f.crm.deleteTask("A1:7-1");
+        SyncReport report = f.cycle();
+
+        assertThat(f.outlook(ANNA)).as("SPEC §6.2: a delegated task is never written, nor deleted")
+                .extracting(ExchangeTask::crmId).containsExactly("A1:7-1");
+        assertThat(report.deleted()).isZero();
+        assertThat(report.skipped(SkipReason.DELEGATED)).isEqualTo(1);
+        assertThat(f.store.findLinks(List.of("A1:7-1"))).as("the link of the deleted CRM task").isEmpty();
+    }
+
+    @Test
     void crmDeletionKeepsACompletedExchangeTask() {
         f.task("A1:7-1", "anna", b -> b.status("Completed"));
         f.task("A1:7-2", "anna");
@@ -413,5 +439,24 @@ class CrmToExchangeTest {
         assertThat(v.dueDate()).isEqualTo(Fixture.TODAY.plusDays(5));
         assertThat(v.subject()).isEqualTo("CRM subject");
         assertThat(v.body()).isEqualTo("CRM text");
+    }
+
+    @Test
+    void underKeepARenameMadeWithAStatusTheCrmHasAlreadyIsKept() {
+        f.settings(b -> b.outlookEdits(SyncSettings.OutlookEdits.KEEP_UNTIL_CRM_CHANGES));
+        f.task("A1:7-1", "anna", b -> b.status("In Progress").subject("CRM subject"));
+        f.cycle();
+        f.later(Duration.ofMinutes(1));
+        // WaitingOnOthers is In Progress in the CRM: nothing to write back, the task is looked at again
+        f.exchange.userEdit(ANNA, f.outlookTask(ANNA, "A1:7-1").itemId(), v -> v.toBuilder().subject("my subject")
+                .status(ExchangeStatus.WAITING_ON_OTHERS).build());
+
+        SyncReport report = f.cycle();
+
+        assertThat(report.statusesWrittenBack()).isZero();
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().subject()).isEqualTo("my subject");
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().status()).isEqualTo(ExchangeStatus.WAITING_ON_OTHERS);
+        assertThat(f.cycle().plannedWrites()).as("the cycle after").isEmpty();
+        assertThat(f.outlookTask(ANNA, "A1:7-1").values().subject()).isEqualTo("my subject");
     }
 }

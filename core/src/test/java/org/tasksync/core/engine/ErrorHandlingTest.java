@@ -268,6 +268,81 @@ class ErrorHandlingTest {
         assertThat(f.crm.task("A1:5-1").orElseThrow().status()).isEqualTo("Completed");
     }
 
+    @Test
+    void aFailedStatusWriteIsLoggedToldToTheListenerAndReportedLikeEveryTaskError() {
+        AtomicBoolean crmRefuses = new AtomicBoolean();
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        f.engine = SyncEngine.builder().crm(refusingStatusWrites(crmRefuses)).exchange(f.exchange).stateStore(f.store)
+                .settings(f.settings).clock(f.clock).listener(new org.tasksync.core.SyncListener() {
+                    @Override public void taskError(String mailbox, TaskError error) {
+                        told.add(mailbox + " " + error.taskId() + " " + error.field());
+                    }
+                }).build();
+        f.task("A1:5-1", "anna");
+        f.cycle();
+
+        crmRefuses.set(true);
+        f.later(Duration.ofMinutes(1));
+        f.exchange.userSetStatus(ANNA, f.outlookTask(ANNA, "A1:5-1").itemId(), ExchangeStatus.COMPLETED);
+        SyncReport refused = f.cycle();
+
+        assertThat(refused.allTaskErrors()).extracting(TaskError::taskId).containsExactly("A1:5-1");
+        assertThat(told).as("what the SyncListener was told").containsExactly(ANNA + " A1:5-1 #2 Status");
+    }
+
+    @Test
+    void aStatusWriteThatThrowsWhileAdoptingIsAPerTaskErrorAndTheMailboxGoesOn() {
+        AtomicBoolean crmRefuses = new AtomicBoolean();
+        f.task("A1:5-1", "anna");
+        f.task("A1:5-2", "anna");
+        f.cycle();
+        f.later(Duration.ofMinutes(1));
+        f.exchange.userSetStatus(ANNA, f.outlookTask(ANNA, "A1:5-1").itemId(), ExchangeStatus.COMPLETED);
+        // the state store is lost: both tasks are adopted, the rep's later status wins the conflict
+        f.store = new InMemorySyncStateStore();
+        f.engine = SyncEngine.builder().crm(refusingStatusWrites(crmRefuses)).exchange(f.exchange).stateStore(f.store)
+                .settings(f.settings).clock(f.clock).build();
+        f.editTask("A1:5-2", b -> b.subject("edited in the CRM meanwhile"));
+        crmRefuses.set(true);
+
+        SyncReport refused = f.cycle();
+
+        assertThat(refused.failedMailboxes()).as("SPEC §8: a per-task error, not a failed mailbox").isEmpty();
+        assertThat(refused.allTaskErrors()).singleElement().satisfies(e -> {
+            assertThat(e.taskId()).isEqualTo("A1:5-1");
+            assertThat(e.field()).contains("#2");
+        });
+        assertThat(f.outlookTask(ANNA, "A1:5-2").values().subject()).as("the mailbox's other task")
+                .isEqualTo("edited in the CRM meanwhile");
+        assertThat(f.outlookTask(ANNA, "A1:5-1").values().status()).as("the rep's status, not overwritten")
+                .isEqualTo(ExchangeStatus.COMPLETED);
+
+        crmRefuses.set(false);
+        SyncReport next = f.cycle();
+        assertThat(next.allTaskErrors()).isEmpty();
+        assertThat(f.crm.task("A1:5-1").orElseThrow().status()).isEqualTo("Completed");
+        assertThat(f.outlook(ANNA)).extracting(ExchangeTask::crmId).containsExactlyInAnyOrder("A1:5-1", "A1:5-2");
+        f.cycle();
+        assertThat(f.outlookTask(ANNA, "A1:5-1").values().status()).isEqualTo(ExchangeStatus.COMPLETED);
+        assertThat(f.crm.task("A1:5-1").orElseThrow().status()).isEqualTo("Completed");
+    }
+
+    private CrmAdapter refusingStatusWrites(AtomicBoolean crmRefuses) {
+        return new CrmAdapter() {
+            @Override public List<Rep> reps() { return f.crm.reps(); }
+            @Override public String currentChangeCursor() { return f.crm.currentChangeCursor(); }
+            @Override public CrmPage changesSince(String cursor, int n) { return f.crm.changesSince(cursor, n); }
+            @Override public CrmPage tasksInTimeFrame(TimeFrameQuery q, String t, int n) { return f.crm.tasksInTimeFrame(q, t, n); }
+            @Override public CrmPage tasksById(Collection<String> ids) { return f.crm.tasksById(ids); }
+            @Override public StatusWriteResult writeStatus(String id, String status, Instant expected) {
+                if (crmRefuses.get()) {
+                    throw new IllegalStateException("CRM database is read-only");
+                }
+                return f.crm.writeStatus(id, status, expected);
+            }
+        };
+    }
+
     // ------------------------------------------------------------------ dry run
 
     @Test
