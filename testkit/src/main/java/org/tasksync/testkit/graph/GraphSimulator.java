@@ -81,6 +81,18 @@ public final class GraphSimulator implements AutoCloseable {
         DATE_ONLY
     }
 
+    /**
+     * What an open-extension PATCH does with the properties it leaves out. "Update open extension" (v1.0,
+     * Request body) documents both: directory objects lose them, Microsoft 365 resources such as messages
+     * keep them; it does not say which a todoTask is. Null values are refused either way.
+     */
+    public enum ExtensionPatch {
+        /** The default, the stricter for a client that sends only what changed: the body replaces the extension. */
+        REPLACE,
+        /** The body's properties are merged in; the ones left out keep their values. */
+        MERGE
+    }
+
     /** Kinds of request, for counting and for aiming faults. */
     public enum Op {
         BATCH, LIST_LISTS, CREATE_LIST, LIST_ITEM, LIST_TASKS, CREATE_TASK, GET_TASK, UPDATE_TASK, DELETE_TASK, DELTA,
@@ -202,6 +214,14 @@ public final class GraphSimulator implements AutoCloseable {
             store.recurrences.mode = java.util.Objects.requireNonNull(mode, "mode");
         }
         return this;
+    }
+
+    /** Chooses what an open-extension PATCH does with the properties it leaves out (default {@link ExtensionPatch#REPLACE}). */
+    public GraphSimulator extensionPatch(ExtensionPatch mode) {
+        synchronized (lock) {
+            store.extensionPatch = java.util.Objects.requireNonNull(mode, "mode");
+            return this;
+        }
     }
 
     public GraphSimulator dateSemantics(DateSemantics semantics) {
