@@ -72,12 +72,17 @@ public final class GraphSimulator implements AutoCloseable {
     /** How {@code dueDateTime}, {@code startDateTime} and {@code completedDateTime} are kept. */
     public enum DateSemantics {
         /**
-         * The default, as documented ("Create todoTask": "the date in the specified time zone"): the date of
-         * the sent local date-time is kept in the sent zone, the time of day dropped, and returned as that
-         * date's midnight in that zone, expressed in UTC.
+         * The default, as documented ("Create todoTask": "the date in the specified time zone"), and as a
+         * user reports due dates set in To Do (RogerSelwyn/MS365-ToDo #29): the date of the sent local
+         * date-time is kept in the sent zone, the time of day dropped, and returned as that date's midnight
+         * in that zone, expressed in UTC.
          */
         DATE_IN_ZONE,
-        /** Only the date of the sent local date-time is kept and returned as midnight UTC (zone ignored too). */
+        /**
+         * Only the date of the sent local date-time is kept and returned as midnight UTC (zone ignored too),
+         * as users report for {@code completedDateTime} (microsoft-graph-docs-contrib #8664, #5306); not
+         * documented, offered so that a client can be shown to read both.
+         */
         DATE_ONLY
     }
 
