@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
@@ -117,10 +119,34 @@ class GraphDocumentedRulesTest {
         }
     }
 
+    // ------------------------------------------------------------------ an extension PATCH may replace
+
+    @ParameterizedTest
+    @EnumSource(GraphSimulator.ExtensionPatch.class)
+    void aCrmEditOfOneExtensionFieldKeepsTheOthers(GraphSimulator.ExtensionPatch mode) throws Exception {
+        sim.extensionPatch(mode);
+        try (MailboxConnection c = adapter(null).connect(MAILBOX)) {
+            String id = created(c.create(List.of(new NewExchangeTask("A1:o", full("One field"))))).get(0);
+            TaskValues v = full("One field").toBuilder().owner("Carla").build();
+            List<WriteOutcome> out = c.update(List.of(new ExchangeTaskUpdate(new ItemRef(id, null), "A1:o", v,
+                    Set.of(ExchangeField.OWNER))));
+            assertThat(out.get(0).succeeded()).as(out.get(0).toString()).isTrue();
+            TaskValues read = c.findByCrmIds(List.of("A1:o")).get(0).values();
+            assertThat(read.owner()).isEqualTo("Carla");
+            assertThat(read.createdBy()).as("created-by, not edited").isEqualTo("Ben Boss");
+            assertThat(read.percentComplete()).as("Complete %%, not edited").isEqualTo(40);
+            assertThat(read.extended()).as("extended fields, not edited").containsEntry(REGION.name(), "North");
+            JsonNode ext = sim.toDo().tasks(ANNA).get(0).json().at("/extensions/0");
+            assertThat(ext.path("crmId").asText()).as("the CRM id in the extension").isEqualTo("A1:o");
+        }
+    }
+
     // ------------------------------------------------------------------ finding 3: nulls in the extension
 
-    @Test
-    void fieldsTheCrmClearedAreClearedWithoutNullsInTheExtension() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GraphSimulator.ExtensionPatch.class)
+    void fieldsTheCrmClearedAreClearedWithoutNullsInTheExtension(GraphSimulator.ExtensionPatch mode) throws Exception {
+        sim.extensionPatch(mode);
         try (MailboxConnection c = adapter(null).connect(MAILBOX)) {
             String id = created(c.create(List.of(new NewExchangeTask("A1:n", full("Clear me"))))).get(0);
             TaskValues cleared = full("Clear me").toBuilder().owner(null).createdBy(null).percentComplete(null)

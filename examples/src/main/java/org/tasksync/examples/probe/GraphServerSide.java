@@ -11,6 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.tasksync.adapter.graph.GraphSettings;
@@ -25,9 +29,12 @@ import org.tasksync.core.model.ExchangeStatus;
  *
  * <p>The date To Do shows: {@code todoTask.dueDateTime} and {@code startDateTime} are
  * {@code dateTimeTimeZone} values whose {@code dateTime} is "the date in the specified time zone"
- * (Graph API reference, todoTask resource, properties); To Do keeps a date, not a time. So the
- * date shown is the date of {@code dateTime} in the {@code timeZone} Graph returns, asked for
- * without {@code Prefer: outlook.timezone}, in which case Graph answers in UTC.
+ * (Graph API reference, todoTask resource, properties; "Create todoTask", request body); To Do keeps
+ * a date, not a time. Asked without {@code Prefer: outlook.timezone}, Graph answers in UTC: the
+ * midnight of that date in the zone it was written in (users report it so, RogerSelwyn/MS365-ToDo
+ * issue #29), and To Do shows that date. So the date shown is the date of the answer in the rep's
+ * zone when it is midnight there; an answer at midnight UTC instead (what users report for
+ * {@code completedDateTime}, microsoft-graph-docs-contrib #5306 and #8664) is the UTC date.
  *
  * <p>Not thread-safe: used by the probe's one thread.
  */
@@ -39,9 +46,11 @@ final class GraphServerSide implements ServerSide {
     private final GraphSettings settings;
     private final GraphTokenSource tokens;
     private final String mailbox;
+    private final ZoneId repZone;
     private String listId;
 
-    GraphServerSide(GraphSettings settings, GraphTokenSource tokens, String mailbox) {
+    GraphServerSide(GraphSettings settings, GraphTokenSource tokens, String mailbox, ZoneId repZone) {
+        this.repZone = repZone;
         this.settings = settings;
         this.tokens = tokens;
         this.mailbox = mailbox;
@@ -70,11 +79,11 @@ final class GraphServerSide implements ServerSide {
     @Override
     public Shown shown(String itemId) throws ServerFailure {
         JsonNode task = call("GET", tasks() + "/" + enc(itemId), null, "reading the task");
-        return new Shown(shownDate("startDateTime", task.get("startDateTime")),
-                shownDate("dueDateTime", task.get("dueDateTime")));
+        return new Shown(shownDate("startDateTime", task.get("startDateTime"), repZone),
+                shownDate("dueDateTime", task.get("dueDateTime"), repZone));
     }
 
-    static ShownDate shownDate(String name, JsonNode value) {
+    static ShownDate shownDate(String name, JsonNode value, ZoneId repZone) {
         if (value == null || value.isNull() || !value.path("dateTime").isTextual()) {
             return new ShownDate(null, null, name, null);
         }
@@ -82,7 +91,15 @@ final class GraphServerSide implements ServerSide {
         String zone = value.path("timeZone").asText("");
         String wire = dateTime + " " + zone;
         try {
-            return new ShownDate(LocalDateTime.parse(dateTime).toLocalDate(), wire, name, null);
+            LocalDateTime at = LocalDateTime.parse(dateTime);
+            if (zone.isEmpty() || zone.equalsIgnoreCase("UTC")) {
+                ZonedDateTime inRepZone = at.atOffset(ZoneOffset.UTC).atZoneSameInstant(repZone);
+                if (inRepZone.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+                    return new ShownDate(inRepZone.toLocalDate(), wire, name, null);
+                }
+            }
+            return new ShownDate(at.toLocalDate(), wire, name, at.toLocalTime().equals(LocalTime.MIDNIGHT) ? null
+                    : "a time of day that is midnight neither in UTC nor in the rep's zone " + repZone.getId());
         } catch (DateTimeParseException e) {
             return new ShownDate(null, wire, name, "not a date and time Graph documents (ISO 8601)");
         }

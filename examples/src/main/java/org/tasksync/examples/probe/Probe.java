@@ -60,8 +60,8 @@ public final class Probe {
     }
 
     /**
-     * The kinds of probe by name. Open for more (a CRM database probe is planned): each gets the
-     * parsed options and returns the exit code.
+     * The kinds of probe by name (the mailbox probes here; {@code crm}, the CRM database probe, is
+     * {@link CrmProbeMain}): each gets the parsed options and returns the exit code.
      */
     static final Map<String, Subcommand> SUBCOMMANDS = new LinkedHashMap<>();
 
@@ -247,9 +247,8 @@ public final class Probe {
             List<String> secrets = new ArrayList<>();
             GraphExchangeAdapter.Builder adapter;
             if (o.simulator()) {
+                // its default date mode, the documented one: the date in the zone sent (docs/graph.md)
                 simulator = GraphSimulator.start();
-                // To Do keeps a date, not a time: the simulator's documented mode for it (docs/graph.md)
-                simulator.dateSemantics(GraphSimulator.DateSemantics.DATE_ONLY);
                 simulator.addUser(mailbox);
                 settings = GraphSettings.builder().baseUrl(simulator.baseUrl()).build();
                 tokens = GraphTokenSource.fixed(simulator.token());
@@ -275,7 +274,7 @@ public final class Probe {
                 }
             }
             ProbeReport report = new ProbeReport(out, secrets);
-            try (GraphServerSide server = new GraphServerSide(settings, tokens, mailbox)) {
+            try (GraphServerSide server = new GraphServerSide(settings, tokens, mailbox, o.zone())) {
                 report.line("tasksync probe of " + server.describe()
                         + (simulator != null ? " (the Graph simulator, in process)" : ""));
                 report.line("mailbox " + mailbox + ", with the application's permission; never part of a cycle");

@@ -358,7 +358,6 @@ class ProbeTest {
     private GraphSimulator startGraph() {
         graph = GraphSimulator.start();
         graph.acceptToken(TOKEN);
-        graph.dateSemantics(GraphSimulator.DateSemantics.DATE_ONLY);
         graph.addUser(REP);
         return graph;
     }
@@ -388,6 +387,36 @@ class ProbeTest {
         assertThat(run.text("shown")).contains("To Do shows start");
         assertThat(run.output()).doesNotContain(TOKEN);
         assertThat(graph.toDo().tasks(REP)).as("the probe tasks are deleted").isEmpty();
+    }
+
+    @Test
+    void graphPassesOnATenantThatMergesAnExtensionPatchOrKeepsDatesAsUtcMidnight() {
+        // the other documented extension PATCH and the other reported date behaviour (docs/conformance.md)
+        startGraph();
+        graph.extensionPatch(GraphSimulator.ExtensionPatch.MERGE);
+        graph.dateSemantics(GraphSimulator.DateSemantics.DATE_ONLY);
+
+        Run run = probeGraph(TOKEN, REP, "--zone", "Pacific/Auckland");
+
+        for (String check : ALL) {
+            assertThat(run.verdict(check)).as(run.output()).isEqualTo(Verdict.PASS);
+        }
+        assertThat(run.text("batch-update")).contains("owner and Complete % from the create were kept");
+    }
+
+    @Test
+    void graphOwnerLostByTheBatchUpdateIsAFail() {
+        startGraph();
+        // a tenant that answers the update as if the extension had lost what the update did not name
+        graph.rewriteResponses(text -> text.contains("tasksync probe owner") && text.contains("(updated, deleted")
+                ? text.replace("tasksync probe owner", "") : text, GraphSimulator.Op.LIST_TASKS,
+                GraphSimulator.Op.GET_TASK);
+
+        Run run = probeGraph(TOKEN, REP);
+
+        assertThat(run.verdict("batch-update")).as(run.output()).isEqualTo(Verdict.FAIL);
+        assertThat(run.text("batch-update")).contains("Owner written tasksync probe owner", "not in the update");
+        assertThat(graph.toDo().tasks(REP)).isEmpty();
     }
 
     @Test

@@ -72,13 +72,30 @@ public final class GraphSimulator implements AutoCloseable {
     /** How {@code dueDateTime}, {@code startDateTime} and {@code completedDateTime} are kept. */
     public enum DateSemantics {
         /**
-         * The default, as documented ("Create todoTask": "the date in the specified time zone"): the date of
-         * the sent local date-time is kept in the sent zone, the time of day dropped, and returned as that
-         * date's midnight in that zone, expressed in UTC.
+         * The default, as documented ("Create todoTask": "the date in the specified time zone"), and as a
+         * user reports due dates set in To Do (RogerSelwyn/MS365-ToDo #29): the date of the sent local
+         * date-time is kept in the sent zone, the time of day dropped, and returned as that date's midnight
+         * in that zone, expressed in UTC.
          */
         DATE_IN_ZONE,
-        /** Only the date of the sent local date-time is kept and returned as midnight UTC (zone ignored too). */
+        /**
+         * Only the date of the sent local date-time is kept and returned as midnight UTC (zone ignored too),
+         * as users report for {@code completedDateTime} (microsoft-graph-docs-contrib #8664, #5306); not
+         * documented, offered so that a client can be shown to read both.
+         */
         DATE_ONLY
+    }
+
+    /**
+     * What an open-extension PATCH does with the properties it leaves out. "Update open extension" (v1.0,
+     * Request body) documents both: directory objects lose them, Microsoft 365 resources such as messages
+     * keep them; it does not say which a todoTask is. Null values are refused either way.
+     */
+    public enum ExtensionPatch {
+        /** The default, the stricter for a client that sends only what changed: the body replaces the extension. */
+        REPLACE,
+        /** The body's properties are merged in; the ones left out keep their values. */
+        MERGE
     }
 
     /** Kinds of request, for counting and for aiming faults. */
@@ -202,6 +219,14 @@ public final class GraphSimulator implements AutoCloseable {
             store.recurrences.mode = java.util.Objects.requireNonNull(mode, "mode");
         }
         return this;
+    }
+
+    /** Chooses what an open-extension PATCH does with the properties it leaves out (default {@link ExtensionPatch#REPLACE}). */
+    public GraphSimulator extensionPatch(ExtensionPatch mode) {
+        synchronized (lock) {
+            store.extensionPatch = java.util.Objects.requireNonNull(mode, "mode");
+            return this;
+        }
     }
 
     public GraphSimulator dateSemantics(DateSemantics semantics) {

@@ -176,6 +176,7 @@ final class ToDoStore {
     int maxPageSize = 200;
     boolean linkedResourceFilter = true;
     GraphSimulator.DateSemantics dateSemantics = GraphSimulator.DateSemantics.DATE_IN_ZONE;
+    GraphSimulator.ExtensionPatch extensionPatch = GraphSimulator.ExtensionPatch.REPLACE;
 
     ToDoStore(Clock clock) {
         this.clock = clock;
@@ -1134,8 +1135,9 @@ final class ToDoStore {
         switch (m) {
             case "GET": return Answer.json(200, x.deepCopy());
             case "PATCH":
-                // "Update open extension": the body's properties are merged in; for Microsoft 365 resources
-                // (a todoTask is one) null values are not allowed, and the answer is 200 with the extension
+                // "Update open extension", Request body: directory objects lose the properties left out,
+                // Microsoft 365 resources keep them and refuse nulls; the page does not say which a todoTask
+                // is, so both are offered (REPLACE by default) and nulls are refused; 200 with the extension
                 ObjectNode patch = body(c);
                 // the page's required pairs: @odata.type and extensionName
                 if (!patch.path("@odata.type").isTextual()
@@ -1150,6 +1152,11 @@ final class ToDoStore {
                                 + "is null; null values are not allowed in an open extension of a todoTask");
                     }
                 });
+                if (extensionPatch == GraphSimulator.ExtensionPatch.REPLACE) {
+                    x.retain(x.properties().stream().map(java.util.Map.Entry::getKey)
+                            .filter(k -> k.startsWith("@odata.") || k.equals("extensionName") || k.equals("id"))
+                            .collect(java.util.stream.Collectors.toList()));
+                }
                 patch.fields().forEachRemaining(e -> {
                     String k = e.getKey();
                     if (k.startsWith("@odata.") || k.equals("extensionName") || k.equals("id")) return;

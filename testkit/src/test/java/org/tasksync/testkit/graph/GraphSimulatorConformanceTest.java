@@ -214,7 +214,7 @@ class GraphSimulatorConformanceTest {
     // ------------------------------------------------------------------ open extensions
 
     @Test
-    void anExtensionPatchMergesRefusesNullsAndAnswers200WithTheExtension() throws Exception {
+    void anExtensionPatchReplacesOrMergesAsChosenRefusesNullsAndAnswers200() throws Exception {
         String id = create("""
                 {"title":"Ext","extensions":[{"@odata.type":"microsoft.graph.openTypeExtension",
                  "extensionName":"Com.Contoso.Referral","companyName":"Wingtip Toys","dealValue":"500050"}]}""");
@@ -236,6 +236,26 @@ class GraphSimulatorConformanceTest {
 
         assertThat(call("PATCH", ext, "{\"dealValue\":\"1\"}").status()).as("without @odata.type and extensionName")
                 .isEqualTo(400);
+
+        // by default a property left out is deleted (the page's rule for directory objects)
+        Reply partial = call("PATCH", ext, """
+                {"@odata.type":"microsoft.graph.openTypeExtension","extensionName":"Com.Contoso.Referral",
+                 "companyName":"Contoso"}""");
+        assertThat(partial.status()).isEqualTo(200);
+        assertThat(partial.json().has("dealValue")).as("left out, so deleted").isFalse();
+        assertThat(call("GET", ext, null).json().has("updated")).isFalse();
+        assertThat(call("GET", ext, null).json().get("companyName").asText()).isEqualTo("Contoso");
+
+        // on request a property left out keeps its value (the page's rule for Microsoft 365 resources)
+        sim.extensionPatch(GraphSimulator.ExtensionPatch.MERGE);
+        call("PATCH", ext, """
+                {"@odata.type":"microsoft.graph.openTypeExtension","extensionName":"Com.Contoso.Referral",
+                 "dealValue":"7"}""");
+        Reply merged = call("PATCH", ext, """
+                {"@odata.type":"microsoft.graph.openTypeExtension","extensionName":"Com.Contoso.Referral",
+                 "companyName":"Fabrikam"}""");
+        assertThat(merged.json().get("dealValue").asText()).as("left out, so kept").isEqualTo("7");
+        assertThat(merged.json().get("companyName").asText()).isEqualTo("Fabrikam");
     }
 
     // ------------------------------------------------------------------ delta

@@ -441,7 +441,7 @@ public final class GraphConnection implements MailboxConnection {
         for (int i = 0; i < items.size(); i++) {
             BatchRunner.Item item = items.get(i);
             ExchangeTaskUpdate u = updates.get(i);
-            boolean extensionFirst = !TaskCodec.extensionPatch(u.values(), u.fields()).isEmpty();
+            boolean extensionFirst = TaskCodec.touchesExtension(u.fields());
             if (!item.succeeded() && extensionFirst && item.results.size() == 1 && item.last().status() == 404) {
                 again.add(i);
             }
@@ -479,13 +479,14 @@ public final class GraphConnection implements MailboxConnection {
      */
     private BatchRunner.Item updateItem(TargetList l, ExchangeTaskUpdate u, boolean createExtension) {
         String id = u.item().itemId();
-        Map<String, Object> ext = TaskCodec.extensionPatch(u.values(), u.fields());
         boolean taskProps = u.fields().stream().anyMatch(TaskCodec::isTaskProperty);
         List<Supplier<RequestInformation>> steps = new ArrayList<>();
-        if (!ext.isEmpty()) {
+        if (TaskCodec.touchesExtension(u.fields())) {
+            // the whole extension, never only the changed values: a PATCH may replace it (TaskCodec.CLEARED)
+            Map<String, Object> ext = TaskCodec.wholeExtension(u.crmId(), u.values(), u.fields());
             if (createExtension) {
                 steps.add(() -> tasks(l).byTodoTaskId(id).extensions().toPostRequestInformation(
-                        TaskCodec.extension(withoutNulls(ext), u.crmId())));
+                        TaskCodec.extension(ext, null)));
             } else {
                 steps.add(() -> tasks(l).byTodoTaskId(id).extensions().byExtensionId(TaskCodec.EXTENSION)
                         .toPatchRequestInformation(TaskCodec.extension(ext, null)));
@@ -498,14 +499,6 @@ public final class GraphConnection implements MailboxConnection {
             steps.add(getTask(l, id));
         }
         return new BatchRunner.Item(steps);
-    }
-
-    private static Map<String, Object> withoutNulls(Map<String, Object> m) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        m.forEach((k, v) -> {
-            if (v != null) out.put(k, v);
-        });
-        return out;
     }
 
     @Override

@@ -53,9 +53,11 @@ public final class TaskCodec {
     static final String CREATED_BY = "createdBy";
     static final String EXTENDED_PREFIX = "extended.";
     /**
-     * What a cleared extension value is written as. "Update open extension": null values are not allowed
-     * in an open extension of a Microsoft 365 resource (a todoTask is one), and leaving the property out
-     * keeps its old value; an empty string is read back as no value.
+     * What a cleared extension value is written as, and read back as no value. "Update open extension"
+     * (v1.0, Request body) documents two PATCH behaviours: for directory objects the body replaces the
+     * extension (a property left out is deleted); for Microsoft 365 resources such as messages a property
+     * left out keeps its old value and null is not allowed. Which one a todoTask gets is not said, so every
+     * PATCH carries the whole extension and a cleared value as this empty string: correct under both.
      */
     static final String CLEARED = "";
 
@@ -148,16 +150,24 @@ public final class TaskCodec {
         return t;
     }
 
+    /** Whether an update of {@code fields} writes the open extension. */
+    public static boolean touchesExtension(Set<ExchangeField> fields) {
+        return fields.stream().anyMatch(f -> !isTaskProperty(f));
+    }
+
     /**
-     * The extension properties among {@code fields}, for a PATCH; a cleared value is written as
-     * {@link #CLEARED}, never as null. Empty if none.
+     * The whole extension for a PATCH (or a POST that recreates it): the CRM id and every extension value
+     * of {@code v}, each extended field named in {@code fields} included even when cleared. A cleared
+     * value is written as {@link #CLEARED}, never as null and never left out (see {@link #CLEARED}).
      */
-    public static Map<String, Object> extensionPatch(TaskValues v, Set<ExchangeField> fields) {
-        List<String> extendedNames = new ArrayList<>();
+    public static Map<String, Object> wholeExtension(String crmIdOrNull, TaskValues v, Set<ExchangeField> fields) {
+        java.util.Set<String> extendedNames = new java.util.LinkedHashSet<>(v.extended().keySet());
         for (ExchangeField f : fields) {
             if (f.isExtended()) extendedNames.add(f.name());
         }
-        Map<String, Object> out = extensionValues(v, fields, extendedNames);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (crmIdOrNull != null) out.put(CRM_ID, crmIdOrNull);
+        out.putAll(extensionValues(v, ExchangeField.STANDARD, extendedNames));
         out.replaceAll((k, val) -> val == null ? CLEARED : val);
         return out;
     }
