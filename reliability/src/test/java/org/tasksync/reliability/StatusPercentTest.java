@@ -12,9 +12,10 @@ import org.tasksync.core.model.Rep;
 import org.tasksync.testkit.ews.OutlookTask;
 
 /**
- * Exchange derives a task's status from its percent when a write sets the percent alone (Not Started
- * with 40 % becomes In Progress). The engine must not cause that and then take it for the rep's
- * change (found by {@link FaultInjectionScenariosTest}, seed 7000, without any fault involved).
+ * Exchange ties status and percent together (MS-OXOTASK 2.2.2.2.2: NotStarted 0 %, InProgress above
+ * 0 and below 100 %; the last field written decides). The engine writes only pairs that rule keeps, so
+ * a status it wrote is never turned into another one it would take for the rep's change (first found
+ * by {@link FaultInjectionScenariosTest}, seed 7000, without any fault involved).
  */
 class StatusPercentTest {
 
@@ -39,7 +40,31 @@ class StatusPercentTest {
             assertThat(rig.task("A1:1-1").orElseThrow().status()).as("the CRM has the rep's status").isEqualTo("Open");
             OutlookTask after = rig.inOutlook(RITA, "A1:1-1");
             assertThat(after.status()).as("Exchange keeps the rep's status").isEqualTo("NotStarted");
-            assertThat(after.percentComplete()).as("the CRM's percent, written with the status (SPEC §3)").isEqualTo(40.0);
+            assertThat(after.percentComplete()).as("NotStarted means 0 % (MS-OXOTASK 2.2.2.2.2), whatever the CRM's percent")
+                    .isEqualTo(0.0);
+            assertThat(rig.task("A1:1-1").orElseThrow().percentComplete()).as("percent does not flow back").isEqualTo(40);
+            rig.assertEwsClean();
+        }
+    }
+
+    @Test
+    void aCrmInProgressWithoutProgressIsWrittenAsExchangeKeepsIt() {
+        try (Rig rig = new Rig(List.of(RITA))) {
+            rig.crm.putTask(CrmTask.builder("A1:1-2").repId("R1").subject("Call Globex")
+                    .dueDate(LocalDate.now(rig.clock).plusDays(2)).status("In Progress").percentComplete(0).build());
+            SyncReport r = rig.cycle();
+            assertThat(r.clean()).as(r.toTable()).isTrue();
+            assertThat(r.created()).isEqualTo(1);
+
+            OutlookTask t = rig.inOutlook(RITA, "A1:1-2");
+            assertThat(t.status()).isEqualTo("InProgress");
+            assertThat(t.percentComplete()).as("InProgress needs more than 0 % (MS-OXOTASK 2.2.2.2.2)").isEqualTo(1.0);
+            for (int i = 0; i < 2; i++) {
+                SyncReport again = rig.cycle();
+                assertThat(again.clean()).as(again.toTable()).isTrue();
+                assertThat(again.updated()).isZero();
+            }
+            assertThat(rig.task("A1:1-2").orElseThrow().status()).isEqualTo("In Progress");
             rig.assertEwsClean();
         }
     }

@@ -26,9 +26,9 @@ import org.tasksync.testkit.ews.OutlookTask;
 
 /**
  * SPEC §4: the date a rep sees in Outlook is exactly the CRM date, in every zone, against the
- * simulator's documented rule (task date-times scoped to UTC without a TimeZoneContext header, kept as
- * a calendar date). The old adapter wrote 00:00 of the date in the rep's zone: one day early east of
- * UTC (Berlin, Auckland), right only by luck west of it.
+ * simulator's rule (task date-times taken in UTC without a TimeZoneContext header, inferred from
+ * EWS's time-zone pages; kept as a calendar date). The old adapter wrote 00:00 of the date in the
+ * rep's zone: one day early east of UTC (Berlin, Auckland), right only by luck west of it.
  */
 class EwsDatesTest {
 

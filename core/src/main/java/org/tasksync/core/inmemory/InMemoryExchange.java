@@ -133,7 +133,10 @@ public final class InMemoryExchange implements ExchangeAdapter {
 
     // ------------------------------------------------------------------ the rep in Outlook
 
-    /** Sets the status as Outlook does: Completed ⇒ 100 % and today's date; otherwise no completion date. */
+    /**
+     * Sets the status as Outlook does: Completed ⇒ 100 % and today's date; otherwise no completion date,
+     * and Not Started ⇒ 0 % (MS-OXOTASK 2.2.2.2.2, PidLidTaskStatus).
+     */
     public synchronized void userSetStatus(String mailbox, String itemId, ExchangeStatus status) {
         Box b = box(mailbox);
         LocalDate today = clock.instant().atZone(b.zone).toLocalDate();
@@ -143,7 +146,8 @@ public final class InMemoryExchange implements ExchangeAdapter {
                 nb.percentComplete(100).completeDate(today);
             } else {
                 nb.completeDate(null);
-                if (v.percentComplete() != null && v.percentComplete() == 100) nb.percentComplete(0);
+                if (status == ExchangeStatus.NOT_STARTED
+                        || (v.percentComplete() != null && v.percentComplete() == 100)) nb.percentComplete(0);
             }
             return nb.build();
         });

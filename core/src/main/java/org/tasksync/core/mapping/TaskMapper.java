@@ -132,7 +132,7 @@ public final class TaskMapper {
         // Exchange ties status, percent and completion date together: write a consistent triple.
         boolean completed = status == ExchangeStatus.COMPLETED;
         if (table.isEnabled(FieldTable.PERCENT_COMPLETE)) {
-            v.percentComplete(completed ? 100 : Math.min(percent, 99));
+            v.percentComplete(percentFor(status, percent));
         }
         if (table.isEnabled(FieldTable.COMPLETE_DATE)) {
             if (completed) {
@@ -236,5 +236,22 @@ public final class TaskMapper {
 
     private TaskError error(CrmTask task, int field, String value, String reason) {
         return new TaskError(task.id(), rules.fields().label(field), value, reason);
+    }
+
+    /**
+     * The percent that goes with a status (SPEC §3, refined in docs/engine.md by MS-OXOTASK 2.2.2.2.2,
+     * PidLidTaskStatus): Completed 100; NotStarted 0 whatever the CRM says; InProgress strictly between
+     * 0 and 100, so the CRM percent kept within 1..99; any other status the CRM percent capped at 99.
+     */
+    static int percentFor(ExchangeStatus status, int crmPercent) {
+        if (status == null) {
+            return Math.min(Math.max(crmPercent, 0), 99);
+        }
+        return switch (status) {
+            case COMPLETED -> 100;
+            case NOT_STARTED -> 0;
+            case IN_PROGRESS -> Math.min(Math.max(crmPercent, 1), 99);
+            default -> Math.min(Math.max(crmPercent, 0), 99);
+        };
     }
 }

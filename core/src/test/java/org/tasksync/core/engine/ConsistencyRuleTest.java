@@ -13,9 +13,10 @@ import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.model.TaskValues;
 
 /**
- * SPEC §3, consistency of what is written to Exchange: Completed means 100 % and a
- * completion date (the CRM's, else the cycle's date); other statuses keep the percent capped at 99
- * and have no completion date; a percent outside 0..100 is a per-task error.
+ * SPEC §3, consistency of what is written to Exchange, with MS-OXOTASK's PidLidTaskStatus rule
+ * (docs/engine.md): Completed means 100 % and a completion date (the CRM's, else the cycle's date);
+ * NotStarted 0 %, InProgress 1..99 %, other statuses the percent capped at 99, none with a
+ * completion date; a percent outside 0..100 is a per-task error.
  */
 class ConsistencyRuleTest {
 
@@ -70,9 +71,12 @@ class ConsistencyRuleTest {
     @ParameterizedTest(name = "CRM {0} {1} % -> Outlook {2} %")
     @CsvSource({
             "Open, 0, 0",
-            "Open, 40, 40",
+            "Open, 40, 0",
+            "In Progress, 0, 1",
+            "In Progress, 40, 40",
             "In Progress, 99, 99",
             "In Progress, 100, 99",
+            "Missed, 0, 0",
             "Missed, 100, 99"
     })
     void otherStatusesKeepThePercentCappedAt99AndHaveNoCompleteDate(String status, int percent, int expected) {
@@ -95,7 +99,7 @@ class ConsistencyRuleTest {
         f.cycle();
 
         assertThat(outlook("A1:1-1").status()).isEqualTo(ExchangeStatus.NOT_STARTED);
-        assertThat(outlook("A1:1-1").percentComplete()).isEqualTo(99);
+        assertThat(outlook("A1:1-1").percentComplete()).as("NotStarted means 0 % (MS-OXOTASK 2.2.2.2.2)").isEqualTo(0);
         assertThat(outlook("A1:1-1").completeDate()).isNull();
     }
 

@@ -11,6 +11,7 @@ import org.tasksync.core.TaskError;
 import org.tasksync.core.mapping.StatusMapping;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
+import org.tasksync.core.model.TaskValues;
 
 /** SPEC §3, "Mapping of Task Status": every row of the table, both ways, through whole cycles. */
 class StatusTableTest {
@@ -74,8 +75,17 @@ class StatusTableTest {
 
         assertThat(f.crm.task("A1:1-1").orElseThrow().status()).isEqualTo(expected);
         assertThat(report.statusesWrittenBack()).isEqualTo(1);
-        assertThat(report.updated()).as("nothing written back to Outlook").isZero();
+        // the percent may follow the new status (MS-OXOTASK: NotStarted 0 %, InProgress above 0 %), the
+        // status is the rep's and stays
         assertThat(f.outlookTask(MB, "A1:1-1").values().status()).isEqualTo(outlook);
+        assertThat(f.cycle().updated()).as("nothing more written to Outlook").isZero();
+        TaskValues after = f.outlookTask(MB, "A1:1-1").values();
+        assertThat(after.status()).isEqualTo(outlook);
+        if (outlook == ExchangeStatus.NOT_STARTED) {
+            assertThat(after.percentComplete()).isZero();
+        } else if (outlook == ExchangeStatus.IN_PROGRESS) {
+            assertThat(after.percentComplete()).isBetween(1, 99);
+        }
     }
 
     @Test

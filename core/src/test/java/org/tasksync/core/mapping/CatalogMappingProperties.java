@@ -86,7 +86,11 @@ class CatalogMappingProperties {
             assertThat(v.percentComplete()).isEqualTo(100);
             assertThat(v.completeDate()).isEqualTo(withCompleteDate ? done : ctx.today());
         } else {
-            assertThat(v.percentComplete()).isEqualTo(Math.min(percent, 99));
+            // MS-OXOTASK 2.2.2.2.2: NotStarted 0 %, InProgress strictly between 0 and 100 %
+            int expected = v.status() == ExchangeStatus.NOT_STARTED ? 0
+                    : v.status() == ExchangeStatus.IN_PROGRESS ? Math.max(1, Math.min(percent, 99))
+                    : Math.min(percent, 99);
+            assertThat(v.percentComplete()).isEqualTo(expected);
             assertThat(v.completeDate()).isNull();
         }
     }

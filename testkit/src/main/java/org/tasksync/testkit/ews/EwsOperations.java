@@ -189,6 +189,7 @@ final class EwsOperations {
                 }
                 TaskChange change = TaskXml.parseTask(item, call.zone());
                 synchronized (target) {
+                    target.checkStatusPercent(null, change);
                     StoredTask t = target.create(change, call.zone());
                     Element msg = r.success();
                     Element task = add(add(msg, M, "Items"), T, "Task");
@@ -241,6 +242,7 @@ final class EwsOperations {
                         readUpdate(update, t, change, call.zone());
                     }
                     checkConflict(resolution, f.changeKey(), t, change);
+                    f.mailbox().checkStatusPercent(t, change);
                     f.mailbox().apply(t, change, call.zone());
                     Element msg = r.success();
                     TaskXml.writeItemId(add(add(msg, M, "Items"), T, "Task"), t);
@@ -561,14 +563,11 @@ final class EwsOperations {
             if (e.soapFault) {
                 throw e;
             }
-            // SyncFolderItemsResponseMessage page: SyncState and IncludesLastItemInRange belong to every
-            // response message, an error too. Microsoft is silent on their values there: the state the
-            // client sent (it stays where it was) and true (nothing more to fetch with it).
+            // SyncFolderItems operation page, "SyncFolderItems Error Response" (ErrorInvalidSyncStateData):
+            // the error message carries an empty SyncState and IncludesLastItemInRange true, whatever
+            // state the client sent; the simulator answers every SyncFolderItems error that way.
             Element msg = r.error(e);
-            String sent = Xml.childText(op, M, "SyncState").map(String::trim).orElse("");
-            if (!sent.isEmpty()) {
-                add(msg, M, "SyncState", sent);
-            }
+            add(msg, M, "SyncState");
             add(msg, M, "IncludesLastItemInRange", "true");
         }
     }

@@ -202,14 +202,13 @@ final class TaskMailbox {
      * request gives, with its consequences: Completed (or 100 %, or a complete date) means Completed,
      * 100 % and a complete date, today in the request's zone unless the task already has one; another
      * status drops the complete date and a 100 % (to 0 %); a percentage below 100 on a completed task
-     * makes it NotStarted (0) or InProgress and drops the date. Beyond that trio Microsoft is silent, and
-     * the simulator keeps what Outlook does for a write that does not name the other field itself:
-     * NotStarted sets 0 %, a percentage above 0 on a NotStarted task makes it InProgress. Deleting the
-     * complete date only deletes it.
+     * makes it NotStarted (0) or InProgress and drops the date. MS-OXOTASK 2.2.2.2.2 (PidLidTaskStatus)
+     * ties the other two states to the percent as well, and the last field processed decides there
+     * too: NotStarted sets 0 %, a percentage above 0 on a NotStarted task makes it InProgress, 0 % on an
+     * InProgress task makes it NotStarted. An InProgress left at 0 % has no documented value to take;
+     * {@link #checkStatusPercent} refuses it. Deleting the complete date only deletes it.
      */
     private void coupleStatus(StoredTask t, TaskChange c, ZoneId zone) {
-        boolean statusGiven = c.fields.containsKey(TaskField.STATUS);
-        boolean percentGiven = c.fields.containsKey(TaskField.PERCENT_COMPLETE);
         for (Map.Entry<TaskField, Object> e : c.fields.entrySet()) {
             TaskField f = e.getKey();
             if (!COUPLED.contains(f)) {
@@ -227,7 +226,7 @@ final class TaskMailbox {
                     completed(t, zone);
                 } else {
                     t.fields.remove(TaskField.COMPLETE_DATE);
-                    if (percent >= 100.0 || (status.equals("NotStarted") && !percentGiven)) {
+                    if (percent >= 100.0 || status.equals("NotStarted")) {
                         t.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
                     }
                 }
@@ -237,12 +236,36 @@ final class TaskMailbox {
                 } else if (status.equals("Completed")) {
                     t.fields.put(TaskField.STATUS, percent == 0.0 ? "NotStarted" : "InProgress");
                     t.fields.remove(TaskField.COMPLETE_DATE);
-                } else if (percent > 0.0 && status.equals("NotStarted") && !statusGiven) {
+                } else if (percent > 0.0 && status.equals("NotStarted")) {
                     t.fields.put(TaskField.STATUS, "InProgress");
+                } else if (percent == 0.0 && status.equals("InProgress")) {
+                    t.fields.put(TaskField.STATUS, "NotStarted");
                 }
             } else if (e.getValue() != null) {
                 completed(t, zone);
             }
+        }
+    }
+
+    /**
+     * Refuses a request that would leave a task InProgress at 0 % (a status written last on a task
+     * without progress): MS-OXOTASK 2.2.2.2.2 says InProgress MUST have a percent above 0 and below
+     * 1.0, and no document says which percent Exchange would pick, so the simulator takes the stricter
+     * way. Only requests are checked; nothing is written when it throws.
+     */
+    synchronized void checkStatusPercent(StoredTask current, TaskChange change) throws EwsError {
+        StoredTask scratch = new StoredTask(current == null ? "new" : current.id, now(), 0);
+        if (current == null) {
+            scratch.fields.put(TaskField.STATUS, "NotStarted");
+            scratch.fields.put(TaskField.PERCENT_COMPLETE, 0.0);
+        } else {
+            scratch.fields.putAll(current.fields);
+        }
+        coupleStatus(scratch, change, ZoneOffset.UTC);
+        double percent = scratch.percentComplete();
+        if (scratch.status().equals("InProgress") && (percent <= 0.0 || percent >= 100.0)) {
+            throw new EwsError("ErrorInvalidValueForProperty", "Status InProgress requires a PercentComplete "
+                    + "above 0 and below 100 (MS-OXOTASK PidLidTaskStatus), the item would have " + percent);
         }
     }
 

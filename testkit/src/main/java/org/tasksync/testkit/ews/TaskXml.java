@@ -240,7 +240,7 @@ final class TaskXml {
                     yield List.copyOf(values);
                 }
                 case DATE -> new StoredTask.Day(parseDate(text, zone), zone);
-                case DATETIME -> parseDateTime(text);
+                case DATETIME -> parseDateTime(text, zone);
                 case BOOLEAN -> parseBoolean(text);
                 case INT -> Integer.valueOf(text.trim());
                 case DOUBLE -> {
@@ -323,10 +323,37 @@ final class TaskXml {
     }
 
     /**
-     * The calendar date a task date-time names in a request scoped to {@code zone} (Microsoft's
-     * TimeZoneContext element page: the date-time properties of tasks are scoped to the header's zone,
-     * to UTC without it): the date of the instant in that zone; a date-time without an offset is
-     * taken as a time of that zone.
+     * An instant as a request scoped to {@code zone} names it (TimeZoneContext element page: the header's
+     * zone is the default for the DateTime properties of objects created, updated and retrieved): a
+     * date-time without an offset is a time of that zone; with an offset it is that instant whatever
+     * the header says.
+     */
+    static Instant parseDateTime(String text, ZoneId zone) {
+        TemporalAccessor ta = DateTimeFormatter.ISO_DATE_TIME.parseBest(text.trim(), ZonedDateTime::from,
+                OffsetDateTime::from, LocalDateTime::from);
+        if (ta instanceof LocalDateTime l) {
+            return l.atZone(zone).toInstant().truncatedTo(ChronoUnit.SECONDS);
+        }
+        return parseDateTime(text);
+    }
+
+    /**
+     * An instant handed back to a request scoped to {@code zone}: the same instant, written as a time
+     * of that zone with its offset ({@code Z} without the header, as before).
+     */
+    static String formatDateTime(Instant i, ZoneId zone) {
+        if (zone.normalized().equals(ZoneOffset.UTC)) {
+            return formatDateTime(i);
+        }
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(i.truncatedTo(ChronoUnit.SECONDS).atZone(zone)
+                .toOffsetDateTime());
+    }
+
+    /**
+     * The calendar date a task date-time names in a request scoped to {@code zone} (TimeZoneContext
+     * element page: the header's zone is the default for DateTime properties; UTC without it, inferred
+     * from "Time zones in the EWS Managed API 2.0"): the date of the instant in that zone; a date-time
+     * without an offset is taken as a time of that zone.
      */
     static LocalDate parseDate(String text, ZoneId zone) {
         TemporalAccessor ta = DateTimeFormatter.ISO_DATE_TIME.parseBest(text.trim(), ZonedDateTime::from,
@@ -429,6 +456,7 @@ final class TaskXml {
                 case DATE -> add(task, T, f.element, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
                         ((StoredTask.Day) v).date().atStartOfDay(zone).toOffsetDateTime()));
                 case RECURRENCE -> ((TaskRecurrence) v).write(task);
+                case DATETIME -> add(task, T, f.element, formatDateTime((Instant) v, zone));
                 default -> add(task, T, f.element, format(v));
             }
         }

@@ -190,6 +190,65 @@ class EwsSimulatorDateTest {
     }
 
     @Test
+    void notStartedAndInProgressAreTiedToThePercentAndTheLastWrittenDecides() throws Exception {
+        // MS-OXOTASK 2.2.2.2.2: NotStarted MUST have 0 %, InProgress more than 0 and less than 100 %.
+        // TaskType's schema order puts PercentComplete before Status: the status is written last.
+        String id = raw.create(NO_HEADER, "<t:PercentComplete>40</t:PercentComplete><t:Status>NotStarted</t:Status>");
+        OutlookTask t = ews.outlook(MAILBOX).task(id).orElseThrow();
+        assertThat(t.status()).isEqualTo("NotStarted");
+        assertThat(t.percentComplete()).as("NotStarted written last sets 0 %").isZero();
+
+        assertThat(update(id, "<t:SetItemField><t:FieldURI FieldURI=\"task:Status\"/><t:Task><t:Status>NotStarted</t:Status></t:Task></t:SetItemField>"
+                + "<t:SetItemField><t:FieldURI FieldURI=\"task:PercentComplete\"/><t:Task><t:PercentComplete>40</t:PercentComplete></t:Task></t:SetItemField>"))
+                .contains("NoError");
+        String back = raw.get(NO_HEADER, id, STATUS + PERCENT);
+        assertThat(text(back, "t:Status")).as("40 % written last makes it InProgress").isEqualTo("InProgress");
+        assertThat(text(back, "t:PercentComplete")).isEqualTo("40");
+
+        assertThat(update(id, "<t:SetItemField><t:FieldURI FieldURI=\"task:PercentComplete\"/><t:Task><t:PercentComplete>0</t:PercentComplete></t:Task></t:SetItemField>"))
+                .contains("NoError");
+        back = raw.get(NO_HEADER, id, STATUS + PERCENT);
+        assertThat(text(back, "t:Status")).as("0 % on InProgress makes it NotStarted").isEqualTo("NotStarted");
+
+        String refused = update(id, "<t:SetItemField><t:FieldURI FieldURI=\"item:Subject\"/><t:Task><t:Subject>changed</t:Subject></t:Task></t:SetItemField>"
+                + "<t:SetItemField><t:FieldURI FieldURI=\"task:Status\"/><t:Task><t:Status>InProgress</t:Status></t:Task></t:SetItemField>");
+        assertThat(refused).as("InProgress at 0 percent has no documented percent: refused").contains("ErrorInvalidValueForProperty", "InProgress");
+        assertThat(ews.outlook(MAILBOX).task(id).orElseThrow().status()).as("nothing written").isEqualTo("NotStarted");
+        assertThat(ews.outlook(MAILBOX).task(id).orElseThrow().subject()).isNotEqualTo("changed");
+    }
+
+    private String update(String id, String updates) throws Exception {
+        return raw.post(NO_HEADER, """
+                <m:UpdateItem ConflictResolution="AlwaysOverwrite" MessageDisposition="SaveOnly">
+                  <m:ItemChanges><t:ItemChange><t:ItemId Id="%s"/><t:Updates>%s</t:Updates></t:ItemChange></m:ItemChanges>
+                </m:UpdateItem>""".formatted(id, updates)).body();
+    }
+
+    @Test
+    void theHeaderIsTheDefaultZoneOfEveryDateTimePropertyWrittenAndRead() throws Exception {
+        // TimeZoneContext element page: the default zone for the DateTime properties of objects that are
+        // created, updated and retrieved; not only the task dates
+        String id = raw.create(BERLIN, "<t:ReminderDueBy>2026-05-06T08:00:00</t:ReminderDueBy>"
+                + "<t:ReminderIsSet>true</t:ReminderIsSet>");
+        assertThat(ews.outlook(MAILBOX).task(id).orElseThrow().reminderDueBy())
+                .as("a date-time without offset is a time of the header's zone")
+                .isEqualTo(Instant.parse("2026-05-06T06:00:00Z"));
+
+        String reminder = "<t:FieldURI FieldURI=\"item:ReminderDueBy\"/>";
+        String created = "<t:FieldURI FieldURI=\"item:DateTimeCreated\"/>";
+        String inBerlin = raw.get(BERLIN, id, reminder + created);
+        assertThat(text(inBerlin, "t:ReminderDueBy")).isEqualTo("2026-05-06T08:00:00+02:00");
+        assertThat(text(inBerlin, "t:DateTimeCreated")).isEqualTo("2026-05-04T14:30:00+02:00");
+        String inUtc = raw.get(NO_HEADER, id, reminder + created);
+        assertThat(text(inUtc, "t:ReminderDueBy")).isEqualTo("2026-05-06T06:00:00Z");
+        assertThat(text(inUtc, "t:DateTimeCreated")).isEqualTo("2026-05-04T12:30:00Z");
+
+        String withOffset = raw.create(HONOLULU, "<t:ReminderDueBy>2026-05-06T08:00:00Z</t:ReminderDueBy>");
+        assertThat(ews.outlook(MAILBOX).task(withOffset).orElseThrow().reminderDueBy())
+                .as("an offset names the instant whatever the header").isEqualTo(Instant.parse("2026-05-06T08:00:00Z"));
+    }
+
+    @Test
     void anUnknownWindowsZoneIsRefused() throws Exception {
         HttpResponse<String> r = raw.post(timeZoneContext("Mars Standard Time"), """
                 <m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape>

@@ -127,8 +127,22 @@ class EwsSimulatorDocumentedRulesTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(text(r.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidSyncStateData");
-        assertThat(text(r.body(), "m:SyncState")).isEqualTo("H4sIAAAAAAAEAO29B2AcSZnotgAAAAA");
+        // as the operation page's "SyncFolderItems Error Response" shows: an empty state, not the one sent
+        assertThat(r.body()).as("empty SyncState").containsPattern("<m:SyncState\\s*/>|<m:SyncState></m:SyncState>")
+                .doesNotContain("H4sIAAAAAAAEAO29B2AcSZnotgAAAAA");
         assertThat(text(r.body(), "m:IncludesLastItemInRange")).isEqualTo("true");
+
+        HttpResponse<String> noState = raw.post("", """
+                <m:SyncFolderItems>
+                  <m:ItemShape><t:BaseShape>IdOnly</t:BaseShape>
+                    <t:AdditionalProperties><t:FieldURI FieldURI="item:Body"/></t:AdditionalProperties></m:ItemShape>
+                  <m:SyncFolderId><t:DistinguishedFolderId Id="tasks"/></m:SyncFolderId>
+                  <m:MaxChangesReturned>10</m:MaxChangesReturned>
+                </m:SyncFolderItems>""");
+        assertThat(text(noState.body(), "m:ResponseCode")).isEqualTo("ErrorInvalidPropertyRequest");
+        assertThat(noState.body()).as("an error without a state sent carries the empty SyncState too")
+                .containsPattern("<m:SyncState\\s*/>|<m:SyncState></m:SyncState>");
+        assertThat(text(noState.body(), "m:IncludesLastItemInRange")).isEqualTo("true");
     }
 
     @Test

@@ -160,9 +160,10 @@ final class TaskItems {
     }
 
     /**
-     * A calendar date as the date-time that makes Exchange keep exactly that date: Exchange scopes the
-     * date-times of a task to the request's TimeZoneContext zone and to UTC without that header
-     * (Microsoft's TimeZoneContext element page), and ews-java-api 2.0 never sends it, so 00:00 UTC of
+     * A calendar date as the date-time that makes Exchange keep exactly that date: Exchange takes
+     * date-times in the request's TimeZoneContext zone (TimeZoneContext element page) and, without that
+     * header, in UTC (inferred: "Time zones in the EWS Managed API 2.0", EWS stores date/time strings in
+     * UTC); ews-java-api 2.0 never sends it, so 00:00 UTC of
      * the date, whatever the rep's zone (docs/ews-adapter.md, "How dates travel and why"). The rep's
      * zone is not involved: 00:00 of the date in Berlin would be the day before in UTC.
      */
