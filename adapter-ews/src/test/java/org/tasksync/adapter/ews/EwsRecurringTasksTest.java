@@ -207,7 +207,7 @@ class EwsRecurringTasksTest {
         assertThat(outlook().task(seriesId).orElseThrow().status()).isEqualTo("NotStarted");
         assertThat(tagged("A1:4")).as("only the completed occurrence keeps the tag").hasSize(1)
                 .allSatisfy(t -> assertThat(t.status()).isEqualTo("Completed"));
-        cycle(); // adoption with the rep's status winning writes percent and complete date to match once more
+        cycle();
         nothingHappensAnyMore(2);
         assertThat(crmStatus("A1:4")).isEqualTo("Completed");
     }

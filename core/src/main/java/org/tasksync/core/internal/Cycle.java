@@ -91,6 +91,9 @@ public final class Cycle {
     private static final Duration END_LOCK_WAIT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(Cycle.class);
+    /** The fields Exchange keeps together: a status written with another's percent or complete date is undone. */
+    private static final List<ExchangeField> STATUS_TRIPLE = List.of(ExchangeField.STATUS,
+            ExchangeField.PERCENT_COMPLETE, ExchangeField.COMPLETE_DATE);
 
     private final EngineParts parts;
     private final SyncSettings settings;
@@ -1157,7 +1160,11 @@ public final class Cycle {
                 }
                 if (Objects.equals(crmStatus, wanted)) {
                     task = task.toBuilder().status(wanted).modifiedAt(crmModified).build();
-                    values = values.toBuilder().status(seen).build();
+                    // The rep's status wins together with what Exchange keeps tied to it: the percent and
+                    // complete date were mapped from the CRM's old status, and writing them beside the won
+                    // status (Completed with 0 % and no complete date) would undo the rep's status, the
+                    // last one the server applies deciding (SPEC §6.1: the status the CRM now has stays)
+                    values = values.withFieldsFrom(found.values(), STATUS_TRIPLE);
                 }
             }
         }

@@ -188,6 +188,32 @@ class CrashSafetyTest {
     }
 
     @Test
+    void lostStateStoreAdoptionKeepsTheRepsCompletionWithItsPercentAndCompleteDate() {
+        f.task("A1:3-1", "anna");
+        f.cycle();
+        f.later(Duration.ofMinutes(1));
+        f.exchange.userSetStatus(ANNA, f.outlookTask(ANNA, "A1:3-1").itemId(), ExchangeStatus.COMPLETED);
+        TaskValues completed = f.outlookTask(ANNA, "A1:3-1").values();
+        f.store = new InMemorySyncStateStore(); // lost before any cycle read the completion
+        f.rebuild();
+
+        SyncReport report = f.cycle();
+
+        assertThat(report.adopted()).isEqualTo(1);
+        assertThat(report.statusesWrittenBack()).as("the rep's later status wins").isEqualTo(1);
+        assertThat(f.crm.task("A1:3-1").orElseThrow().status()).isEqualTo("Completed");
+        // the CRM's old status (Open: 0 %, no complete date) must not be written beside the won status:
+        // Exchange applies the three together, and 0 % after Completed makes the task Not Started again
+        TaskValues now = f.outlookTask(ANNA, "A1:3-1").values();
+        assertThat(now.status()).isEqualTo(ExchangeStatus.COMPLETED);
+        assertThat(now.percentComplete()).isEqualTo(100);
+        assertThat(now.completeDate()).isEqualTo(completed.completeDate()).isNotNull();
+        SyncReport next = f.cycle();
+        assertThat(next.updated() + next.statusesWrittenBack()).isZero();
+        assertThat(f.crm.task("A1:3-1").orElseThrow().status()).isEqualTo("Completed");
+    }
+
+    @Test
     void lostStateStoreAdoptsAndBringsTheAdoptedTaskUpToDate() {
         f.task("A1:3-1", "anna");
         f.cycle();
