@@ -1199,6 +1199,13 @@ public final class Cycle {
         if (fields.contains(ExchangeField.STATUS) && current.status() != null
                 && statusMapping.sameCrmStatus(statusMapping.toCrm(current.status()), task.status())) {
             fields.remove(ExchangeField.STATUS); // e.g. WaitingOnOthers in Outlook, In Progress in the CRM
+            // the percent goes with the status Exchange keeps, not with the one the CRM status maps to
+            // (InProgress needs at least 1 %, WaitingOnOthers does not)
+            int crmPercent = task.percentComplete() == null ? 0 : task.percentComplete();
+            if (fields.contains(ExchangeField.PERCENT_COMPLETE) && current.percentComplete() != null
+                    && current.percentComplete() == TaskMapper.percentFor(current.status(), crmPercent)) {
+                fields.remove(ExchangeField.PERCENT_COMPLETE);
+            }
         }
         if (fields.contains(ExchangeField.STATUS)) {
             if (managed.contains(ExchangeField.PERCENT_COMPLETE)) fields.add(ExchangeField.PERCENT_COMPLETE);

@@ -243,7 +243,7 @@ public final class TaskMapper {
      * PidLidTaskStatus): Completed 100; NotStarted 0 whatever the CRM says; InProgress strictly between
      * 0 and 100, so the CRM percent kept within 1..99; any other status the CRM percent capped at 99.
      */
-    static int percentFor(ExchangeStatus status, int crmPercent) {
+    public static int percentFor(ExchangeStatus status, int crmPercent) {
         if (status == null) {
             return Math.min(Math.max(crmPercent, 0), 99);
         }
