@@ -665,7 +665,9 @@ public final class JdbcSyncStateStore implements SyncStateStore {
             if (t instanceof SQLException) {
                 String state = ((SQLException) t).getSQLState();
                 // the dialect is null only while connecting, where nothing is tried again but class 40
-                if (state != null && state.startsWith("40")
+                // 42710/42P07: PostgreSQL's CREATE TABLE IF NOT EXISTS racing another store's (the
+                // loser sees "type ... already exists"); tried again, it finds the tables there
+                if (state != null && (state.startsWith("40") || "42710".equals(state) || "42P07".equals(state))
                         || dialect != null && dialect.isConflict((SQLException) t)
                         || dialect == null && ("23505".equals(state) || "90131".equals(state))) {
                     return true;
