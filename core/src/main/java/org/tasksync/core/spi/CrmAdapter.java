@@ -59,4 +59,12 @@ public interface CrmAdapter {
      * advance it.
      */
     StatusWriteResult writeStatus(String taskId, String status, Instant expectedModifiedAt);
+
+    /**
+     * Starts a feed of hints that tasks changed, for live sync, or returns empty when this adapter
+     * (or its database) cannot push: the engine then polls, as it always does on its interval.
+     */
+    default java.util.Optional<CrmChangeFeed> changeFeed(CrmChangeListener listener) {
+        return java.util.Optional.empty();
+    }
 }

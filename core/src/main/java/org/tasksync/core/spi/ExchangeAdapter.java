@@ -22,4 +22,13 @@ public interface ExchangeAdapter {
     default String name() {
         return getClass().getSimpleName();
     }
+
+    /**
+     * Starts a feed of hints that mailboxes changed, for live sync, or returns empty when this
+     * adapter cannot push: the engine then polls, as it always does on its interval. The feed
+     * watches no mailbox until {@link ExchangeChangeFeed#watch} is called.
+     */
+    default java.util.Optional<ExchangeChangeFeed> changeFeed(ExchangeChangeListener listener) {
+        return java.util.Optional.empty();
+    }
 }

@@ -23,6 +23,15 @@ public interface MailboxConnection extends AutoCloseable {
      */
     ChangePage changes(String cursor) throws MailboxException;
 
+    /**
+     * As {@link #changes(String)}, but an item the server reports at the version {@code known}
+     * holds for it may be left out of the page instead of being read: nobody changed it since the
+     * engine last wrote or read it. The default ignores {@code known}.
+     */
+    default ChangePage changes(String cursor, KnownVersions known) throws MailboxException {
+        return changes(cursor);
+    }
+
     /** Creates tasks, each tagged with its CRM id so that it can be found again. */
     List<WriteOutcome> create(List<NewExchangeTask> tasks) throws MailboxException;
 
