@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.concurrent.locks.ReentrantLock;
-import org.tasksync.core.internal.Cycle;
 import org.tasksync.core.internal.EngineParts;
+import org.tasksync.core.internal.cycle.CycleRunner;
+import org.tasksync.core.internal.cycle.MailboxLanes;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.core.spi.SyncStateStore;
@@ -37,6 +38,8 @@ public final class SyncEngine {
 
     private final EngineParts parts;
     private final ReentrantLock cycleLock = new ReentrantLock();
+    /** Per-mailbox mutual exclusion shared by every run of this engine. */
+    private final MailboxLanes lanes = new MailboxLanes();
 
     private SyncEngine(EngineParts parts) {
         this.parts = parts;
@@ -65,13 +68,13 @@ public final class SyncEngine {
      * a partition's cycles overlap (a node taken for dead that is still running).
      */
     public SyncReport runOnce(MailboxPartition partition) {
-        return new Cycle(parts, parts.settings().dryRun(), partition).run();
+        return new CycleRunner(parts, parts.settings().dryRun(), partition, lanes).run();
     }
 
     private SyncReport run(boolean dryRun) {
         cycleLock.lock();
         try {
-            return new Cycle(parts, dryRun, MailboxPartition.ALL).run();
+            return new CycleRunner(parts, dryRun, MailboxPartition.ALL, lanes).run();
         } finally {
             cycleLock.unlock();
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.tasksync.core.MailboxReport;
 import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncReport;
-import org.tasksync.core.internal.Cycle;
+import org.tasksync.core.internal.state.EngineState;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.testkit.ews.EwsFault;
@@ -124,6 +124,6 @@ class MailboxIsolationTest {
     }
 
     private static Optional<String> cursor(Rig rig, Rep rep) {
-        return rig.store.cursor(Cycle.MAILBOX_CURSOR_PREFIX + rep.mailboxKey());
+        return rig.store.cursor(EngineState.MAILBOX_CURSOR_PREFIX + rep.mailboxKey());
     }
 }

@@ -231,7 +231,7 @@ class MailboxLeaseTest {
         SyncEngine a = node("node-a", overlaps.exchangeFor("a", f.exchange));
         f.later(Duration.ofSeconds(10));
         assertThat(a.runOnce().clean()).isTrue();
-        String cursor = f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR).orElseThrow();
+        String cursor = f.store.cursor(org.tasksync.core.internal.state.EngineState.CRM_CURSOR).orElseThrow();
         f.later(Duration.ofSeconds(10));
         // another node is in the middle of its end of a cycle of the same partition (all mailboxes)
         assertThat(f.store.tryLease("partition:all", "node-x", f.clock.instant(), LEASE)).isTrue();
@@ -243,7 +243,7 @@ class MailboxLeaseTest {
 
         assertThat(report.cycleError()).contains("end-of-cycle lease").contains("left as they were");
         assertThat(f.outlookTask(mailbox(1), "A1:1-0").values().subject()).isEqualTo("Edited while x ends its cycle");
-        assertThat(f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR)).contains(cursor);
+        assertThat(f.store.cursor(org.tasksync.core.internal.state.EngineState.CRM_CURSOR)).contains(cursor);
         assertThat(f.store.pendingTaskIds()).contains("A1:2-0");
 
         // node x is done: the next cycle reads the change again, writes nothing twice, and moves on
@@ -252,7 +252,7 @@ class MailboxLeaseTest {
         SyncReport next = a.runOnce();
         assertThat(next.clean()).isTrue();
         assertThat(next.updated()).isZero();
-        assertThat(f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR)).isPresent().get().isNotEqualTo(cursor);
+        assertThat(f.store.cursor(org.tasksync.core.internal.state.EngineState.CRM_CURSOR)).isPresent().get().isNotEqualTo(cursor);
         assertThat(f.store.pendingTaskIds()).isEmpty();
         // and the end-of-cycle lease was given back at once: any owner may take it
         assertThat(f.store.tryLease("partition:all", "node-y", f.clock.instant(), LEASE)).isTrue();

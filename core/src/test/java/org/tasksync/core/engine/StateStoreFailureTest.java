@@ -46,7 +46,7 @@ class StateStoreFailureTest {
             public Optional<String> cursor(String key) { return real.cursor(key); }
             public Map<String, String> cursors(String prefix) { return real.cursors(prefix); }
             public void saveCursors(Map<String, String> values) {
-                if (values.containsKey(org.tasksync.core.internal.Cycle.CRM_CURSOR)) {
+                if (values.containsKey(org.tasksync.core.internal.state.EngineState.CRM_CURSOR)) {
                     maybeFail("saveCursors");
                 }
                 real.saveCursors(values);
@@ -84,7 +84,7 @@ class StateStoreFailureTest {
 
     @Test
     void failingToSaveTheCrmCursorLeavesItWhereItWasAndNothingIsWrittenTwice() {
-        String before = f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR).orElseThrow();
+        String before = f.store.cursor(org.tasksync.core.internal.state.EngineState.CRM_CURSOR).orElseThrow();
         f.editTask("A1:1", b -> b.subject("Edited"));
         failing = "saveCursors";
 
@@ -92,11 +92,11 @@ class StateStoreFailureTest {
 
         assertThat(report.cycleError()).contains("injected: saveCursors failed");
         assertThat(report.updated()).isEqualTo(1);
-        assertThat(f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR)).contains(before);
+        assertThat(f.store.cursor(org.tasksync.core.internal.state.EngineState.CRM_CURSOR)).contains(before);
 
         SyncReport next = f.cycle();
         assertThat(next.clean()).isTrue();
         assertThat(next.updated()).isZero(); // read again, found written already
-        assertThat(f.store.cursor(org.tasksync.core.internal.Cycle.CRM_CURSOR)).isPresent().get().isNotEqualTo(before);
+        assertThat(f.store.cursor(org.tasksync.core.internal.state.EngineState.CRM_CURSOR)).isPresent().get().isNotEqualTo(before);
     }
 }

@@ -19,7 +19,7 @@ public final class DeletedInOutlook {
     public static Link mark(Link link, Instant cycleStart) {
         Instant seenDeleted = link.lastCrmModifiedAt() != null && link.lastCrmModifiedAt().isAfter(cycleStart)
                 ? link.lastCrmModifiedAt() : cycleStart;
-        return link.withState(Link.State.DELETED_IN_OUTLOOK).withCrm(link.lastCrmStatus(), seenDeleted);
+        return link.deletedInOutlook(seenDeleted);
     }
 
     /** True when a CRM task whose link is marked deleted in Outlook is to be created again. */

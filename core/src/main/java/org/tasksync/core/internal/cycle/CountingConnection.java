@@ -1,4 +1,4 @@
-package org.tasksync.core.internal;
+package org.tasksync.core.internal.cycle;
 
 import java.util.Collection;
 import java.util.List;
@@ -7,6 +7,7 @@ import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.spi.ChangePage;
 import org.tasksync.core.spi.ExchangeTaskUpdate;
 import org.tasksync.core.spi.ItemRef;
+import org.tasksync.core.spi.KnownVersions;
 import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.spi.NewExchangeTask;
@@ -28,6 +29,12 @@ final class CountingConnection implements MailboxConnection {
     public ChangePage changes(String cursor) throws MailboxException {
         calls.incrementAndGet();
         return delegate.changes(cursor);
+    }
+
+    @Override
+    public ChangePage changes(String cursor, KnownVersions known) throws MailboxException {
+        calls.incrementAndGet();
+        return delegate.changes(cursor, known);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.tasksync.core.internal;
+package org.tasksync.core.internal.steps;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,10 +32,10 @@ import org.tasksync.core.spi.MailboxException;
  *
  * <p>Stateless apart from its inputs; used by the thread that reads one mailbox's changes.
  */
-final class RecurringSeries {
+public final class RecurringSeries {
 
     /** Looks tagged items up by CRM id (the mailbox connection's {@code findByCrmIds}). */
-    interface Lookup {
+    public interface Lookup {
         List<ExchangeTask> findByCrmIds(Collection<String> crmIds) throws MailboxException;
     }
 
@@ -48,20 +48,20 @@ final class RecurringSeries {
      * @param release  items to untag: the open series, the rep's own from now on
      * @param notes    what happened, one line per CRM task, for the report
      */
-    record Plan(Map<String, Link> relinked, List<Release> release, List<String> notes) {
-        static final Plan NONE = new Plan(Map.of(), List.of(), List.of());
+    public record Plan(Map<String, Link> relinked, List<Release> release, List<String> notes) {
+        public static final Plan NONE = new Plan(Map.of(), List.of(), List.of());
 
-        boolean releases(String itemId) {
+        public boolean releases(String itemId) {
             return release.stream().anyMatch(r -> r.item().itemId().equals(itemId));
         }
 
-        boolean isEmpty() {
+        public boolean isEmpty() {
             return relinked.isEmpty() && release.isEmpty();
         }
     }
 
     /** An item to untag, with the CRM id it carries (for the report and the planned writes). */
-    record Release(ItemRef item, String crmId) {
+    public record Release(ItemRef item, String crmId) {
     }
 
     private RecurringSeries() {
@@ -73,7 +73,7 @@ final class RecurringSeries {
      * the tag; adopting the series would make the engine write to it, and a Completed would
      * regenerate it). When neither or both are recurring, {@code a}.
      */
-    static ExchangeTask preferred(ExchangeTask a, ExchangeTask b) {
+    public static ExchangeTask preferred(ExchangeTask a, ExchangeTask b) {
         if (a.recurring() != b.recurring()) {
             return a.recurring() ? b : a;
         }
@@ -89,7 +89,7 @@ final class RecurringSeries {
      * @param byCrm   looks up links by CRM task id
      * @param lookup  the mailbox's tagged items by CRM id, for an item that is not in the page
      */
-    static Plan plan(String mailbox, ChangePage page, Map<String, Link> byItem,
+    public static Plan plan(String mailbox, ChangePage page, Map<String, Link> byItem,
                      Function<Collection<String>, Map<String, Link>> byCrm, Lookup lookup)
             throws MailboxException {
         Set<String> suspects = new LinkedHashSet<>();

@@ -1,4 +1,4 @@
-package org.tasksync.core.internal;
+package org.tasksync.core.internal.report;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -9,7 +9,7 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.TaskError;
 
 /** The counters of one mailbox during a cycle. Thread-safe: every method holds the tally's lock. */
-final class Tally {
+public final class Tally {
     private int created;
     private int updated;
     private int deleted;
@@ -25,21 +25,21 @@ final class Tally {
     private String deferredReason;
     private long requests;
 
-    synchronized void created() { created++; }
-    synchronized void updated() { updated++; }
-    synchronized void deleted() { deleted++; }
-    synchronized void adopted() { adopted++; }
-    synchronized void statusWrittenBack() { statusesWrittenBack++; }
-    synchronized void conflict(boolean exchangeWon) {
+    public synchronized void created() { created++; }
+    public synchronized void updated() { updated++; }
+    public synchronized void deleted() { deleted++; }
+    public synchronized void adopted() { adopted++; }
+    public synchronized void statusWrittenBack() { statusesWrittenBack++; }
+    public synchronized void conflict(boolean exchangeWon) {
         if (exchangeWon) conflictsExchangeWon++; else conflictsCrmWon++;
     }
-    synchronized void deletedInOutlook() { deletedInOutlook++; }
-    synchronized void skip(SkipReason r) { skipped.merge(r, 1, Integer::sum); }
-    synchronized void error(TaskError e) { taskErrors.add(e); }
-    synchronized void warn(String w) { warnings.add(w); }
-    synchronized void requests(long n) { requests += n; }
+    public synchronized void deletedInOutlook() { deletedInOutlook++; }
+    public synchronized void skip(SkipReason r) { skipped.merge(r, 1, Integer::sum); }
+    public synchronized void error(TaskError e) { taskErrors.add(e); }
+    public synchronized void warn(String w) { warnings.add(w); }
+    public synchronized void requests(long n) { requests += n; }
 
-    synchronized boolean fail(String reason) {
+    public synchronized boolean fail(String reason) {
         if (mailboxError != null) {
             return false;
         }
@@ -47,10 +47,10 @@ final class Tally {
         return true;
     }
 
-    synchronized boolean failed() { return mailboxError != null; }
+    public synchronized boolean failed() { return mailboxError != null; }
 
     /** Leaves the mailbox to a later cycle (its lease is another node's); false if it already was. */
-    synchronized boolean defer(String reason) {
+    public synchronized boolean defer(String reason) {
         if (deferredReason != null) {
             return false;
         }
@@ -58,9 +58,9 @@ final class Tally {
         return true;
     }
 
-    synchronized boolean deferred() { return deferredReason != null; }
+    public synchronized boolean deferred() { return deferredReason != null; }
 
-    synchronized MailboxReport toReport(String mailbox) {
+    public synchronized MailboxReport toReport(String mailbox) {
         return new MailboxReport(mailbox, created, updated, deleted, adopted, statusesWrittenBack, conflictsCrmWon,
                 conflictsExchangeWon, deletedInOutlook, skipped, taskErrors, warnings, mailboxError, requests,
                 deferredReason);
