@@ -2,12 +2,14 @@ package org.tasksync.core;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.concurrent.locks.ReentrantLock;
 import org.tasksync.core.internal.EngineParts;
 import org.tasksync.core.internal.cycle.CycleRunner;
 import org.tasksync.core.internal.cycle.MailboxLanes;
+import org.tasksync.core.internal.cycle.TargetedRun;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.core.spi.SyncStateStore;
@@ -69,6 +71,30 @@ public final class SyncEngine {
      */
     public SyncReport runOnce(MailboxPartition partition) {
         return new CycleRunner(parts, parts.settings().dryRun(), partition, lanes).run();
+    }
+
+    /**
+     * Live sync: the Exchange → CRM work of one mailbox through its durable cursor (statuses written back,
+     * Outlook edits, deletions in Outlook), for a participant's mailbox only (an enabled rep has it); any
+     * other mailbox is a no-op report. The CRM change cursor and the reps' time frames do not move, so
+     * the next full cycle re-reads what this run saw and finds nothing more to do. Dry-run aware
+     * ({@code tasksync.dry-run}); never runs at the same time as other work of this engine on the same
+     * mailbox, and takes the mailbox's lease on a node of several.
+     */
+    public SyncReport runMailbox(String mailbox) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        return new TargetedRun(parts, lanes).mailbox(mailbox);
+    }
+
+    /**
+     * Live sync: CRM → Exchange for exactly these CRM tasks (read by id, routed to their rep's mailbox as a
+     * cycle routes them, reassignment and CRM deletion included), within the participants' time frames.
+     * The CRM change cursor and the reps' time frames do not move. Dry-run aware; never runs at the same
+     * time as other work of this engine on the same mailbox.
+     */
+    public SyncReport runCrmTasks(Collection<String> crmTaskIds) {
+        Objects.requireNonNull(crmTaskIds, "crmTaskIds");
+        return new TargetedRun(parts, lanes).crmTasks(crmTaskIds);
     }
 
     private SyncReport run(boolean dryRun) {

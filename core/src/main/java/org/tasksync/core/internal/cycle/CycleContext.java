@@ -93,9 +93,16 @@ public final class CycleContext {
     public String cycleError() { return cycleError; }
 
     void participants(Participants p) {
+        participants(p, mailbox -> true);
+    }
+
+    /** The participants of this run; only the mailboxes {@code work} accepts get work of their own. */
+    void participants(Participants p, java.util.function.Predicate<String> work) {
         this.participants = p;
         for (Participants.Participant each : p.all()) {
-            mailboxes.computeIfAbsent(each.mailbox().address(), a -> new MailboxWork(this, each.mailbox()));
+            if (work.test(each.mailbox().address())) {
+                mailboxes.computeIfAbsent(each.mailbox().address(), a -> new MailboxWork(this, each.mailbox()));
+            }
         }
     }
 
@@ -114,8 +121,10 @@ public final class CycleContext {
 
     /** The work of a participant's mailbox, or of another mailbox the run must touch (an old copy's). */
     public MailboxWork workFor(String address) {
-        return mailboxes.computeIfAbsent(address,
-                a -> new MailboxWork(this, new Mailbox(a, a, settings.defaultZone())));
+        return mailboxes.computeIfAbsent(address, a -> {
+            Participants.Participant p = participants.ofMailbox(a);
+            return new MailboxWork(this, p != null ? p.mailbox() : new Mailbox(a, a, settings.defaultZone()));
+        });
     }
 
     /** Ends the run at once when a mailbox thread met an {@link Error} (how tests stop it as a process dies). */

@@ -62,9 +62,13 @@ public final class CycleRunner {
         this.series = new ReleaseSeries(ctx);
         this.exchangeReader = new ReadExchangeChanges(ctx, statusBack, series);
         this.deleter = new DeleteInExchange(ctx);
-        this.writer = new WriteToExchange(ctx, deleter);
+        this.writer = new WriteToExchange(ctx, deleter, false);
         this.router = new BatchRouter(ctx, writer);
         this.crmReader = new ReadCrmTasks(ctx, router);
+    }
+
+    CycleContext context() {
+        return ctx;
     }
 
     /** A full cycle. */
@@ -96,6 +100,11 @@ public final class CycleRunner {
 
     /** §5: the reps, and from them the participants and their time frames; false when the CRM failed. */
     boolean selectParticipants() {
+        return selectParticipants(mailbox -> true);
+    }
+
+    /** As {@link #selectParticipants()}; only the mailboxes {@code work} accepts get work up front. */
+    boolean selectParticipants(java.util.function.Predicate<String> work) {
         List<Rep> reps;
         try {
             reps = ctx.parts().crm().reps();
@@ -106,7 +115,7 @@ public final class CycleRunner {
         }
         SyncSettings s = ctx.settings();
         ctx.participants(Participants.select(reps, ctx.partition(), s.defaultZone(), s.pastDays(), s.futureDays(),
-                ctx.parts().clock().instant()));
+                ctx.parts().clock().instant()), work);
         return true;
     }
 

@@ -99,7 +99,7 @@ public final class Participants {
 
     /** The participant of a rep id, or null. */
     public Participant of(String repId) {
-        return repId == null ? null : byRep.get(repId);
+        return byRep.get(repId); // null for a null id too
     }
 
     /** The participant whose mailbox this is, or null. */
@@ -119,18 +119,18 @@ public final class Participants {
 
     /** True when the rep with this id is known to the CRM and takes part in some partition. */
     public boolean repTakesPart(String repId) {
-        return repId != null && takesPart(reps.get(repId));
+        return takesPart(reps.get(repId));
     }
 
     /** The mailbox a task of this rep belongs in (any partition), or null when the rep takes no part. */
     public String ownerMailbox(String repId) {
-        Rep rep = repId == null ? null : reps.get(repId);
+        Rep rep = reps.get(repId);
         return takesPart(rep) ? rep.mailboxKey() : null;
     }
 
     /** The name to show for a rep (the creator of a task), or null for an unknown one. */
     public String displayName(String repId) {
-        Rep rep = repId == null ? null : reps.get(repId);
+        Rep rep = reps.get(repId);
         return rep == null ? null : rep.displayName() != null ? rep.displayName() : rep.id();
     }
 
@@ -138,7 +138,7 @@ public final class Participants {
         if (of(task.repId()) != null) {
             return Destination.PARTICIPANT;
         }
-        Rep rep = task.repId() == null ? null : reps.get(task.repId());
+        Rep rep = reps.get(task.repId());
         if (rep == null) {
             return Destination.NO_SUCH_REP;
         }

@@ -83,7 +83,7 @@ public final class BatchRouter {
             }
         }
         Participants.Participant p = ctx.participants().of(task.repId());
-        MailboxWork w = ctx.mailboxes().get(p.mailbox().address());
+        MailboxWork w = ctx.workFor(p.mailbox().address());
         if (!p.inWindow(task.scheduledDay())) {
             w.tally.skip(SkipReason.OUT_OF_TIME_FRAME);
             return;

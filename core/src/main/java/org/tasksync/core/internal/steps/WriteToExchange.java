@@ -45,10 +45,16 @@ public final class WriteToExchange {
 
     private final CycleContext ctx;
     private final DeleteInExchange deletions;
+    /**
+     * Look an unlinked task up by CRM id before creating it: for a run that did not read the mailbox
+     * first (so it knows no untracked tagged items), as SPEC §7 allows no duplicate.
+     */
+    private final boolean lookUpUnlinked;
 
-    public WriteToExchange(CycleContext ctx, DeleteInExchange deletions) {
+    public WriteToExchange(CycleContext ctx, DeleteInExchange deletions, boolean lookUpUnlinked) {
         this.ctx = ctx;
         this.deletions = deletions;
+        this.lookUpUnlinked = lookUpUnlinked;
     }
 
     /** Writes a batch, in the mailbox's lane; a failing mailbox puts the batch into the pending set. */
@@ -103,7 +109,7 @@ public final class WriteToExchange {
                     ExchangeTask found = w.adoptable.remove(task.id());
                     if (found != null) {
                         adopt(w, task, values, found, adopted, updates);
-                    } else if (link == null) {
+                    } else if (link == null && !lookUpUnlinked) {
                         creates.add(new Work(task, values, null, Set.of()));
                     } else {
                         lookups.add(new Work(task, values, reassigned ? null : link, Set.of()));
