@@ -74,6 +74,16 @@ public final class MailboxWork {
         ctx.reporter().mailboxFailed(address(), tally, reason);
     }
 
+    /**
+     * The mailbox failed in the middle of work (SPEC §8): its connection may be broken and is closed,
+     * and the tasks of that work go into the pending set, to be tried again next cycle.
+     */
+    public void failDuring(String reason, java.util.Collection<String> crmTaskIds) {
+        closeConnection();
+        fail(reason);
+        ctx.failedTaskIds.addAll(crmTaskIds);
+    }
+
     /** A per-task error of this mailbox (SPEC §8), the one way. */
     public void taskError(TaskError e) {
         ctx.reporter().taskError(address(), tally, e);

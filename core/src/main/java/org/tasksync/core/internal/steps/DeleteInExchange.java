@@ -155,13 +155,9 @@ public final class DeleteInExchange {
         try {
             delete(w, w.connection(), deletions, movedDone);
         } catch (MailboxException e) {
-            w.closeConnection();
-            w.fail(e.getMessage());
-            deletions.forEach(d -> ctx.failedTaskIds.add(d.crmTaskId()));
+            w.failDuring(e.getMessage(), deletions.stream().map(Deletion::crmTaskId).toList());
         } catch (RuntimeException e) {
-            w.closeConnection();
-            w.fail("deleting tasks failed: " + e);
-            deletions.forEach(d -> ctx.failedTaskIds.add(d.crmTaskId()));
+            w.failDuring("deleting tasks failed: " + e, deletions.stream().map(Deletion::crmTaskId).toList());
         }
     }
 

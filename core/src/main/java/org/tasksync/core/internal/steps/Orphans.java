@@ -97,13 +97,9 @@ public final class Orphans {
         try {
             writer.update(w, w.connection(), updates);
         } catch (MailboxException e) {
-            w.closeConnection();
-            w.fail(e.getMessage());
-            updates.forEach(x -> ctx.failedTaskIds.add(x.task().id()));
+            w.failDuring(e.getMessage(), updates.stream().map(x -> x.task().id()).toList());
         } catch (RuntimeException e) {
-            w.closeConnection();
-            w.fail("writing tasks failed: " + e);
-            updates.forEach(x -> ctx.failedTaskIds.add(x.task().id()));
+            w.failDuring("writing tasks failed: " + e, updates.stream().map(x -> x.task().id()).toList());
         }
     }
 }

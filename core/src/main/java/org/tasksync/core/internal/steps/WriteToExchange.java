@@ -71,17 +71,11 @@ public final class WriteToExchange {
             try {
                 writeBatch(w, w.connection(), batch);
             } catch (MailboxException e) {
-                failMailbox(w, e.getMessage(), batch.stream().map(CrmTask::id).toList());
+                w.failDuring(e.getMessage(), batch.stream().map(CrmTask::id).toList());
             } catch (RuntimeException e) {
-                failMailbox(w, "writing tasks failed: " + e, batch.stream().map(CrmTask::id).toList());
+                w.failDuring("writing tasks failed: " + e, batch.stream().map(CrmTask::id).toList());
             }
         });
-    }
-
-    private void failMailbox(MailboxWork w, String reason, List<String> crmTaskIds) {
-        w.closeConnection();
-        w.fail(reason);
-        ctx.failedTaskIds.addAll(crmTaskIds);
     }
 
     private void writeBatch(MailboxWork w, MailboxConnection conn, List<CrmTask> batch) throws MailboxException {
