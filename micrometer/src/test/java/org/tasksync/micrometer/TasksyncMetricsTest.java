@@ -26,8 +26,6 @@ import org.tasksync.core.SyncListener;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
 import org.tasksync.core.TaskError;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
@@ -35,6 +33,8 @@ import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.state.InMemorySyncStateStore;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /** The meters of real cycles of the engine over the in-memory CRM and Exchange. */
 class TasksyncMetricsTest {

@@ -1,4 +1,4 @@
-package org.tasksync.core;
+package org.tasksync.testkit;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -16,7 +16,6 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.state.InMemorySyncStateStore;
@@ -24,6 +23,7 @@ import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.ews.ExtendedPropertyKey;
 import org.tasksync.testkit.ews.OutlookRep;
 import org.tasksync.testkit.ews.OutlookTask;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /**
  * A CRM task the rep made recurring in Outlook, end to end: the engine, core's in-memory CRM, the EWS

@@ -1,10 +1,10 @@
 package org.tasksync.adapter.ews;
 
 import java.util.Optional;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /** The SPEC §6 stories with core's in-memory CRM. */
 class EwsSyncEngineInMemoryCrmTest extends EwsSyncEngineStories {

@@ -14,13 +14,13 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.state.InMemorySyncStateStore;
 import org.tasksync.testkit.graph.GraphSimulator;
 import org.tasksync.testkit.graph.GraphSimulator.RecurringCompletion;
 import org.tasksync.testkit.graph.GraphSimulator.SimTask;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /**
  * A CRM task the rep made recurring in To Do, end to end: the engine, core's in-memory CRM, the Graph

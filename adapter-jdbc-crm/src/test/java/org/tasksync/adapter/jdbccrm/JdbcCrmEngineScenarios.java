@@ -33,7 +33,6 @@ import org.tasksync.core.PlannedWrite;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
@@ -46,6 +45,7 @@ import org.tasksync.core.spi.StatusWriteResult;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.spi.TimeFrameQuery;
 import org.tasksync.core.state.JdbcSyncStateStore;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /**
  * The engine over the JDBC CRM adapter on a real database, against the core's in-memory Exchange:

@@ -1,10 +1,10 @@
 package org.tasksync.testkit.exchange;
 
 import java.time.Clock;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.core.spi.MailboxException;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /** The core's in-memory Exchange passes the same kit as the real adapters. */
 class InMemoryExchangeCompatibilityTest extends ExchangeAdapterCompatibilityKit {

@@ -1,8 +1,10 @@
-package org.tasksync.core.state;
+package org.tasksync.testkit.state;
 
 import org.tasksync.core.spi.SyncStateStore;
+import org.tasksync.core.state.InMemorySyncStateStore;
 
-class InMemorySyncStateStoreTest extends SyncStateStoreContract {
+/** Core's in-memory state store passes the state-store kit. */
+class InMemorySyncStateStoreCompatibilityTest extends SyncStateStoreCompatibilityKit {
 
     @Override
     protected SyncStateStore newStore() {
