@@ -8,7 +8,7 @@ import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.testkit.inmemory.InMemoryCrm;
 
-/** The core's in-memory CRM passes the same kit as the JDBC adapter. */
+/** The in-memory CRM passes the same kit as the JDBC adapter. */
 class InMemoryCrmCompatibilityTest extends CrmAdapterCompatibilityKit {
 
     private final Clock clock = Clock.systemUTC();
