@@ -9,12 +9,10 @@ import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -26,8 +24,6 @@ import org.tasksync.core.SyncListener;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
 import org.tasksync.core.TaskError;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
@@ -35,6 +31,9 @@ import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.state.InMemorySyncStateStore;
+import org.tasksync.testkit.MutableClock;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /** The meters of real cycles of the engine over the in-memory CRM and Exchange. */
 class TasksyncMetricsTest {
@@ -44,7 +43,7 @@ class TasksyncMetricsTest {
     private static final String CARL = "carl@example.com";
     private static final LocalDate TODAY = LocalDate.of(2026, 3, 2);
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-02T09:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
     private final InMemoryCrm crm = new InMemoryCrm(clock);
     private final InMemoryExchange exchange = new InMemoryExchange(clock);
     private final InMemorySyncStateStore store = new InMemorySyncStateStore();
@@ -249,33 +248,5 @@ class TasksyncMetricsTest {
             assertThat(m.getId().getDescription()).isNotBlank();
             m.getId().getTags().forEach(t -> assertThat(t.getKey()).matches("[a-z]+"));
         });
-    }
-
-    /** A clock the test moves; shared by the CRM, the Exchange and the engine. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -30,7 +30,6 @@ import org.tasksync.core.MailboxReport;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.Mailbox;
@@ -40,6 +39,7 @@ import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.spi.NewExchangeTask;
 import org.tasksync.testkit.ews.EwsSimulator;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /**
  * The adapter opens a connection (an ews-java-api service) per mailbox and cycle. With Basic

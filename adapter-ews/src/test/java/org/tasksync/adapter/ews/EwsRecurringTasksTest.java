@@ -16,17 +16,18 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.state.InMemorySyncStateStore;
+import org.tasksync.testkit.MutableClock;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.ews.ExtendedPropertyKey;
 import org.tasksync.testkit.ews.OutlookRep;
 import org.tasksync.testkit.ews.OutlookTask;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /**
- * A CRM task the rep made recurring in Outlook, end to end: the engine, core's in-memory CRM, the EWS
+ * A CRM task the rep made recurring in Outlook, end to end: the engine, testkit's in-memory CRM, the EWS
  * adapter with the real ews-java-api client, and the EWS simulator applying MS-OXOTASK task
  * regeneration (the completed occurrence becomes a new item carrying our tag; the task keeps its id and
  * moves to the next date). What the user expects (docs/engine.md, "Recurring tasks"): the CRM task is
@@ -43,7 +44,7 @@ class EwsRecurringTasksTest {
     private static final ExtendedPropertyKey CRM_ID = ExtendedPropertyKey.named(EwsExchangeAdapter.PROPERTY_SET_ID,
             EwsExchangeAdapter.CRM_ID_PROPERTY);
 
-    private final TestClock clock = new TestClock(START);
+    private final MutableClock clock = new MutableClock(START);
     private final InMemoryCrm crm = new InMemoryCrm(clock);
     private EwsSimulator ews;
     private SyncEngine engine;

@@ -1,15 +1,16 @@
 package org.tasksync.adapter.ews;
 
 import java.util.Optional;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
+import org.tasksync.testkit.MutableClock;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
-/** The SPEC §6 stories with core's in-memory CRM. */
+/** The SPEC §6 stories with testkit's in-memory CRM. */
 class EwsSyncEngineInMemoryCrmTest extends EwsSyncEngineStories {
     @Override
-    protected StoryCrm newCrm(TestClock clock) {
+    protected StoryCrm newCrm(MutableClock clock) {
         InMemoryCrm crm = new InMemoryCrm(clock);
         return new StoryCrm() {
             public CrmAdapter adapter() { return crm; }

@@ -7,6 +7,7 @@ import org.tasksync.adapter.jdbccrm.ReferenceCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
+import org.tasksync.testkit.MutableClock;
 
 /**
  * The SPEC §6 stories with the original product's pairing: the JDBC CRM (reference schema on H2)
@@ -14,7 +15,7 @@ import org.tasksync.core.spi.CrmAdapter;
  */
 class EwsSyncEngineJdbcCrmTest extends EwsSyncEngineStories {
     @Override
-    protected StoryCrm newCrm(TestClock clock) {
+    protected StoryCrm newCrm(MutableClock clock) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:ews-e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         ReferenceCrm crm = ReferenceCrm.of(ds).createSchema();

@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
+import org.tasksync.testkit.MutableClock;
 import org.tasksync.testkit.ews.EwsFault;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.ews.ExtendedPropertyKey;
@@ -28,7 +29,7 @@ import org.tasksync.testkit.ews.OutlookTask;
 /**
  * The stories of SPEC §6 end to end: the engine with a CRM and the EWS adapter, the real
  * ews-java-api client talking SOAP to the simulator, and the rep working in Outlook. Subclasses
- * supply the CRM: core's in-memory one, and the JDBC CRM on H2 (issue 4's pairing).
+ * supply the CRM: testkit's in-memory one, and the JDBC CRM on H2 (issue 4's pairing).
  */
 abstract class EwsSyncEngineStories {
 
@@ -47,7 +48,7 @@ abstract class EwsSyncEngineStories {
     }
 
     /** A fresh CRM for one test. */
-    protected abstract StoryCrm newCrm(TestClock clock);
+    protected abstract StoryCrm newCrm(MutableClock clock);
 
 
     private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
@@ -58,7 +59,7 @@ abstract class EwsSyncEngineStories {
     private static final ExtendedPropertyKey CRM_ID = ExtendedPropertyKey.named(EwsExchangeAdapter.PROPERTY_SET_ID,
             EwsExchangeAdapter.CRM_ID_PROPERTY);
 
-    private final TestClock clock = new TestClock(START);
+    private final MutableClock clock = new MutableClock(START);
     private final StoryCrm crm = newCrm(clock);
     private EwsSimulator ews;
     private SyncEngine engine;

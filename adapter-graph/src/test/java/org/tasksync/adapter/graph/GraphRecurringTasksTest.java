@@ -14,16 +14,17 @@ import org.tasksync.core.SkipReason;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.state.InMemorySyncStateStore;
+import org.tasksync.testkit.MutableClock;
 import org.tasksync.testkit.graph.GraphSimulator;
 import org.tasksync.testkit.graph.GraphSimulator.RecurringCompletion;
 import org.tasksync.testkit.graph.GraphSimulator.SimTask;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /**
- * A CRM task the rep made recurring in To Do, end to end: the engine, core's in-memory CRM, the Graph
+ * A CRM task the rep made recurring in To Do, end to end: the engine, testkit's in-memory CRM, the Graph
  * adapter with the real Graph SDK, and the Graph simulator, under both readings of what completing a
  * recurring To Do task does (Graph's pages are silent; see ToDoRecurrence): the completed occurrence
  * as a new task (MS-OXOTASK regeneration, the default) or the next occurrence as a new task, each copy
@@ -40,7 +41,7 @@ class GraphRecurringTasksTest {
     private static final String WEEKLY_ON_MONDAY = "{\"recurrence\":{\"pattern\":{\"type\":\"weekly\",\"interval\":1,"
             + "\"daysOfWeek\":[\"monday\"]},\"range\":{\"type\":\"noEnd\",\"startDate\":\"" + MONDAY + "\"}}}";
 
-    private final GraphSyncEngineStories.TestClock clock = new GraphSyncEngineStories.TestClock(START);
+    private final MutableClock clock = new MutableClock(START);
     private final GraphSimulator sim = GraphSimulator.start(clock);
     private final InMemoryCrm crm = new InMemoryCrm(clock);
     private SyncEngine engine;

@@ -2,12 +2,12 @@ package org.tasksync.adapter.graph;
 
 import java.time.Clock;
 import java.util.Optional;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
-/** The Graph stories with core's in-memory CRM. */
+/** The Graph stories with testkit's in-memory CRM. */
 class GraphSyncEngineInMemoryCrmTest extends GraphSyncEngineStories {
     @Override
     protected StoryCrm newCrm(Clock clock) {

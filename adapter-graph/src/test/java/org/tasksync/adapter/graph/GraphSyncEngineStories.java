@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -22,13 +21,14 @@ import java.util.Optional;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
+import org.tasksync.testkit.MutableClock;
 import org.tasksync.testkit.graph.GraphSimulator;
 import org.tasksync.testkit.graph.GraphSimulator.Op;
 import org.tasksync.testkit.graph.GraphSimulator.SimTask;
 
 /**
  * The sync engine with a CRM on one side and To Do through the Graph adapter on the other.
- * Subclasses supply the CRM: core's in-memory one, and the JDBC CRM on H2.
+ * Subclasses supply the CRM: testkit's in-memory one, and the JDBC CRM on H2.
  */
 abstract class GraphSyncEngineStories {
 
@@ -54,7 +54,7 @@ abstract class GraphSyncEngineStories {
     private static final String ANNA = "anna@example.com";
     private static final String BEN = "ben@example.com";
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-03-02T09:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
     private final GraphSimulator sim = GraphSimulator.start(clock);
     private final StoryCrm crm = newCrm(clock);
     private final GraphExchangeAdapter adapter = GraphExchangeAdapter.builder(GraphSettings.builder()
@@ -305,33 +305,5 @@ abstract class GraphSyncEngineStories {
         edit("A1:11-1", b -> b.subject("Edited after the hand-over"));
         cycle();
         assertThat(toDoTask(ANNA, "A1:11-1").title()).isEqualTo("Call customer A1:11-1");
-    }
-
-    /** A clock the test moves; shared by the CRM, the engine and the simulator. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            now = start;
-        }
-
-        synchronized void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -33,7 +33,6 @@ import org.tasksync.core.PlannedWrite;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
@@ -46,14 +45,16 @@ import org.tasksync.core.spi.StatusWriteResult;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.spi.TimeFrameQuery;
 import org.tasksync.core.state.JdbcSyncStateStore;
+import org.tasksync.testkit.MutableClock;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /**
- * The engine over the JDBC CRM adapter on a real database, against the core's in-memory Exchange:
+ * The engine over the JDBC CRM adapter on a real database, against testkit's in-memory Exchange:
  * the rules of SPEC §5–§7 as a user of the connector sees them. The engine's state store lives in
  * the same database, in its own tables next to the CRM's. Each database extends this class.
  *
  * <p>Two clocks, as in production: the CRM stamps rows with the database clock (real time), the
- * engine and Exchange read {@link EngineClock}, which stands still unless a test moves it, so the
+ * engine and Exchange read {@link MutableClock}, which stands still unless a test moves it, so the
  * test and the engine agree on "today" in every rep's zone whatever the time of day. The reps sit
  * in Pacific/Kiritimati (UTC+14) and Pacific/Pago_Pago (UTC−11), whose dates always differ by a day
  * or more, and in Europe/Vienna. The adapter's change-safety lag is {@link #SAFETY_LAG}, far longer
@@ -79,7 +80,7 @@ abstract class JdbcCrmEngineScenarios {
     private ReferenceCrm crm;
     private StatementRecorder crmStatements;
     private JdbcCrmAdapter adapter;
-    private EngineClock clock;
+    private MutableClock clock;
     private InMemoryExchange exchange;
     private SyncEngine engine;
 
@@ -99,7 +100,7 @@ abstract class JdbcCrmEngineScenarios {
         }
         crmStatements = new StatementRecorder(db);
         adapter = JdbcCrmAdapter.create(crmStatements, CRM_SETTINGS);
-        clock = new EngineClock(crm.now());
+        clock = new MutableClock(crm.now());
         exchange = new InMemoryExchange(clock);
         for (Rep rep : List.of(ADA, BOB, CYD, DAN)) {
             crm.putRep(rep);

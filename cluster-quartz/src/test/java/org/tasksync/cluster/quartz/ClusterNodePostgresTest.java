@@ -40,7 +40,6 @@ import org.tasksync.core.MailboxReport;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.SyncStateStore;
@@ -50,6 +49,7 @@ import org.tasksync.adapter.ews.EwsExchangeAdapter;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.ews.ExtendedPropertyKey;
 import org.tasksync.testkit.ews.OutlookTask;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /**
  * Nodes of a tasksync cluster, each a Quartz scheduler of its own, sharing a real PostgreSQL

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tasksync.core.SyncEngine;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /** The cluster's configuration: its own keys, the Quartz keys it passes through, and its errors. */
 class ClusterSettingsTest {

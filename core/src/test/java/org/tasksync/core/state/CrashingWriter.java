@@ -15,7 +15,7 @@ public final class CrashingWriter {
 
     static final int HALT_STATUS = 77;
     static final String WROTE = "every call returned";
-    static final Link LINK = SyncStateStoreContract.linked("A1:1", SyncStateStoreContract.ANNA, "item-1");
+    static final Link LINK = JdbcSyncStateStoreContract.linked("A1:1", JdbcSyncStateStoreContract.ANNA, "item-1");
 
     private CrashingWriter() {
     }
@@ -25,8 +25,8 @@ public final class CrashingWriter {
         // after every call, which would hide a commit that is not yet on disk
         Connection pooled = DriverManager.getConnection(args[0], "sa", "");
         JdbcSyncStateStore store = JdbcSyncStateStore.builder(args[0], "sa", "").build();
-        store.saveLinks(List.of(LINK, SyncStateStoreContract.intended("A1:2", SyncStateStoreContract.BEN)));
-        store.saveCursors(Map.of("mailbox:" + SyncStateStoreContract.ANNA, "after-the-crash"));
+        store.saveLinks(List.of(LINK, JdbcSyncStateStoreContract.intended("A1:2", JdbcSyncStateStoreContract.BEN)));
+        store.saveCursors(Map.of("mailbox:" + JdbcSyncStateStoreContract.ANNA, "after-the-crash"));
         store.addPending(List.of("A1:2"));
         System.out.println(WROTE);
         System.out.flush();

@@ -29,12 +29,12 @@ import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
 import org.tasksync.core.TaskError;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.testkit.ews.EwsFault;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.graph.GraphSimulator;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
 /**
  * Keeps the README true: its two commands are the ones this build runs, and each troubleshooting

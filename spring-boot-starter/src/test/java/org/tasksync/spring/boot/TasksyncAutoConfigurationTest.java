@@ -25,8 +25,6 @@ import org.tasksync.adapter.jdbccrm.JdbcCrmAdapter;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncListener;
 import org.tasksync.core.SyncReport;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.core.spi.SyncStateStore;
@@ -34,6 +32,8 @@ import org.tasksync.core.state.InMemorySyncStateStore;
 import org.tasksync.core.state.JdbcSyncStateStore;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.graph.GraphSimulator;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /** The engine a Spring Boot application gets from its properties, run against H2 and the simulators. */
 class TasksyncAutoConfigurationTest {

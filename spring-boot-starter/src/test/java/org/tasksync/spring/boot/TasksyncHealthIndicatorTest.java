@@ -2,11 +2,8 @@ package org.tasksync.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,6 +12,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.tasksync.core.MailboxReport;
 import org.tasksync.core.SyncReport;
 import org.tasksync.spring.boot.actuate.TasksyncHealthIndicator;
+import org.tasksync.testkit.MutableClock;
 
 /** When the schedule is UP and DOWN, on a clock the test moves. */
 class TasksyncHealthIndicatorTest {
@@ -22,7 +20,7 @@ class TasksyncHealthIndicatorTest {
     private static final Instant T0 = Instant.parse("2026-12-06T08:00:00Z");
     private static final Duration INTERVAL = Duration.ofMinutes(15);
 
-    private final MovingClock clock = new MovingClock();
+    private final MutableClock clock = new MutableClock(T0);
     private final TasksyncRuns runs = new TasksyncRuns(clock, INTERVAL);
     private final TasksyncHealthIndicator indicator = new TasksyncHealthIndicator(runs);
 
@@ -82,28 +80,5 @@ class TasksyncHealthIndicatorTest {
 
     private static MailboxReport failed(String mailbox, String error) {
         return new MailboxReport(mailbox, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), List.of(), List.of(), error, 1);
-    }
-
-    private static final class MovingClock extends Clock {
-        private Instant now = T0;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

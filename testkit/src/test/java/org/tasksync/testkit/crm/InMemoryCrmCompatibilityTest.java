@@ -3,12 +3,12 @@ package org.tasksync.testkit.crm;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import org.tasksync.core.inmemory.InMemoryCrm;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
 
-/** The core's in-memory CRM passes the same kit as the JDBC adapter. */
+/** The in-memory CRM passes the same kit as the JDBC adapter. */
 class InMemoryCrmCompatibilityTest extends CrmAdapterCompatibilityKit {
 
     private final Clock clock = Clock.systemUTC();

@@ -1,12 +1,12 @@
 package org.tasksync.testkit.exchange;
 
 import java.time.Clock;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.core.spi.MailboxException;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
-/** The core's in-memory Exchange passes the same kit as the real adapters. */
+/** The in-memory Exchange passes the same kit as the real adapters. */
 class InMemoryExchangeCompatibilityTest extends ExchangeAdapterCompatibilityKit {
 
     private final InMemoryExchange exchange = new InMemoryExchange(Clock.systemUTC()).pageSize(50);

@@ -20,11 +20,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
-import org.tasksync.core.MutableClock;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.mapping.StatusMapping;
 import org.tasksync.core.mapping.TaskMapper;
 import org.tasksync.core.model.CrmTask;
@@ -35,6 +32,9 @@ import org.tasksync.core.model.Rep;
 import org.tasksync.core.model.TaskValues;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.state.InMemorySyncStateStore;
+import org.tasksync.testkit.MutableClock;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /**
  * The engine as a state machine (issue 2): random CRM creates, edits, deletions and reassignments,

@@ -1,4 +1,4 @@
-package org.tasksync.core.state;
+package org.tasksync.testkit.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,17 +28,37 @@ import org.tasksync.core.spi.Link;
 import org.tasksync.core.spi.SyncStateStore;
 
 /**
- * What every {@link SyncStateStore} must do. A store's test extends this class and hands out an
- * empty store per test.
+ * The contract of {@link SyncStateStore}, as tests that every state store passes: the JDBC and
+ * in-memory stores of {@code tasksync-core} run it, and so should a store of your own. Its test
+ * extends this class and hands out a new, empty store for each test:
+ *
+ * <pre>{@code
+ * class MyStateStoreTest extends SyncStateStoreCompatibilityKit {
+ *     @Override protected SyncStateStore newStore() { return new MyStateStore(freshDatabase()); }
+ * }
+ * }</pre>
+ *
+ * <p>What it checks: links in every state come back as saved, field by field (text that trips
+ * careless encodings included), are replaced, deleted and found by task id, by item id within a
+ * mailbox and counted per mailbox, ten thousand in one call; cursors are read back, overwritten,
+ * removed by a null value and listed by a prefix taken literally (no LIKE wildcards), up to a
+ * megabyte each; pending task ids are added and removed idempotently and apart from links; four
+ * writers at once lose nothing; and mailbox leases keep other owners out until they expire, are
+ * renewed and released by their holder only, and of concurrent contenders exactly one wins.
+ *
+ * <p>Each test gets its own store from {@link #newStore()}; a store that keeps data outside the
+ * object (a database) cleans up in an {@code @AfterEach} of the subclass. The fixtures below are
+ * there for a subclass's own tests.
  */
-abstract class SyncStateStoreContract {
+public abstract class SyncStateStoreCompatibilityKit {
 
-    static final String ANNA = "anna@example.com";
-    static final String BEN = "ben@example.com";
+    protected static final String ANNA = "anna@example.com";
+    protected static final String BEN = "ben@example.com";
 
     /** An empty store; called once per test, before the test runs. */
     protected abstract SyncStateStore newStore();
 
+    /** The store of the current test, from {@link #newStore()}. */
     protected SyncStateStore store;
 
     @BeforeEach
@@ -49,7 +69,7 @@ abstract class SyncStateStoreContract {
     // ------------------------------------------------------------ fixtures
 
     /** Values with every field set, and text that trips careless encodings. */
-    static TaskValues richValues(String seed) {
+    protected static TaskValues richValues(String seed) {
         return TaskValues.builder()
                 .subject("Call " + seed + " ; a=b \\ \"quoted\" – Grüße 日本 🚀")
                 .body("line 1\nline 2\r\n\ttabbed\\n not a newline\u0001\u007f;=;=\\")
@@ -68,17 +88,20 @@ abstract class SyncStateStoreContract {
                 .build();
     }
 
-    static Link linked(String crmId, String mailbox, String itemId) {
+    /** A linked task with every field of its values set. */
+    protected static Link linked(String crmId, String mailbox, String itemId) {
         return new Link(crmId, mailbox, itemId, "ck-" + itemId, Link.State.LINKED, richValues(crmId), "2",
                 Instant.parse("2024-01-15T10:00:00.000000001Z"), ExchangeStatus.IN_PROGRESS, false);
     }
 
-    static Link intended(String crmId, String mailbox) {
+    /** A task whose Exchange task is about to be created (no item yet). */
+    protected static Link intended(String crmId, String mailbox) {
         return new Link(crmId, mailbox, null, null, Link.State.CREATE_INTENDED, TaskValues.builder().build(), null,
                 null, null, false);
     }
 
-    static Link deletedInOutlook(String crmId, String mailbox, String itemId) {
+    /** A delegated task the rep deleted in Outlook. */
+    protected static Link deletedInOutlook(String crmId, String mailbox, String itemId) {
         return linked(crmId, mailbox, itemId).withState(Link.State.DELETED_IN_OUTLOOK).withDelegated(true)
                 .withExchangeStatus(ExchangeStatus.COMPLETED);
     }

@@ -1,4 +1,4 @@
-package org.tasksync.core.inmemory;
+package org.tasksync.testkit.inmemory;
 
 import java.time.Clock;
 import java.time.LocalDate;

@@ -15,14 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.spi.CrmPage;
 import org.tasksync.core.spi.StatusWriteResult;
 import org.tasksync.core.spi.TimeFrameQuery;
+import org.tasksync.testkit.MutableClock;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /** SPEC §5 interval and §9 scheduler: cycles with a pause, never two at once, a clean stop. */
 class SyncSchedulerTest {

@@ -12,17 +12,17 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.tasksync.core.MutableClock;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.SyncStateStore;
+import org.tasksync.testkit.MutableClock;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /**
  * Issue 7, crash points: one cycle that makes every kind of write (create intents, creates, links,

@@ -6,17 +6,17 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.tasksync.core.MutableClock;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncSettings;
-import org.tasksync.core.inmemory.InMemoryCrm;
-import org.tasksync.core.inmemory.InMemoryExchange;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.state.InMemorySyncStateStore;
+import org.tasksync.testkit.MutableClock;
+import org.tasksync.testkit.inmemory.InMemoryCrm;
+import org.tasksync.testkit.inmemory.InMemoryExchange;
 
 /** A CRM, an Exchange and a state store in memory, with a clock the test moves, and an engine over them. */
 final class Fixture {
