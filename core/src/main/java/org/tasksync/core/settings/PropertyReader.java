@@ -195,7 +195,12 @@ public final class PropertyReader {
 
     /** A whole number of {@code unit}s, e.g. {@code tasksync.ews.timeout-ms} in milliseconds. */
     public Optional<Duration> duration(String key, ChronoUnit unit) {
-        String units = unit.toString().toLowerCase(Locale.ROOT);
+        String units = switch (unit) {
+            case NANOS -> "nanoseconds";
+            case MICROS -> "microseconds";
+            case MILLIS -> "milliseconds";
+            default -> unit.toString().toLowerCase(Locale.ROOT);
+        };
         return parsed(key, "a whole number of " + units, v -> Duration.of(Long.parseLong(v), unit));
     }
 

@@ -72,7 +72,7 @@ class PropertyReaderTest {
                 bad("-11", r -> r.integer("k", -10, 10), "between -10 and 10"),
                 bad("1e3", r -> r.longValue("k"), "a whole number"),
                 bad("half", r -> r.decimal("k"), "a number"),
-                bad("1.5", r -> r.duration("k", ChronoUnit.MILLIS), "a whole number of millis"),
+                bad("1.5", r -> r.duration("k", ChronoUnit.MILLIS), "a whole number of milliseconds"),
                 bad("5 minutes", r -> r.secondsOrIsoDuration("k"), "a number of seconds or an ISO-8601 duration"),
                 bad("Mars/Olympus_Mons", r -> r.zone("k"), "a time zone id"),
                 bad("25:00", r -> r.time("k"), "a time of day"),
