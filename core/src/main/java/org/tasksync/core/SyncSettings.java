@@ -1,17 +1,13 @@
 package org.tasksync.core;
 
-import java.time.DateTimeException;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import org.tasksync.core.mapping.FieldTable;
 import org.tasksync.core.mapping.MappingRules;
 import org.tasksync.core.mapping.PriorityMapping;
@@ -19,6 +15,7 @@ import org.tasksync.core.mapping.ReminderUnits;
 import org.tasksync.core.mapping.StatusMapping;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.Importance;
+import org.tasksync.core.settings.PropertyReader;
 
 /**
  * The settings of a sync: what the original product's settings page has (tasks on/off, interval,
@@ -28,6 +25,44 @@ import org.tasksync.core.model.Importance;
  * every key.
  */
 public final class SyncSettings {
+
+    public static final String ENABLED = "tasksync.tasks.enabled";
+    public static final String INTERVAL_MINUTES = "tasksync.tasks.interval-minutes";
+    public static final String PAST_DAYS = "tasksync.tasks.time-frame.past-days";
+    public static final String FUTURE_DAYS = "tasksync.tasks.time-frame.future-days";
+    public static final String DEFAULT_ZONE = "tasksync.default-zone";
+    public static final String REMINDER_BASE_TIME = "tasksync.reminder.base-time";
+    public static final String REASSIGNMENT = "tasksync.reassignment";
+    public static final String OUTLOOK_EDITS = "tasksync.outlook-edits";
+    public static final String MASS_DELETE_MAX_SHARE = "tasksync.mass-delete.max-share";
+    public static final String MASS_DELETE_MIN_COUNT = "tasksync.mass-delete.min-count";
+    public static final String BATCH_SIZE = "tasksync.batch-size";
+    public static final String MAILBOX_PARALLELISM = "tasksync.mailbox-parallelism";
+    public static final String CRM_PAGE_SIZE = "tasksync.crm.page-size";
+    public static final String BUFFER_MAX_TASKS = "tasksync.buffer.max-tasks";
+    public static final String DRY_RUN = "tasksync.dry-run";
+    public static final String BODY_MAX_LENGTH = "tasksync.body.max-length";
+    /** Comma-separated A1 field numbers not to synchronize, e.g. {@code 20,56}. */
+    public static final String FIELDS_DISABLED = "tasksync.fields.disabled";
+    /** Followed by a CRM status value: the Exchange status it maps to. */
+    public static final String STATUS_TO_EXCHANGE_PREFIX = "tasksync.status.to-exchange.";
+    /** Followed by an Exchange status: the CRM status value written back for it. */
+    public static final String STATUS_TO_CRM_PREFIX = "tasksync.status.to-crm.";
+    /** Followed by a CRM priority value: low, normal or high. */
+    public static final String PRIORITY_PREFIX = "tasksync.priority.";
+    /** Followed by a CRM reminder unit code: minutes, hours, days or weeks. */
+    public static final String REMINDER_UNIT_PREFIX = "tasksync.reminder.unit.";
+
+    /** Every key without a variable part that {@link #fromProperties} reads. */
+    public static final List<String> KEYS = List.of(ENABLED, INTERVAL_MINUTES, PAST_DAYS, FUTURE_DAYS, DEFAULT_ZONE,
+            REMINDER_BASE_TIME, REASSIGNMENT, OUTLOOK_EDITS, MASS_DELETE_MAX_SHARE, MASS_DELETE_MIN_COUNT, BATCH_SIZE,
+            MAILBOX_PARALLELISM, CRM_PAGE_SIZE, BUFFER_MAX_TASKS, DRY_RUN, BODY_MAX_LENGTH, FIELDS_DISABLED);
+    /** Prefixes of the keys with a variable last part (the mapping tables). */
+    public static final List<String> PREFIXES = List.of(STATUS_TO_EXCHANGE_PREFIX, STATUS_TO_CRM_PREFIX, PRIORITY_PREFIX,
+            REMINDER_UNIT_PREFIX);
+    /** Namespaces in which every key is this class's: another key there is a typo. */
+    public static final List<String> NAMESPACES = List.of("tasksync.tasks.", "tasksync.status.", "tasksync.priority.",
+            "tasksync.reminder.", "tasksync.mass-delete.", "tasksync.fields.", "tasksync.body.", "tasksync.buffer.");
 
     /** What happens to the Exchange copy when a task's rep changes (SPEC §6). */
     public enum Reassignment {
@@ -141,186 +176,114 @@ public final class SyncSettings {
     }
 
     /**
-     * Reads settings from properties; absent keys keep their defaults. Keys:
-     * {@code tasksync.tasks.enabled}, {@code tasksync.tasks.interval-minutes},
-     * {@code tasksync.tasks.time-frame.past-days}, {@code tasksync.tasks.time-frame.future-days},
-     * {@code tasksync.default-zone}, {@code tasksync.reminder.base-time}, {@code tasksync.reassignment},
-     * {@code tasksync.outlook-edits}, {@code tasksync.mass-delete.max-share},
-     * {@code tasksync.mass-delete.min-count}, {@code tasksync.batch-size},
-     * {@code tasksync.mailbox-parallelism}, {@code tasksync.crm.page-size}, {@code tasksync.dry-run},
-     * {@code tasksync.body.max-length}, {@code tasksync.fields.disabled} (comma-separated A1
-     * numbers), {@code tasksync.status.to-exchange.<CRM value>}, {@code tasksync.status.to-crm.<Exchange
-     * status>}, {@code tasksync.priority.<CRM value>}, {@code tasksync.reminder.unit.<CRM code>}.
-     * Unknown keys under {@code tasksync.} that none of these match are rejected, so a typo fails.
+     * Reads settings from properties ({@link #KEYS} and the keys under {@link #PREFIXES}); absent keys
+     * keep their defaults. {@link #FIELDS_DISABLED} is a comma-separated list of A1 field numbers;
+     * {@code tasksync.status.to-exchange.<CRM value>}, {@code tasksync.status.to-crm.<Exchange status>},
+     * {@code tasksync.priority.<CRM value>} and {@code tasksync.reminder.unit.<CRM code>} are the mapping
+     * tables. Unknown keys in this class's namespaces ({@link #NAMESPACES} and the single keys
+     * directly under {@code tasksync.}) are rejected, so a typo fails; other {@code tasksync.}
+     * namespaces (adapters, state store) belong to others.
      */
     public static SyncSettings fromProperties(Properties p) {
+        PropertyReader r = PropertyReader.of(p, "engine", "docs/settings.md").keys(KEYS).prefixes(PREFIXES)
+                .owns(NAMESPACES).rejectUnknown();
         Builder b = builder();
-        Set<String> known = new TreeSet<>();
-        String v;
-        if ((v = take(p, known, "tasksync.tasks.enabled")) != null) b.enabled(bool("tasksync.tasks.enabled", v));
-        if ((v = take(p, known, "tasksync.tasks.interval-minutes")) != null)
-            b.intervalMinutes(integer("tasksync.tasks.interval-minutes", v));
-        if ((v = take(p, known, "tasksync.tasks.time-frame.past-days")) != null)
-            b.pastDays(integer("tasksync.tasks.time-frame.past-days", v));
-        if ((v = take(p, known, "tasksync.tasks.time-frame.future-days")) != null)
-            b.futureDays(integer("tasksync.tasks.time-frame.future-days", v));
-        if ((v = take(p, known, "tasksync.default-zone")) != null) b.defaultZone(zone("tasksync.default-zone", v));
-        if ((v = take(p, known, "tasksync.reminder.base-time")) != null)
-            b.reminderBaseTime(time("tasksync.reminder.base-time", v));
-        if ((v = take(p, known, "tasksync.reassignment")) != null)
-            b.reassignment(enumValue(Reassignment.class, "tasksync.reassignment", v));
-        if ((v = take(p, known, "tasksync.outlook-edits")) != null)
-            b.outlookEdits(enumValue(OutlookEdits.class, "tasksync.outlook-edits", v));
-        if ((v = take(p, known, "tasksync.mass-delete.max-share")) != null)
-            b.massDeleteMaxShare(decimal("tasksync.mass-delete.max-share", v));
-        if ((v = take(p, known, "tasksync.mass-delete.min-count")) != null)
-            b.massDeleteMinCount(integer("tasksync.mass-delete.min-count", v));
-        if ((v = take(p, known, "tasksync.batch-size")) != null) b.batchSize(integer("tasksync.batch-size", v));
-        if ((v = take(p, known, "tasksync.mailbox-parallelism")) != null)
-            b.mailboxParallelism(integer("tasksync.mailbox-parallelism", v));
-        if ((v = take(p, known, "tasksync.crm.page-size")) != null) b.crmPageSize(integer("tasksync.crm.page-size", v));
-        if ((v = take(p, known, "tasksync.buffer.max-tasks")) != null)
-            b.maxBufferedTasks(integer("tasksync.buffer.max-tasks", v));
-        if ((v = take(p, known, "tasksync.dry-run")) != null) b.dryRun(bool("tasksync.dry-run", v));
-        if ((v = take(p, known, "tasksync.body.max-length")) != null)
-            b.maxBodyLength(integer("tasksync.body.max-length", v));
-        if ((v = take(p, known, "tasksync.fields.disabled")) != null) {
+        r.bool(ENABLED).ifPresent(b::enabled);
+        r.integer(INTERVAL_MINUTES).ifPresent(b::intervalMinutes);
+        r.integer(PAST_DAYS).ifPresent(b::pastDays);
+        r.integer(FUTURE_DAYS).ifPresent(b::futureDays);
+        r.zone(DEFAULT_ZONE).ifPresent(b::defaultZone);
+        r.time(REMINDER_BASE_TIME).ifPresent(b::reminderBaseTime);
+        r.enumValue(REASSIGNMENT, Reassignment.class).ifPresent(b::reassignment);
+        r.enumValue(OUTLOOK_EDITS, OutlookEdits.class).ifPresent(b::outlookEdits);
+        r.decimal(MASS_DELETE_MAX_SHARE).ifPresent(b::massDeleteMaxShare);
+        r.integer(MASS_DELETE_MIN_COUNT).ifPresent(b::massDeleteMinCount);
+        r.integer(BATCH_SIZE).ifPresent(b::batchSize);
+        r.integer(MAILBOX_PARALLELISM).ifPresent(b::mailboxParallelism);
+        r.integer(CRM_PAGE_SIZE).ifPresent(b::crmPageSize);
+        r.integer(BUFFER_MAX_TASKS).ifPresent(b::maxBufferedTasks);
+        r.bool(DRY_RUN).ifPresent(b::dryRun);
+        r.integer(BODY_MAX_LENGTH).ifPresent(b::maxBodyLength);
+        r.list(FIELDS_DISABLED).ifPresent(numbers -> {
             FieldTable t = b.fields;
-            for (String part : v.split(",")) {
-                if (!part.isBlank()) {
-                    t = t.without(integer("tasksync.fields.disabled", part.trim().replace("#", "")));
-                }
+            for (String n : numbers) {
+                t = t.without(fieldNumber(n));
             }
             b.fields(t);
-        }
-        StatusMapping.Builder status = null;
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.status.to-exchange.")) {
-                known.add(key);
-                if (status == null) status = StatusMapping.builder();
-                String crm = key.substring("tasksync.status.to-exchange.".length());
-                status.map(crm, exchangeStatus(key, p.getProperty(key)));
-            }
-        }
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.status.to-crm.")) {
-                known.add(key);
-                if (status == null) status = StatusMapping.defaults().toBuilder();
-                ExchangeStatus ex = exchangeStatus(key, key.substring("tasksync.status.to-crm.".length()));
-                status.back(ex, p.getProperty(key));
-            }
-        }
-        if (status != null) {
-            if (!hasToCrmFor(p, ExchangeStatus.WAITING_ON_OTHERS) && !p.stringPropertyNames().stream()
-                    .anyMatch(k -> k.startsWith("tasksync.status.to-exchange.")
-                            && exchangeStatusOrNull(p.getProperty(k)) == ExchangeStatus.WAITING_ON_OTHERS)) {
-                // The original's fixed rule: WaitingOnOthers comes back as In Progress, if that value exists.
-                String inProgress = null;
-                for (String k : p.stringPropertyNames()) {
-                    if (k.startsWith("tasksync.status.to-exchange.")
-                            && exchangeStatusOrNull(p.getProperty(k)) == ExchangeStatus.IN_PROGRESS) {
-                        inProgress = k.substring("tasksync.status.to-exchange.".length());
-                    }
-                }
-                if (inProgress != null) status.back(ExchangeStatus.WAITING_ON_OTHERS, inProgress);
-            }
-            b.statusMapping(status.build());
+        });
+        Map<String, String> toExchange = r.under(STATUS_TO_EXCHANGE_PREFIX);
+        Map<String, String> toCrm = r.under(STATUS_TO_CRM_PREFIX);
+        StatusMapping.Builder status = toExchange.isEmpty() ? null : StatusMapping.builder();
+        toExchange.forEach((key, value) ->
+                status.map(key.substring(STATUS_TO_EXCHANGE_PREFIX.length()), exchangeStatus(key, value)));
+        if (!toCrm.isEmpty()) {
+            StatusMapping.Builder back = status != null ? status : StatusMapping.defaults().toBuilder();
+            toCrm.forEach((key, value) -> back.back(exchangeStatusNamedBy(key), value));
+            b.statusMapping(withWaitingOnOthers(back, toExchange, toCrm).build());
+        } else if (status != null) {
+            b.statusMapping(withWaitingOnOthers(status, toExchange, toCrm).build());
         }
         PriorityMapping priority = null;
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.priority.")) {
-                known.add(key);
-                String crm = key.substring("tasksync.priority.".length());
-                Importance imp = enumValue(Importance.class, key, p.getProperty(key));
-                priority = priority == null ? PriorityMapping.of(Map.of(crm, imp)) : priority.with(crm, imp);
-            }
+        for (Map.Entry<String, String> e : r.under(PRIORITY_PREFIX).entrySet()) {
+            String crm = e.getKey().substring(PRIORITY_PREFIX.length());
+            Importance imp = PropertyReader.enumValue(e.getKey(), Importance.class, e.getValue());
+            priority = priority == null ? PriorityMapping.of(Map.of(crm, imp)) : priority.with(crm, imp);
         }
         if (priority != null) b.priorityMapping(priority);
         ReminderUnits units = null;
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.reminder.unit.")) {
-                known.add(key);
-                String code = key.substring("tasksync.reminder.unit.".length());
-                ChronoUnit unit = enumValue(ChronoUnit.class, key, p.getProperty(key));
-                units = units == null ? ReminderUnits.of(Map.of(code, unit)) : units.with(code, unit);
-            }
+        for (Map.Entry<String, String> e : r.under(REMINDER_UNIT_PREFIX).entrySet()) {
+            String code = e.getKey().substring(REMINDER_UNIT_PREFIX.length());
+            ChronoUnit unit = PropertyReader.enumValue(e.getKey(), ChronoUnit.class, e.getValue());
+            units = units == null ? ReminderUnits.of(Map.of(code, unit)) : units.with(code, unit);
         }
         if (units != null) b.reminderUnits(units);
-        for (String key : p.stringPropertyNames()) {
-            if (isOwnKey(key) && !known.contains(key)) {
-                throw new IllegalArgumentException(key + ": unknown tasksync setting (value '" + p.getProperty(key)
-                        + "'); see docs/settings.md");
-            }
-        }
         return b.build();
     }
 
-    /** Keys this class reads; other {@code tasksync.} prefixes (adapters, state store) belong to others. */
-    private static boolean isOwnKey(String key) {
-        return key.startsWith("tasksync.tasks.") || key.startsWith("tasksync.status.")
-                || key.startsWith("tasksync.priority.") || key.startsWith("tasksync.reminder.")
-                || key.startsWith("tasksync.mass-delete.") || key.startsWith("tasksync.fields.")
-                || key.startsWith("tasksync.body.") || key.startsWith("tasksync.buffer.")
-                || key.equals("tasksync.default-zone")
-                || key.equals("tasksync.reassignment") || key.equals("tasksync.outlook-edits")
-                || key.equals("tasksync.batch-size") || key.equals("tasksync.mailbox-parallelism")
-                || key.equals("tasksync.crm.page-size") || key.equals("tasksync.dry-run");
+    /**
+     * The original's fixed rule: WaitingOnOthers comes back as the CRM value mapped to InProgress, if
+     * there is one and nothing else says where WaitingOnOthers goes.
+     */
+    private static StatusMapping.Builder withWaitingOnOthers(StatusMapping.Builder status, Map<String, String> toExchange,
+            Map<String, String> toCrm) {
+        if (toCrm.containsKey(STATUS_TO_CRM_PREFIX + ExchangeStatus.WAITING_ON_OTHERS.wireName())
+                || toExchange.values().stream().anyMatch(v -> exchangeStatusOrNull(v) == ExchangeStatus.WAITING_ON_OTHERS)) {
+            return status;
+        }
+        String inProgress = null;
+        for (Map.Entry<String, String> e : toExchange.entrySet()) {
+            if (exchangeStatusOrNull(e.getValue()) == ExchangeStatus.IN_PROGRESS) {
+                inProgress = e.getKey().substring(STATUS_TO_EXCHANGE_PREFIX.length());
+            }
+        }
+        return inProgress == null ? status : status.back(ExchangeStatus.WAITING_ON_OTHERS, inProgress);
     }
 
-    private static boolean hasToCrmFor(Properties p, ExchangeStatus s) {
-        return p.getProperty("tasksync.status.to-crm." + s.wireName()) != null;
-    }
-
-    private static String take(Properties p, Set<String> known, String key) {
-        known.add(key);
-        String v = p.getProperty(key);
-        return v == null ? null : v.trim();
-    }
-
-    private static boolean bool(String key, String v) {
-        if (v.equalsIgnoreCase("true")) return true;
-        if (v.equalsIgnoreCase("false")) return false;
-        throw new IllegalArgumentException(key + " must be true or false, was '" + v + "'");
-    }
-
-    private static int integer(String key, String v) {
+    private static int fieldNumber(String v) {
+        String n = v.replace("#", "").trim();
         try {
-            return Integer.parseInt(v.trim());
+            return Integer.parseInt(n);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, was '" + v + "'");
-        }
-    }
-
-    private static double decimal(String key, String v) {
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, was '" + v + "'");
-        }
-    }
-
-    private static ZoneId zone(String key, String v) {
-        try {
-            return ZoneId.of(v.trim());
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException(key + " must be a time zone id such as Europe/Vienna, was '" + v + "'");
-        }
-    }
-
-    private static LocalTime time(String key, String v) {
-        try {
-            return LocalTime.parse(v.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " must be a time of day such as 08:00, was '" + v + "'");
+            throw PropertyReader.invalid(FIELDS_DISABLED, "a comma-separated list of A1 field numbers such as 20,56", v);
         }
     }
 
     private static ExchangeStatus exchangeStatus(String key, String v) {
-        try {
-            return ExchangeStatus.fromWireName(v.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        ExchangeStatus s = exchangeStatusOrNull(v);
+        if (s == null) {
+            throw PropertyReader.invalid(key, "one of NotStarted, InProgress, Completed, WaitingOnOthers, Deferred", v);
         }
+        return s;
+    }
+
+    private static ExchangeStatus exchangeStatusNamedBy(String toCrmKey) {
+        String name = toCrmKey.substring(STATUS_TO_CRM_PREFIX.length());
+        ExchangeStatus s = exchangeStatusOrNull(name);
+        if (s == null) {
+            throw PropertyReader.invalid(toCrmKey, "named after an Exchange status: " + STATUS_TO_CRM_PREFIX
+                    + "<one of NotStarted, InProgress, Completed, WaitingOnOthers, Deferred>", name);
+        }
+        return s;
     }
 
     private static ExchangeStatus exchangeStatusOrNull(String v) {
@@ -329,21 +292,6 @@ public final class SyncSettings {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String key, String v) {
-        String norm = v.trim().replace('-', '_').toUpperCase(Locale.ROOT);
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(norm)) {
-                return e;
-            }
-        }
-        StringBuilder allowed = new StringBuilder();
-        for (E e : type.getEnumConstants()) {
-            if (allowed.length() > 0) allowed.append(", ");
-            allowed.append(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        }
-        throw new IllegalArgumentException(key + " must be one of " + allowed + ", was '" + v + "'");
     }
 
     /**
@@ -380,74 +328,65 @@ public final class SyncSettings {
 
         /** {@code tasksync.tasks.interval-minutes}: pause between cycles, at least 1. Default 15. */
         public Builder intervalMinutes(int v) {
-            if (v < 1) throw new IllegalArgumentException("tasksync.tasks.interval-minutes must be at least 1, was " + v);
-            intervalMinutes = v;
+            intervalMinutes = PropertyReader.checkAtLeast(INTERVAL_MINUTES, v, 1);
             return this;
         }
 
         /** {@code tasksync.tasks.time-frame.past-days}: days before today, at least 0. Default 30. */
         public Builder pastDays(int v) {
-            if (v < 0) throw new IllegalArgumentException("tasksync.tasks.time-frame.past-days must not be negative, was " + v);
-            if (v > 36_500) throw new IllegalArgumentException("tasksync.tasks.time-frame.past-days must be at most 36500, was " + v);
-            pastDays = v;
+            pastDays = PropertyReader.checkBetween(PAST_DAYS, v, 0, 36_500);
             return this;
         }
 
         /** {@code tasksync.tasks.time-frame.future-days}: days after today, at least 0. Default 90. */
         public Builder futureDays(int v) {
-            if (v < 0) throw new IllegalArgumentException("tasksync.tasks.time-frame.future-days must not be negative, was " + v);
-            if (v > 36_500) throw new IllegalArgumentException("tasksync.tasks.time-frame.future-days must be at most 36500, was " + v);
-            futureDays = v;
+            futureDays = PropertyReader.checkBetween(FUTURE_DAYS, v, 0, 36_500);
             return this;
         }
 
         /** {@code tasksync.default-zone}: the zone of reps without one. Default UTC. */
-        public Builder defaultZone(ZoneId v) { defaultZone = Objects.requireNonNull(v, "tasksync.default-zone"); return this; }
+        public Builder defaultZone(ZoneId v) { defaultZone = Objects.requireNonNull(v, DEFAULT_ZONE); return this; }
 
         /** {@code tasksync.reminder.base-time}: the time of day reminders count back from. Default 08:00. */
         public Builder reminderBaseTime(LocalTime v) {
-            reminderBaseTime = Objects.requireNonNull(v, "tasksync.reminder.base-time");
+            reminderBaseTime = Objects.requireNonNull(v, REMINDER_BASE_TIME);
             return this;
         }
 
         /** {@code tasksync.reassignment}: keep-original (default) or move. */
-        public Builder reassignment(Reassignment v) { reassignment = Objects.requireNonNull(v, "tasksync.reassignment"); return this; }
+        public Builder reassignment(Reassignment v) { reassignment = Objects.requireNonNull(v, REASSIGNMENT); return this; }
 
         /** {@code tasksync.outlook-edits}: overwrite (default) or keep-until-crm-changes. */
-        public Builder outlookEdits(OutlookEdits v) { outlookEdits = Objects.requireNonNull(v, "tasksync.outlook-edits"); return this; }
+        public Builder outlookEdits(OutlookEdits v) { outlookEdits = Objects.requireNonNull(v, OUTLOOK_EDITS); return this; }
 
         /** {@code tasksync.mass-delete.max-share}: share of a mailbox's links above which deletions are held, in (0, 1]. Default 0.5. */
         public Builder massDeleteMaxShare(double v) {
-            if (!(v > 0 && v <= 1)) throw new IllegalArgumentException("tasksync.mass-delete.max-share must be above 0 and at most 1, was " + v);
+            if (!(v > 0 && v <= 1)) throw PropertyReader.invalid(MASS_DELETE_MAX_SHARE, "above 0 and at most 1", v);
             massDeleteMaxShare = v;
             return this;
         }
 
         /** {@code tasksync.mass-delete.min-count}: the guard trips only above this many deletions. Default 20. */
         public Builder massDeleteMinCount(int v) {
-            if (v < 0) throw new IllegalArgumentException("tasksync.mass-delete.min-count must not be negative, was " + v);
-            massDeleteMinCount = v;
+            massDeleteMinCount = PropertyReader.checkAtLeast(MASS_DELETE_MIN_COUNT, v, 0);
             return this;
         }
 
         /** {@code tasksync.batch-size}: items per Exchange batch request, 1..1000 (adapters may cap it lower). Default 100. */
         public Builder batchSize(int v) {
-            if (v < 1 || v > 1000) throw new IllegalArgumentException("tasksync.batch-size must be between 1 and 1000, was " + v);
-            batchSize = v;
+            batchSize = PropertyReader.checkBetween(BATCH_SIZE, v, 1, 1000);
             return this;
         }
 
         /** {@code tasksync.mailbox-parallelism}: mailboxes processed at once, 1..256. Default 4. */
         public Builder mailboxParallelism(int v) {
-            if (v < 1 || v > 256) throw new IllegalArgumentException("tasksync.mailbox-parallelism must be between 1 and 256, was " + v);
-            mailboxParallelism = v;
+            mailboxParallelism = PropertyReader.checkBetween(MAILBOX_PARALLELISM, v, 1, 256);
             return this;
         }
 
         /** {@code tasksync.crm.page-size}: CRM rows read per query, 1..10000. Default 500. */
         public Builder crmPageSize(int v) {
-            if (v < 1 || v > 10_000) throw new IllegalArgumentException("tasksync.crm.page-size must be between 1 and 10000, was " + v);
-            crmPageSize = v;
+            crmPageSize = PropertyReader.checkBetween(CRM_PAGE_SIZE, v, 1, 10_000);
             return this;
         }
 
@@ -458,10 +397,7 @@ public final class SyncSettings {
          * memory). Default 5,000.
          */
         public Builder maxBufferedTasks(int v) {
-            if (v < 1 || v > 1_000_000) {
-                throw new IllegalArgumentException("tasksync.buffer.max-tasks must be between 1 and 1000000, was " + v);
-            }
-            maxBufferedTasks = v;
+            maxBufferedTasks = PropertyReader.checkBetween(BUFFER_MAX_TASKS, v, 1, 1_000_000);
             return this;
         }
 
@@ -470,8 +406,7 @@ public final class SyncSettings {
 
         /** {@code tasksync.body.max-length}: the longest Comments text written, in characters. Default 1,000,000. */
         public Builder maxBodyLength(int v) {
-            if (v < 1) throw new IllegalArgumentException("tasksync.body.max-length must be at least 1, was " + v);
-            maxBodyLength = v;
+            maxBodyLength = PropertyReader.checkAtLeast(BODY_MAX_LENGTH, v, 1);
             return this;
         }
 

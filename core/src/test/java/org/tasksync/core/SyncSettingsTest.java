@@ -231,4 +231,33 @@ class SyncSettingsTest {
                 .hasMessageContaining("tasksync.status.to-crm.")
                 .hasMessageContaining("InProgress");
     }
+
+    @Test
+    void errorsFromPropertiesHaveTheUniformShape() {
+        Properties bad = new Properties();
+        bad.setProperty(SyncSettings.INTERVAL_MINUTES, "ten");
+        assertThatThrownBy(() -> SyncSettings.fromProperties(bad))
+                .hasMessage("tasksync.tasks.interval-minutes must be a whole number, was 'ten'");
+
+        Properties zero = new Properties();
+        zero.setProperty(SyncSettings.INTERVAL_MINUTES, "0");
+        assertThatThrownBy(() -> SyncSettings.fromProperties(zero))
+                .hasMessage("tasksync.tasks.interval-minutes must be at least 1, was '0'");
+
+        Properties typo = new Properties();
+        typo.setProperty("tasksync.tasks.time-frame.pastdays", "3");
+        assertThatThrownBy(() -> SyncSettings.fromProperties(typo))
+                .hasMessage("tasksync.tasks.time-frame.pastdays: unknown engine setting (value '3'); known keys there are "
+                        + "[tasksync.tasks.time-frame.future-days, tasksync.tasks.time-frame.past-days]; see docs/settings.md");
+    }
+
+    @Test
+    void theKeyConstantsAreTheKeysRead() {
+        for (String key : SyncSettings.KEYS) {
+            Properties one = new Properties();
+            one.setProperty(key, "not a value");
+            // each key is read (a value no key takes fails naming that key), none is unknown
+            assertThatThrownBy(() -> SyncSettings.fromProperties(one)).hasMessageStartingWith(key + " must be");
+        }
+    }
 }

@@ -1,407 +1,79 @@
 package org.tasksync.adapter.ews;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import microsoft.exchange.webservices.data.core.enumeration.misc.ExchangeVersion;
 import org.tasksync.core.model.ExchangeField;
 
 /**
- * How the EWS adapter reaches Exchange Server: the EWS URL, the service account that impersonates
- * each rep, the Exchange version, timeouts, batch sizes and the throttling bound.
+ * The EWS adapter's settings under their former name: an {@link EwsSettings} in every respect, kept
+ * so that code written against {@code EwsConfig} still compiles and runs.
  *
- * <p>Immutable and thread-safe. Built with {@link #builder()}, where every setter checks its value at
- * once and an error names the key and the value, or read from {@link Properties} with
- * {@link #fromProperties(Properties)} (keys {@code tasksync.ews.*}, listed in
- * {@code docs/ews-adapter.md}). The service account's user name, password and domain never appear in
- * {@link #toString()} nor in any error message.
+ * @deprecated renamed to {@link EwsSettings}, like the other settings classes; use
+ *             {@link EwsSettings#builder()} and {@link EwsSettings#fromProperties(Properties)}.
  */
-public final class EwsConfig {
-
-    public static final String URL = "tasksync.ews.url";
-    public static final String USERNAME = "tasksync.ews.username";
-    public static final String PASSWORD = "tasksync.ews.password";
-    public static final String DOMAIN = "tasksync.ews.domain";
-    public static final String VERSION = "tasksync.ews.version";
-    public static final String TIMEOUT_MS = "tasksync.ews.timeout-ms";
-    public static final String BATCH_SIZE = "tasksync.ews.batch-size";
-    public static final String SYNC_PAGE_SIZE = "tasksync.ews.sync-page-size";
-    public static final String THROTTLE_MAX_WAIT_MS = "tasksync.ews.throttle.max-wait-ms";
-    public static final String THROTTLE_INITIAL_BACKOFF_MS = "tasksync.ews.throttle.initial-backoff-ms";
-    public static final String THROTTLE_MAX_RETRIES = "tasksync.ews.throttle.max-retries";
-    public static final String EXTENDED_FIELDS = "tasksync.ews.extended-fields";
-
-    private static final Set<String> KEYS = Set.of(URL, USERNAME, PASSWORD, DOMAIN, VERSION, TIMEOUT_MS, BATCH_SIZE,
-            SYNC_PAGE_SIZE, THROTTLE_MAX_WAIT_MS, THROTTLE_INITIAL_BACKOFF_MS, THROTTLE_MAX_RETRIES, EXTENDED_FIELDS);
-
-    private final URI url;
-    private final String username;
-    private final String password;
-    private final String domain;
-    private final ExchangeVersion version;
-    private final Duration timeout;
-    private final int batchSize;
-    private final int syncPageSize;
-    private final Duration throttleMaxWait;
-    private final Duration throttleInitialBackoff;
-    private final int throttleMaxRetries;
-    private final Set<String> extendedFields;
+@Deprecated(since = "0.1.0")
+public final class EwsConfig extends EwsSettings {
 
     private EwsConfig(Builder b) {
-        this.url = b.url;
-        this.username = b.username;
-        this.password = b.password;
-        this.domain = b.domain;
-        this.version = b.version;
-        this.timeout = b.timeout;
-        this.batchSize = b.batchSize;
-        this.syncPageSize = b.syncPageSize;
-        this.throttleMaxWait = b.throttleMaxWait;
-        this.throttleInitialBackoff = b.throttleInitialBackoff;
-        this.throttleMaxRetries = b.throttleMaxRetries;
-        this.extendedFields = Collections.unmodifiableSet(new LinkedHashSet<>(b.extendedFields));
+        super(b);
     }
 
+    /** @deprecated use {@link EwsSettings#builder()}. */
+    @Deprecated(since = "0.1.0")
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The EWS endpoint, e.g. {@code https://mail.example.com/EWS/Exchange.asmx}. */
-    public URI url() { return url; }
+    /** @deprecated use {@link EwsSettings#fromProperties(Properties)}. */
+    @Deprecated(since = "0.1.0")
+    public static EwsConfig fromProperties(Properties p) {
+        return read(p, new Builder()).build();
+    }
 
-    /** The Exchange version requests are written for (ews-java-api's {@code RequestServerVersion}). */
-    public ExchangeVersion version() { return version; }
-
-    /** Connect and read timeout of one request. */
-    public Duration timeout() { return timeout; }
-
-    /** Items per CreateItem, UpdateItem, DeleteItem and GetItem request. */
-    public int batchSize() { return batchSize; }
-
-    /** Changes per SyncFolderItems request (Exchange allows 1..512). */
-    public int syncPageSize() { return syncPageSize; }
-
-    /** The longest the adapter waits out throttling within one call before it reports the mailbox throttled. */
-    public Duration throttleMaxWait() { return throttleMaxWait; }
-
-    /** The first wait when the server gives no BackOffMilliseconds; doubled on every further retry. */
-    public Duration throttleInitialBackoff() { return throttleInitialBackoff; }
-
-    /** The most retries of one call, whatever the waits. */
-    public int throttleMaxRetries() { return throttleMaxRetries; }
-
-    /** Names of extended fields read on every change query (fields written through the adapter are added). */
-    public Set<String> extendedFields() { return extendedFields; }
-
-    /** Whether a Windows domain was configured (the domain itself is a credential and is not exposed). */
-    public boolean hasDomain() { return domain != null; }
-
-    // The credentials are handed only to the adapter, never exposed publicly.
-    String username() { return username; }
-    String password() { return password; }
-    String domain() { return domain; }
-
-    /** A builder holding these settings, to change some of them. */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.url = url;
-        b.username = username;
-        b.password = password;
-        b.domain = domain;
-        b.version = version;
-        b.timeout = timeout;
-        b.batchSize = batchSize;
-        b.syncPageSize = syncPageSize;
-        b.throttleMaxWait = throttleMaxWait;
-        b.throttleInitialBackoff = throttleInitialBackoff;
-        b.throttleMaxRetries = throttleMaxRetries;
-        b.extendedFields.addAll(extendedFields);
-        return b;
+    /** {@code settings} under the former name, for code that still takes an {@code EwsConfig}. */
+    public static EwsConfig of(EwsSettings settings) {
+        return settings instanceof EwsConfig c ? c : settings.copyInto(new Builder()).build();
     }
 
     @Override
-    public String toString() {
-        return "EwsConfig{url=" + url + ", credentials=" + (username != null ? "(set)" : "(none)")
-                + ", version=" + version + ", timeout=" + timeout.toMillis() + " ms, batchSize=" + batchSize
-                + ", syncPageSize=" + syncPageSize + ", throttle={maxWait=" + throttleMaxWait.toMillis()
-                + " ms, initialBackoff=" + throttleInitialBackoff.toMillis() + " ms, maxRetries="
-                + throttleMaxRetries + "}, extendedFields=" + extendedFields + "}";
+    public Builder toBuilder() {
+        return copyInto(new Builder());
     }
 
     /**
-     * Reads the configuration from properties (keys {@code tasksync.ews.*}); absent keys keep their
-     * defaults, {@link #URL}, {@link #USERNAME} and {@link #PASSWORD} are required. An unknown key
-     * under {@code tasksync.ews.} is rejected, so that a typo fails instead of being ignored.
+     * An {@link EwsSettings.Builder} whose setters return this type and whose {@link #build()} gives an
+     * {@link EwsConfig}, so that chains written against the former name compile unchanged.
+     *
+     * @deprecated use {@link EwsSettings.Builder}.
      */
-    public static EwsConfig fromProperties(Properties p) {
-        Objects.requireNonNull(p, "properties");
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.ews.") && !KEYS.contains(key)) {
-                throw new IllegalArgumentException(key + ": unknown EWS adapter setting; known keys are "
-                        + new TreeSet<>(KEYS) + " (see docs/ews-adapter.md)");
-            }
-        }
-        Builder b = builder();
-        String v;
-        if ((v = p.getProperty(URL)) != null) b.url(v);
-        String user = p.getProperty(USERNAME);
-        String password = p.getProperty(PASSWORD);
-        if (user != null || password != null) b.credentials(user, password);
-        if ((v = p.getProperty(DOMAIN)) != null && !v.isBlank()) b.domain(v);
-        if ((v = p.getProperty(VERSION)) != null) b.version(v);
-        if ((v = p.getProperty(TIMEOUT_MS)) != null) b.timeout(Duration.ofMillis(longValue(TIMEOUT_MS, v)));
-        if ((v = p.getProperty(BATCH_SIZE)) != null) b.batchSize(intValue(BATCH_SIZE, v));
-        if ((v = p.getProperty(SYNC_PAGE_SIZE)) != null) b.syncPageSize(intValue(SYNC_PAGE_SIZE, v));
-        if ((v = p.getProperty(THROTTLE_MAX_WAIT_MS)) != null)
-            b.throttleMaxWait(Duration.ofMillis(longValue(THROTTLE_MAX_WAIT_MS, v)));
-        if ((v = p.getProperty(THROTTLE_INITIAL_BACKOFF_MS)) != null)
-            b.throttleInitialBackoff(Duration.ofMillis(longValue(THROTTLE_INITIAL_BACKOFF_MS, v)));
-        if ((v = p.getProperty(THROTTLE_MAX_RETRIES)) != null) b.throttleMaxRetries(intValue(THROTTLE_MAX_RETRIES, v));
-        if ((v = p.getProperty(EXTENDED_FIELDS)) != null) {
-            for (String name : v.split(",")) {
-                if (!name.isBlank()) {
-                    b.extendedField(name.trim());
-                }
-            }
-        }
-        return b.build();
-    }
+    @Deprecated(since = "0.1.0")
+    public static final class Builder extends EwsSettings.Builder {
 
-    private static int intValue(String key, String v) {
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, was '" + v + "'");
-        }
-    }
-
-    private static long longValue(String key, String v) {
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number of milliseconds, was '" + v + "'");
-        }
-    }
-
-    /**
-     * Builds an {@link EwsConfig}. Each setter checks its value at once and throws
-     * {@link IllegalArgumentException} naming the key and the value (never the value of a credential).
-     * Not thread-safe.
-     */
-    public static final class Builder {
-        private URI url;
-        private String username;
-        private String password;
-        private String domain;
-        private ExchangeVersion version = ExchangeVersion.Exchange2010_SP2;
-        private Duration timeout = Duration.ofSeconds(60);
-        private int batchSize = 100;
-        private int syncPageSize = 512;
-        private Duration throttleMaxWait = Duration.ofMinutes(2);
-        private Duration throttleInitialBackoff = Duration.ofMillis(500);
-        private int throttleMaxRetries = 10;
-        private final Set<String> extendedFields = new LinkedHashSet<>();
-
-        private Builder() {
+        Builder() {
         }
 
-        /** {@code tasksync.ews.url}: an absolute http or https URL without user info. Required. */
-        public Builder url(String url) {
-            if (url == null || url.isBlank()) {
-                throw new IllegalArgumentException(URL + " must be the EWS URL such as "
-                        + "https://mail.example.com/EWS/Exchange.asmx, was '" + url + "'");
-            }
-            URI parsed;
-            try {
-                parsed = new URI(url.trim());
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException(URL + " is not a valid URL (" + e.getReason() + "), was '" + url + "'");
-            }
-            return url(parsed, url);
-        }
-
-        /** {@code tasksync.ews.url} as a URI. */
-        public Builder url(URI url) {
-            Objects.requireNonNull(url, URL);
-            return url(url, url.toString());
-        }
-
-        private Builder url(URI parsed, String text) {
-            if (parsed.getRawUserInfo() != null) {
-                // The user info may hold a password: say what is wrong without repeating the value.
-                throw new IllegalArgumentException(URL + " must not contain user info (the value is not repeated "
-                        + "here because it may hold a password); set " + USERNAME + " and " + PASSWORD + " instead");
-            }
-            String scheme = parsed.getScheme();
-            if (!parsed.isAbsolute() || scheme == null
-                    || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))) {
-                throw new IllegalArgumentException(URL + " must be an absolute http or https URL such as "
-                        + "https://mail.example.com/EWS/Exchange.asmx, was '" + text + "'");
-            }
-            if (parsed.getHost() == null || parsed.getHost().isBlank()) {
-                throw new IllegalArgumentException(URL + " has no host name, was '" + text + "'");
-            }
-            try {
-                parsed.toURL();
-            } catch (java.net.MalformedURLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException(URL + " is not a valid URL (" + e.getMessage() + "), was '" + text + "'");
-            }
-            this.url = parsed;
-            return this;
-        }
-
-        /**
-         * {@code tasksync.ews.username} and {@code tasksync.ews.password}: the service account that
-         * has the ApplicationImpersonation role. Required. The user may be given as
-         * {@code DOMAIN\\user} or {@code user@domain}, or with {@link #domain(String)}.
-         */
-        public Builder credentials(String username, String password) {
-            if (username == null || username.isBlank()) {
-                throw new IllegalArgumentException(USERNAME + " must name the service account, was "
-                        + (username == null ? "missing" : "blank"));
-            }
-            if (password == null || password.isEmpty()) {
-                throw new IllegalArgumentException(PASSWORD + " must be set for the service account, was "
-                        + (password == null ? "missing" : "empty"));
-            }
-            this.username = username.trim();
-            this.password = password;
-            return this;
-        }
-
-        /** {@code tasksync.ews.domain}: the Windows domain of the service account, if it needs one. */
-        public Builder domain(String domain) {
-            if (domain == null || domain.isBlank()) {
-                throw new IllegalArgumentException(DOMAIN + " must not be blank when set");
-            }
-            this.domain = domain.trim();
-            return this;
-        }
-
-        /**
-         * {@code tasksync.ews.version}: one of Exchange2007_SP1, Exchange2010, Exchange2010_SP1,
-         * Exchange2010_SP2 (default; the oldest server the adapter is built for).
-         */
-        public Builder version(String version) {
-            String v = version == null ? "" : version.trim();
-            for (ExchangeVersion e : ExchangeVersion.values()) {
-                if (e.name().equalsIgnoreCase(v)) {
-                    return version(e);
-                }
-            }
-            throw new IllegalArgumentException(VERSION + " must be one of Exchange2007_SP1, Exchange2010, "
-                    + "Exchange2010_SP1, Exchange2010_SP2, was '" + version + "'");
-        }
-
-        public Builder version(ExchangeVersion version) {
-            this.version = Objects.requireNonNull(version, VERSION);
-            return this;
-        }
-
-        /** {@code tasksync.ews.timeout-ms}: connect and read timeout per request, 1 ms .. 1 hour. Default 60 s. */
-        public Builder timeout(Duration timeout) {
-            long ms = Objects.requireNonNull(timeout, TIMEOUT_MS).toMillis();
-            if (ms < 1 || ms > 3_600_000) {
-                throw new IllegalArgumentException(TIMEOUT_MS + " must be between 1 and 3600000, was " + ms);
-            }
-            this.timeout = timeout;
-            return this;
-        }
-
-        /** {@code tasksync.ews.batch-size}: items per write or read request, 1..500. Default 100. */
-        public Builder batchSize(int n) {
-            if (n < 1 || n > 500) {
-                throw new IllegalArgumentException(BATCH_SIZE + " must be between 1 and 500, was " + n);
-            }
-            this.batchSize = n;
-            return this;
-        }
-
-        /** {@code tasksync.ews.sync-page-size}: changes per SyncFolderItems request, 1..512. Default 512. */
-        public Builder syncPageSize(int n) {
-            if (n < 1 || n > 512) {
-                throw new IllegalArgumentException(SYNC_PAGE_SIZE + " must be between 1 and 512, was " + n);
-            }
-            this.syncPageSize = n;
-            return this;
-        }
-
-        /** {@code tasksync.ews.throttle.max-wait-ms}: waiting allowed per call, 0 .. 1 hour. Default 120 s. */
-        public Builder throttleMaxWait(Duration d) {
-            long ms = Objects.requireNonNull(d, THROTTLE_MAX_WAIT_MS).toMillis();
-            if (ms < 0 || ms > 3_600_000) {
-                throw new IllegalArgumentException(THROTTLE_MAX_WAIT_MS + " must be between 0 and 3600000, was " + ms);
-            }
-            this.throttleMaxWait = d;
-            return this;
-        }
-
-        /** {@code tasksync.ews.throttle.initial-backoff-ms}: first wait without a server hint, 1 ms .. 10 min. Default 500 ms. */
-        public Builder throttleInitialBackoff(Duration d) {
-            long ms = Objects.requireNonNull(d, THROTTLE_INITIAL_BACKOFF_MS).toMillis();
-            if (ms < 1 || ms > 600_000) {
-                throw new IllegalArgumentException(THROTTLE_INITIAL_BACKOFF_MS + " must be between 1 and 600000, was " + ms);
-            }
-            this.throttleInitialBackoff = d;
-            return this;
-        }
-
-        /** {@code tasksync.ews.throttle.max-retries}: retries per call, 0..100. Default 10. */
-        public Builder throttleMaxRetries(int n) {
-            if (n < 0 || n > 100) {
-                throw new IllegalArgumentException(THROTTLE_MAX_RETRIES + " must be between 0 and 100, was " + n);
-            }
-            this.throttleMaxRetries = n;
-            return this;
-        }
-
-        /**
-         * {@code tasksync.ews.extended-fields}: an extended field (see {@link ExchangeField#extended})
-         * to read back on every change query. Extended properties cannot be listed, only asked for by
-         * name, so a host names the extended fields of its field table here.
-         */
-        public Builder extendedField(String name) {
-            try {
-                extendedFields.add(ExchangeField.extended(name).name());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(EXTENDED_FIELDS + ": " + e.getMessage());
-            }
-            return this;
-        }
-
-        /** Adds the extended fields among {@code fields}, e.g. a field table's managed fields. */
-        public Builder extendedFields(Collection<ExchangeField> fields) {
-            for (ExchangeField f : fields) {
-                if (f.isExtended()) {
-                    extendedField(f.name());
-                }
-            }
-            return this;
-        }
-
-        public EwsConfig build() {
-            if (url == null) {
-                throw new IllegalStateException(URL + " is required: the EWS URL such as "
-                        + "https://mail.example.com/EWS/Exchange.asmx");
-            }
-            if (username == null) {
-                throw new IllegalStateException(USERNAME + " and " + PASSWORD + " are required: the service account "
-                        + "with the ApplicationImpersonation role");
-            }
-            return new EwsConfig(this);
-        }
+        @Override public Builder url(String url) { super.url(url); return this; }
+        @Override public Builder url(URI url) { super.url(url); return this; }
+        @Override public Builder credentials(String username, String password) { super.credentials(username, password); return this; }
+        @Override public Builder domain(String domain) { super.domain(domain); return this; }
+        @Override public Builder version(String version) { super.version(version); return this; }
+        @Override public Builder version(ExchangeVersion version) { super.version(version); return this; }
+        @Override public Builder timeout(Duration timeout) { super.timeout(timeout); return this; }
+        @Override public Builder batchSize(int n) { super.batchSize(n); return this; }
+        @Override public Builder syncPageSize(int n) { super.syncPageSize(n); return this; }
+        @Override public Builder throttleMaxWait(Duration d) { super.throttleMaxWait(d); return this; }
+        @Override public Builder throttleInitialBackoff(Duration d) { super.throttleInitialBackoff(d); return this; }
+        @Override public Builder throttleMaxRetries(int n) { super.throttleMaxRetries(n); return this; }
+        @Override public Builder extendedField(String name) { super.extendedField(name); return this; }
+        @Override public Builder extendedFields(Collection<ExchangeField> fields) { super.extendedFields(fields); return this; }
 
         @Override
-        public String toString() {
-            return "EwsConfig.Builder{url=" + url + ", credentials=" + (username != null ? "(set)" : "(none)")
-                    + ", version=" + version + "}";
+        public EwsConfig build() {
+            checkComplete();
+            return new EwsConfig(this);
         }
     }
 }

@@ -24,7 +24,7 @@ import org.tasksync.core.spi.MailboxException;
  * rep's Tasks folder as that rep.
  *
  * <pre>{@code
- * ExchangeAdapter ews = EwsExchangeAdapter.create(EwsConfig.fromProperties(props));
+ * ExchangeAdapter ews = EwsExchangeAdapter.create(EwsSettings.fromProperties(props));
  * SyncEngine engine = SyncEngine.builder().crm(crm).exchange(ews)...build();
  * }</pre>
  *
@@ -50,7 +50,7 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(EwsExchangeAdapter.class);
 
-    private final EwsConfig config;
+    private final EwsSettings config;
     private final EwsMailboxConnection.Limits limits;
     /** Extended fields read back (configured, and every one written), tasks created since the last read. */
     private final EwsMailboxConnection.Shared shared;
@@ -61,7 +61,7 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
      */
     private final AuthCache authCache = new BasicAuthCache();
 
-    private EwsExchangeAdapter(EwsConfig config) {
+    private EwsExchangeAdapter(EwsSettings config) {
         this.config = Objects.requireNonNull(config, "config");
         this.limits = new EwsMailboxConnection.Limits(config.batchSize(), config.syncPageSize(),
                 config.throttleMaxWait().toMillis(), config.throttleInitialBackoff().toMillis(),
@@ -71,12 +71,19 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
                 config.version());
     }
 
-    public static EwsExchangeAdapter create(EwsConfig config) {
-        return new EwsExchangeAdapter(config);
+    /** An adapter with these settings; connects only when a mailbox is opened. */
+    public static EwsExchangeAdapter create(EwsSettings settings) {
+        return new EwsExchangeAdapter(settings);
     }
 
-    public EwsConfig config() {
+    public EwsSettings settings() {
         return config;
+    }
+
+    /** @deprecated use {@link #settings()}. */
+    @Deprecated(since = "0.1.0")
+    public EwsConfig config() {
+        return EwsConfig.of(config);
     }
 
     @Override

@@ -29,7 +29,7 @@ import org.tasksync.core.spi.MailboxConnection;
  * mailbox (the default list, or a named list the adapter creates when it is missing).
  *
  * <pre>{@code
- * ExchangeAdapter graph = GraphExchangeAdapter.builder(GraphSettings.fromProperties(props)).build();
+ * ExchangeAdapter graph = GraphExchangeAdapter.create(GraphSettings.fromProperties(props));
  * }</pre>
  *
  * <p>It signs in with client credentials (tenant, client id, secret, through azure-identity) unless
@@ -60,8 +60,9 @@ public final class GraphExchangeAdapter implements ExchangeAdapter {
             TokenCredential credential = b.credential;
             if (credential == null) {
                 if (!settings.hasClientCredentials()) {
-                    throw new IllegalStateException("the Graph adapter needs a way to sign in: set tasksync.graph.tenant-id,"
-                            + " tasksync.graph.client-id and tasksync.graph.client-secret, or give a token source");
+                    throw new IllegalStateException("the Graph adapter needs a way to sign in: set " + GraphSettings.TENANT_ID
+                            + ", " + GraphSettings.CLIENT_ID + " and " + GraphSettings.CLIENT_SECRET
+                            + ", or give a token source");
                 }
                 ClientSecretCredentialBuilder cb = new ClientSecretCredentialBuilder()
                         .tenantId(settings.tenantId())
@@ -101,7 +102,17 @@ public final class GraphExchangeAdapter implements ExchangeAdapter {
                 settings.assignmentApps());
     }
 
-    /** A builder for an adapter with these settings. */
+    /**
+     * An adapter that signs in with the client credentials in {@code settings}; connects only when a
+     * mailbox is opened. For a token source or another credential, use {@link #builder(GraphSettings)}.
+     *
+     * @throws IllegalStateException when the settings have no client credentials
+     */
+    public static GraphExchangeAdapter create(GraphSettings settings) {
+        return builder(settings).build();
+    }
+
+    /** A builder for an adapter with these settings and a way to sign in other than their client secret. */
     public static Builder builder(GraphSettings settings) {
         return new Builder(settings);
     }

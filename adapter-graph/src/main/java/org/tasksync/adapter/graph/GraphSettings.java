@@ -3,13 +3,14 @@ package org.tasksync.adapter.graph;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
+import org.tasksync.core.settings.PropertyReader;
 
 /**
  * How the Graph adapter reaches Microsoft 365 and where it keeps the tasks: an immutable value,
@@ -23,6 +24,29 @@ public final class GraphSettings {
 
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0";
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com/";
+
+    /** The namespace of these keys; another key in it is a typo. */
+    public static final String PREFIX = "tasksync.graph.";
+    public static final String TENANT_ID = PREFIX + "tenant-id";
+    public static final String CLIENT_ID = PREFIX + "client-id";
+    public static final String CLIENT_SECRET = PREFIX + "client-secret";
+    public static final String AUTHORITY_HOST = PREFIX + "authority-host";
+    public static final String BASE_URL = PREFIX + "base-url";
+    /** Empty: the user's default list. */
+    public static final String LIST_NAME = PREFIX + "list-name";
+    public static final String BATCH_SIZE = PREFIX + "batch-size";
+    public static final String PAGE_SIZE = PREFIX + "page-size";
+    public static final String THROTTLE_MAX_RETRIES = PREFIX + "throttle.max-retries";
+    public static final String THROTTLE_MAX_WAIT_SECONDS = PREFIX + "throttle.max-wait-seconds";
+    public static final String REQUEST_TIMEOUT_SECONDS = PREFIX + "request-timeout-seconds";
+    /** Comma-separated application names. */
+    public static final String ASSIGNMENT_APPS = PREFIX + "assignment-apps";
+    /** Every key {@link #fromProperties} reads. */
+    public static final List<String> KEYS = List.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET, AUTHORITY_HOST, BASE_URL,
+            LIST_NAME, BATCH_SIZE, PAGE_SIZE, THROTTLE_MAX_RETRIES, THROTTLE_MAX_WAIT_SECONDS, REQUEST_TIMEOUT_SECONDS,
+            ASSIGNMENT_APPS);
+    /** The keys that hold credentials: never shown. */
+    public static final List<String> SECRET_KEYS = List.of(CLIENT_SECRET);
 
     private final String tenantId;
     private final String clientId;
@@ -129,63 +153,29 @@ public final class GraphSettings {
     }
 
     /**
-     * Reads settings from properties; absent keys keep their defaults. Keys:
-     * {@code tasksync.graph.tenant-id}, {@code tasksync.graph.client-id},
-     * {@code tasksync.graph.client-secret}, {@code tasksync.graph.authority-host},
-     * {@code tasksync.graph.base-url}, {@code tasksync.graph.list-name} (empty: the default list),
-     * {@code tasksync.graph.batch-size}, {@code tasksync.graph.page-size},
-     * {@code tasksync.graph.throttle.max-retries}, {@code tasksync.graph.throttle.max-wait-seconds},
-     * {@code tasksync.graph.request-timeout-seconds}, {@code tasksync.graph.assignment-apps}
-     * (comma-separated). Unknown keys under {@code tasksync.graph.} are rejected, so a typo fails.
+     * Reads settings from properties ({@link #KEYS}); absent keys keep their defaults, an empty
+     * {@link #LIST_NAME} means the default list, {@link #ASSIGNMENT_APPS} is comma-separated. Unknown
+     * keys under {@code tasksync.graph.} are rejected, so a typo fails; their value is not shown, as it
+     * may be a misspelt secret's.
      */
     public static GraphSettings fromProperties(Properties p) {
+        PropertyReader r = PropertyReader.of(p, "Graph adapter", "docs/graph.md").keys(KEYS).secrets(SECRET_KEYS)
+                .owns(List.of(PREFIX)).rejectUnknown();
         Builder b = builder();
-        Set<String> known = new TreeSet<>();
-        String v;
-        if ((v = take(p, known, "tasksync.graph.tenant-id")) != null) b.tenantId(v);
-        if ((v = take(p, known, "tasksync.graph.client-id")) != null) b.clientId(v);
-        if ((v = take(p, known, "tasksync.graph.client-secret")) != null) b.clientSecret(v);
-        if ((v = take(p, known, "tasksync.graph.authority-host")) != null) b.authorityHost(v);
-        if ((v = take(p, known, "tasksync.graph.base-url")) != null) b.baseUrl(v);
-        if ((v = take(p, known, "tasksync.graph.list-name")) != null) b.listName(v.isEmpty() ? null : v);
-        if ((v = take(p, known, "tasksync.graph.batch-size")) != null)
-            b.batchSize(integer("tasksync.graph.batch-size", v));
-        if ((v = take(p, known, "tasksync.graph.page-size")) != null) b.pageSize(integer("tasksync.graph.page-size", v));
-        if ((v = take(p, known, "tasksync.graph.throttle.max-retries")) != null)
-            b.maxRetries(integer("tasksync.graph.throttle.max-retries", v));
-        if ((v = take(p, known, "tasksync.graph.throttle.max-wait-seconds")) != null)
-            b.maxWait(Duration.ofSeconds(integer("tasksync.graph.throttle.max-wait-seconds", v)));
-        if ((v = take(p, known, "tasksync.graph.request-timeout-seconds")) != null)
-            b.requestTimeout(Duration.ofSeconds(integer("tasksync.graph.request-timeout-seconds", v)));
-        if ((v = take(p, known, "tasksync.graph.assignment-apps")) != null) {
-            List<String> apps = new java.util.ArrayList<>();
-            for (String part : v.split(",")) {
-                if (!part.isBlank()) apps.add(part.trim());
-            }
-            b.assignmentApps(apps);
-        }
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.graph.") && !known.contains(key)) {
-                throw new IllegalArgumentException(key + ": unknown Graph adapter setting"
-                        + (key.contains("secret") ? "" : " (value '" + p.getProperty(key) + "')")
-                        + "; known keys: " + known);
-            }
-        }
+        r.string(TENANT_ID).ifPresent(b::tenantId);
+        r.string(CLIENT_ID).ifPresent(b::clientId);
+        // trimmed, as before the shared reader: a secret pasted with a trailing blank still signs in
+        r.secret(CLIENT_SECRET).map(String::trim).ifPresent(b::clientSecret);
+        r.string(AUTHORITY_HOST).ifPresent(b::authorityHost);
+        r.string(BASE_URL).ifPresent(b::baseUrl);
+        r.string(LIST_NAME).ifPresent(v -> b.listName(v.isEmpty() ? null : v));
+        r.integer(BATCH_SIZE).ifPresent(b::batchSize);
+        r.integer(PAGE_SIZE).ifPresent(b::pageSize);
+        r.integer(THROTTLE_MAX_RETRIES).ifPresent(b::maxRetries);
+        r.duration(THROTTLE_MAX_WAIT_SECONDS, ChronoUnit.SECONDS).ifPresent(b::maxWait);
+        r.duration(REQUEST_TIMEOUT_SECONDS, ChronoUnit.SECONDS).ifPresent(b::requestTimeout);
+        r.list(ASSIGNMENT_APPS).ifPresent(b::assignmentApps);
         return b.build();
-    }
-
-    private static String take(Properties p, Set<String> known, String key) {
-        known.add(key);
-        String v = p.getProperty(key);
-        return v == null ? null : v.trim();
-    }
-
-    private static int integer(String key, String v) {
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, was '" + v + "'");
-        }
     }
 
     /** Builds {@link GraphSettings}; each setter rejects a bad value with its key and the value. */
@@ -208,27 +198,27 @@ public final class GraphSettings {
 
         /** The tenant id: a GUID or a domain such as contoso.onmicrosoft.com. */
         public Builder tenantId(String v) {
-            tenantId = plainId("tasksync.graph.tenant-id", v);
+            tenantId = plainId(TENANT_ID, v);
             return this;
         }
 
         /** The application (client) id, a GUID. */
         public Builder clientId(String v) {
-            clientId = plainId("tasksync.graph.client-id", v);
+            clientId = plainId(CLIENT_ID, v);
             return this;
         }
 
         /** The client secret; kept out of every message and {@code toString()}. */
         public Builder clientSecret(String v) {
             if (v == null || v.isBlank()) {
-                throw new IllegalArgumentException("tasksync.graph.client-secret must not be empty");
+                throw PropertyReader.invalidSecret(CLIENT_SECRET, "the app registration's client secret, not empty");
             }
             clientSecret = v;
             return this;
         }
 
         public Builder authorityHost(String v) {
-            authorityHost = url("tasksync.graph.authority-host", v, true);
+            authorityHost = url(AUTHORITY_HOST, v, true);
             return this;
         }
 
@@ -237,13 +227,12 @@ public final class GraphSettings {
          * or a simulator's); it must end in the version segment, which batching relies on.
          */
         public Builder baseUrl(String v) {
-            String u = url("tasksync.graph.base-url", v, false);
+            String u = url(BASE_URL, v, false);
             while (u.endsWith("/")) {
                 u = u.substring(0, u.length() - 1);
             }
             if (!u.endsWith("/v1.0") && !u.endsWith("/beta")) {
-                throw new IllegalArgumentException("tasksync.graph.base-url must end in the API version (/v1.0), was '"
-                        + v + "'");
+                throw PropertyReader.invalid(BASE_URL, "an http(s) URL ending in the API version (/v1.0)", v);
             }
             baseUrl = u;
             return this;
@@ -254,8 +243,8 @@ public final class GraphSettings {
             if (v != null) {
                 String t = v.trim();
                 if (t.isEmpty() || t.length() > 255 || t.chars().anyMatch(Character::isISOControl)) {
-                    throw new IllegalArgumentException("tasksync.graph.list-name must be 1 to 255 characters without "
-                            + "control characters, or empty for the default list, was '" + v + "'");
+                    throw PropertyReader.invalid(LIST_NAME, "1 to 255 characters without control characters, or empty "
+                            + "for the default list", v);
                 }
                 v = t;
             }
@@ -265,43 +254,35 @@ public final class GraphSettings {
 
         public Builder batchSize(int v) {
             if (v < 1 || v > 20) {
-                throw new IllegalArgumentException("tasksync.graph.batch-size must be 1 to 20 (Graph's $batch limit), was " + v);
+                throw PropertyReader.invalid(BATCH_SIZE, "between 1 and 20 (Graph's $batch limit)", v);
             }
             batchSize = v;
             return this;
         }
 
         public Builder pageSize(int v) {
-            if (v < 1 || v > 1000) {
-                throw new IllegalArgumentException("tasksync.graph.page-size must be 1 to 1000, was " + v);
-            }
-            pageSize = v;
+            pageSize = PropertyReader.checkBetween(PAGE_SIZE, v, 1, 1000);
             return this;
         }
 
         public Builder maxRetries(int v) {
-            if (v < 0 || v > 50) {
-                throw new IllegalArgumentException("tasksync.graph.throttle.max-retries must be 0 to 50, was " + v);
-            }
-            maxRetries = v;
+            maxRetries = PropertyReader.checkBetween(THROTTLE_MAX_RETRIES, v, 0, 50);
             return this;
         }
 
         public Builder maxWait(Duration v) {
-            Objects.requireNonNull(v, "tasksync.graph.throttle.max-wait-seconds");
+            Objects.requireNonNull(v, THROTTLE_MAX_WAIT_SECONDS);
             if (v.isNegative() || v.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("tasksync.graph.throttle.max-wait-seconds must be 0 to 3600, was "
-                        + v.toSeconds());
+                throw PropertyReader.invalid(THROTTLE_MAX_WAIT_SECONDS, "between 0 and 3600", v.toSeconds());
             }
             maxWait = v;
             return this;
         }
 
         public Builder requestTimeout(Duration v) {
-            Objects.requireNonNull(v, "tasksync.graph.request-timeout-seconds");
+            Objects.requireNonNull(v, REQUEST_TIMEOUT_SECONDS);
             if (v.compareTo(Duration.ofSeconds(1)) < 0 || v.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("tasksync.graph.request-timeout-seconds must be 1 to 600, was "
-                        + v.toSeconds());
+                throw PropertyReader.invalid(REQUEST_TIMEOUT_SECONDS, "between 1 and 600", v.toSeconds());
             }
             requestTimeout = v;
             return this;
@@ -309,10 +290,9 @@ public final class GraphSettings {
 
         public Builder assignmentApps(List<String> v) {
             Set<String> s = new LinkedHashSet<>();
-            for (String a : Objects.requireNonNull(v, "tasksync.graph.assignment-apps")) {
+            for (String a : Objects.requireNonNull(v, ASSIGNMENT_APPS)) {
                 if (a == null || a.isBlank()) {
-                    throw new IllegalArgumentException("tasksync.graph.assignment-apps must not contain empty names, was "
-                            + v);
+                    throw PropertyReader.invalid(ASSIGNMENT_APPS, "application names, none empty", v);
                 }
                 s.add(a.trim());
             }
@@ -323,18 +303,16 @@ public final class GraphSettings {
         public GraphSettings build() {
             int set = (tenantId != null ? 1 : 0) + (clientId != null ? 1 : 0) + (clientSecret != null ? 1 : 0);
             if (set != 0 && set != 3) {
-                throw new IllegalArgumentException("sign-in needs all of tasksync.graph.tenant-id, "
-                        + "tasksync.graph.client-id and tasksync.graph.client-secret; missing: "
-                        + (tenantId == null ? "tasksync.graph.tenant-id " : "")
-                        + (clientId == null ? "tasksync.graph.client-id " : "")
-                        + (clientSecret == null ? "tasksync.graph.client-secret" : "").trim());
+                throw new IllegalArgumentException("sign-in needs all of " + TENANT_ID + ", " + CLIENT_ID + " and "
+                        + CLIENT_SECRET + "; missing: " + ((tenantId == null ? TENANT_ID + " " : "")
+                        + (clientId == null ? CLIENT_ID + " " : "") + (clientSecret == null ? CLIENT_SECRET : "")).trim());
             }
             return new GraphSettings(this);
         }
 
         private static String plainId(String key, String v) {
             if (v == null || !v.trim().matches("[A-Za-z0-9][A-Za-z0-9.-]{0,253}")) {
-                throw new IllegalArgumentException(key + " must be a GUID or a domain name, was '" + v + "'");
+                throw PropertyReader.invalid(key, "a GUID or a domain name", v);
             }
             return v.trim().toLowerCase(Locale.ROOT);
         }
@@ -348,7 +326,7 @@ public final class GraphSettings {
                 }
                 return u.toString();
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException(key + " must be an http(s) URL, was '" + v + "'");
+                throw PropertyReader.invalid(key, "an http(s) URL", v);
             }
         }
     }

@@ -69,7 +69,25 @@ class GraphSettingsTest {
         assertRefused("tasksync.graph.base-url", "https://graph.microsoft.com/");
         assertRefused("tasksync.graph.tenant-id", "contoso tenant");
         assertRefused("tasksync.graph.list-name", "two\nlines");
-        assertRefused("tasksync.graph.bach-size", "10");
+    }
+
+    @Test
+    void errorsHaveTheUniformShape() {
+        assertThatThrownBy(() -> GraphSettings.fromProperties(props(GraphSettings.PAGE_SIZE, "many")))
+                .hasMessage("tasksync.graph.page-size must be a whole number, was 'many'");
+        assertThatThrownBy(() -> GraphSettings.fromProperties(props(GraphSettings.PAGE_SIZE, "1001")))
+                .hasMessage("tasksync.graph.page-size must be between 1 and 1000, was '1001'");
+        assertThatThrownBy(() -> GraphSettings.fromProperties(props(GraphSettings.REQUEST_TIMEOUT_SECONDS, "soon")))
+                .hasMessage("tasksync.graph.request-timeout-seconds must be a whole number of seconds, was 'soon'");
+    }
+
+    @Test
+    void aMisspeltKeyIsRefusedNamingTheKnownKeysButNotItsValue() {
+        // the value of an unknown key is not shown in a part that has a secret: it may be a misspelt secret's
+        assertThatThrownBy(() -> GraphSettings.fromProperties(props("tasksync.graph.bach-size", "10")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tasksync.graph.bach-size: unknown Graph adapter setting (value not shown)")
+                .hasMessageContaining(GraphSettings.BATCH_SIZE);
     }
 
     private static void assertRefused(String key, String value) {
@@ -99,5 +117,17 @@ class GraphSettingsTest {
     void anAdapterWithoutAWayToSignInIsRefused() {
         assertThatThrownBy(() -> GraphExchangeAdapter.builder(GraphSettings.ofDefaults()).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("tasksync.graph.client-secret");
+        assertThatThrownBy(() -> GraphExchangeAdapter.create(GraphSettings.ofDefaults()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("tasksync.graph.client-secret");
+    }
+
+    @Test
+    void createSignsInWithTheClientSecretOfTheSettings() {
+        GraphSettings s = GraphSettings.fromProperties(props(GraphSettings.TENANT_ID, "contoso.onmicrosoft.com",
+                GraphSettings.CLIENT_ID, "11111111-2222-3333-4444-555555555555", GraphSettings.CLIENT_SECRET, SECRET));
+        GraphExchangeAdapter adapter = GraphExchangeAdapter.create(s);
+        assertThat(adapter.settings()).isSameAs(s);
+        assertThat(adapter.toString()).contains("client secret of 11111111-2222-3333-4444-555555555555")
+                .doesNotContain(SECRET);
     }
 }

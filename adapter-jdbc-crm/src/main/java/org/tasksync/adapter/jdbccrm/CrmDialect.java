@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.tasksync.core.settings.PropertyReader;
 
 /**
  * The SQL dialect of the CRM's database: the few constructs in which H2, PostgreSQL, SQL Server
@@ -87,7 +88,7 @@ public enum CrmDialect {
                 return d;
             }
         }
-        throw new IllegalArgumentException(key + " = '" + value + "' is not auto or one of " + settingValues());
+        throw PropertyReader.invalid(key, "auto or one of " + settingValues(), value);
     }
 
     private static String settingValues() {

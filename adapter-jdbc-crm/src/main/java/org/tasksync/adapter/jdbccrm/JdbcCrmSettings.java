@@ -1,20 +1,20 @@
 package org.tasksync.adapter.jdbccrm;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.tasksync.core.settings.PropertyReader;
 
 /**
  * How the CRM's tables look: which table holds the A1 tasks and the reps, which column holds each
@@ -60,6 +60,15 @@ public final class JdbcCrmSettings {
     public static final String IDS_PER_QUERY = PREFIX + "ids-per-query";
     /** {@code auto} (the default: from the driver's product name) or a {@link CrmDialect} to force. */
     public static final String DIALECT = PREFIX + "dialect";
+
+    /** Every key without a variable part that {@link #fromProperties} reads. */
+    public static final List<String> KEYS = List.of(TASK_TABLE, REP_TABLE, TASK_ID_COLUMN, MODIFIED_AT_COLUMN,
+            DELETED_COLUMN, SCHEDULED_DAY_COLUMN, DELETION_LOG_TABLE, DELETION_LOG_TASK_ID_COLUMN,
+            DELETION_LOG_DELETED_AT_COLUMN, REP_ID_COLUMN, REP_DISPLAY_NAME_COLUMN, REP_EMAIL_COLUMN,
+            REP_TIME_ZONE_COLUMN, REP_ENABLED_COLUMN, CHANGE_SAFETY_LAG, DATABASE_TIME_ZONE, IDS_PER_QUERY, DIALECT);
+    /** Prefixes of the keys with a variable last part: field columns and catalogs. */
+    public static final List<String> PREFIXES = List.of(FIELD_COLUMN_PREFIX, STATUS_CATALOG_PREFIX,
+            PRIORITY_CATALOG_PREFIX, REMINDER_UNIT_CATALOG_PREFIX);
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_IDS_PER_QUERY = 1000;
@@ -137,99 +146,57 @@ public final class JdbcCrmSettings {
      * @throws IllegalArgumentException naming the key and the value that is wrong
      */
     public static JdbcCrmSettings fromProperties(Properties properties) {
+        PropertyReader r = PropertyReader.of(properties, "JDBC CRM adapter", "docs/jdbc-crm.md").keys(KEYS)
+                .prefixes(PREFIXES).owns(List.of(PREFIX)).rejectUnknown();
         Builder b = builder();
-        Map<String, String> status = new LinkedHashMap<>();
-        Map<String, String> priority = new LinkedHashMap<>();
-        Map<String, String> unit = new LinkedHashMap<>();
-        for (String key : new TreeMap<>(propertiesUnder(properties)).keySet()) {
-            String value = properties.getProperty(key).trim();
-            switch (key) {
-                case TASK_TABLE: b.taskTable(value); break;
-                case REP_TABLE: b.repTable(value); break;
-                case TASK_ID_COLUMN: b.taskIdColumn(value); break;
-                case MODIFIED_AT_COLUMN: b.modifiedAtColumn(value); break;
-                case DELETED_COLUMN: b.deletedColumn(emptyToNull(value)); break;
-                case DELETION_LOG_TABLE: b.deletionLogTable(emptyToNull(value)); break;
-                case DELETION_LOG_TASK_ID_COLUMN: b.deletionLogTaskIdColumn(value); break;
-                case DELETION_LOG_DELETED_AT_COLUMN: b.deletionLogDeletedAtColumn(value); break;
-                case SCHEDULED_DAY_COLUMN: b.scheduledDayColumn(emptyToNull(value)); break;
-                case REP_ID_COLUMN: b.repIdColumn(value); break;
-                case REP_DISPLAY_NAME_COLUMN: b.repDisplayNameColumn(value); break;
-                case REP_EMAIL_COLUMN: b.repEmailColumn(value); break;
-                case REP_TIME_ZONE_COLUMN: b.repTimeZoneColumn(emptyToNull(value)); break;
-                case REP_ENABLED_COLUMN: b.repEnabledColumn(emptyToNull(value)); break;
-                case CHANGE_SAFETY_LAG: b.changeSafetyLag(parseDuration(key, value)); break;
-                case DATABASE_TIME_ZONE: b.databaseTimeZone(parseZone(key, value)); break;
-                case IDS_PER_QUERY: b.idsPerQuery(parseInt(key, value)); break;
-                case DIALECT: b.dialect(CrmDialect.parse(key, value)); break;
-                default:
-                    if (key.startsWith(FIELD_COLUMN_PREFIX)) {
-                        b.fieldColumn(parseFieldNumber(key), emptyToNull(value));
-                    } else if (key.startsWith(STATUS_CATALOG_PREFIX)) {
-                        status.put(key.substring(STATUS_CATALOG_PREFIX.length()), value);
-                    } else if (key.startsWith(PRIORITY_CATALOG_PREFIX)) {
-                        priority.put(key.substring(PRIORITY_CATALOG_PREFIX.length()), value);
-                    } else if (key.startsWith(REMINDER_UNIT_CATALOG_PREFIX)) {
-                        unit.put(key.substring(REMINDER_UNIT_CATALOG_PREFIX.length()), value);
-                    } else {
-                        throw new IllegalArgumentException("unknown setting " + key + " = '" + value
-                                + "' (see docs/jdbc-crm.md for the keys under " + PREFIX + ")");
-                    }
-            }
-        }
+        r.string(TASK_TABLE).ifPresent(b::taskTable);
+        r.string(REP_TABLE).ifPresent(b::repTable);
+        r.string(TASK_ID_COLUMN).ifPresent(b::taskIdColumn);
+        r.string(MODIFIED_AT_COLUMN).ifPresent(b::modifiedAtColumn);
+        r.string(DELETED_COLUMN).ifPresent(v -> b.deletedColumn(emptyToNull(v)));
+        r.string(DELETION_LOG_TABLE).ifPresent(v -> b.deletionLogTable(emptyToNull(v)));
+        r.string(DELETION_LOG_TASK_ID_COLUMN).ifPresent(b::deletionLogTaskIdColumn);
+        r.string(DELETION_LOG_DELETED_AT_COLUMN).ifPresent(b::deletionLogDeletedAtColumn);
+        r.string(SCHEDULED_DAY_COLUMN).ifPresent(v -> b.scheduledDayColumn(emptyToNull(v)));
+        r.string(REP_ID_COLUMN).ifPresent(b::repIdColumn);
+        r.string(REP_DISPLAY_NAME_COLUMN).ifPresent(b::repDisplayNameColumn);
+        r.string(REP_EMAIL_COLUMN).ifPresent(b::repEmailColumn);
+        r.string(REP_TIME_ZONE_COLUMN).ifPresent(v -> b.repTimeZoneColumn(emptyToNull(v)));
+        r.string(REP_ENABLED_COLUMN).ifPresent(v -> b.repEnabledColumn(emptyToNull(v)));
+        r.secondsOrIsoDuration(CHANGE_SAFETY_LAG).ifPresent(b::changeSafetyLag);
+        r.zone(DATABASE_TIME_ZONE).ifPresent(b::databaseTimeZone);
+        r.integer(IDS_PER_QUERY).ifPresent(b::idsPerQuery);
+        r.string(DIALECT).ifPresent(v -> b.dialect(CrmDialect.parse(DIALECT, v)));
+        new TreeMap<>(r.under(FIELD_COLUMN_PREFIX)).forEach((key, v) -> b.fieldColumn(fieldNumber(key), emptyToNull(v)));
+        // giving any code of a catalog replaces the whole catalog; codes in key order
+        Map<String, String> status = codes(r, STATUS_CATALOG_PREFIX);
         if (!status.isEmpty()) {
             b.statusCatalog(status);
         }
+        Map<String, String> priority = codes(r, PRIORITY_CATALOG_PREFIX);
         if (!priority.isEmpty()) {
             b.priorityCatalog(priority);
         }
+        Map<String, String> unit = codes(r, REMINDER_UNIT_CATALOG_PREFIX);
         if (!unit.isEmpty()) {
             b.reminderUnitCatalog(unit);
         }
         return b.build();
     }
 
-    private static Map<String, String> propertiesUnder(Properties properties) {
-        Map<String, String> out = new HashMap<>();
-        for (String key : properties.stringPropertyNames()) {
-            if (key.startsWith(PREFIX)) {
-                out.put(key, properties.getProperty(key));
-            }
-        }
+    private static Map<String, String> codes(PropertyReader r, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        new TreeMap<>(r.under(prefix)).forEach((key, v) -> out.put(key.substring(prefix.length()), v));
         return out;
     }
 
-    private static int parseFieldNumber(String key) {
+    private static int fieldNumber(String key) {
         String n = key.substring(FIELD_COLUMN_PREFIX.length());
         try {
             return Integer.parseInt(n);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + n + "' is not an A1 field number");
-        }
-    }
-
-    private static Duration parseDuration(String key, String value) {
-        try {
-            return value.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw new IllegalArgumentException(key + " = '" + value
-                    + "' is neither a number of seconds nor an ISO-8601 duration such as PT5M");
-        }
-    }
-
-    private static ZoneId parseZone(String key, String value) {
-        try {
-            return ZoneId.of(value);
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException(key + " = '" + value + "' is not a time zone id such as UTC or Europe/Vienna");
-        }
-    }
-
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " = '" + value + "' is not a whole number");
+            throw PropertyReader.invalid(key, "a key ending in an A1 field number such as " + FIELD_COLUMN_PREFIX + "58",
+                    key);
         }
     }
 
@@ -464,7 +431,7 @@ public final class JdbcCrmSettings {
         public Builder fieldColumn(int a1Number, String columnOrNull) {
             String key = FIELD_COLUMN_PREFIX + a1Number;
             if (a1Number <= 0) {
-                throw new IllegalArgumentException(key + ": A1 field numbers are positive");
+                throw PropertyReader.invalid(key, "a key ending in a positive A1 field number", key);
             }
             Optional<A1Field> standard = A1Field.byNumber(a1Number);
             if (columnOrNull == null) {
@@ -507,9 +474,9 @@ public final class JdbcCrmSettings {
             c.forEach((code, value) -> {
                 String other = seen.put(value, code);
                 if (other != null) {
-                    throw new IllegalArgumentException(STATUS_CATALOG_PREFIX + code + " = '" + value
-                            + "': the status value is already mapped from code " + other
-                            + ", so a status written back would have two codes");
+                    throw PropertyReader.invalid(STATUS_CATALOG_PREFIX + code, "a status value no other code has ("
+                            + STATUS_CATALOG_PREFIX + other + " has it too, so a status written back would have two codes)",
+                            value);
                 }
             });
             statusCatalog = c;
@@ -530,8 +497,7 @@ public final class JdbcCrmSettings {
 
         public Builder changeSafetyLag(Duration lag) {
             if (lag == null || lag.isNegative() || lag.compareTo(MAX_SAFETY_LAG) > 0) {
-                throw new IllegalArgumentException(CHANGE_SAFETY_LAG + " = '" + lag
-                        + "' must be between PT0S and " + MAX_SAFETY_LAG);
+                throw PropertyReader.invalid(CHANGE_SAFETY_LAG, "between PT0S and " + MAX_SAFETY_LAG, lag);
             }
             changeSafetyLag = lag;
             return this;
@@ -543,11 +509,7 @@ public final class JdbcCrmSettings {
         }
 
         public Builder idsPerQuery(int n) {
-            if (n < 1 || n > MAX_IDS_PER_QUERY) {
-                throw new IllegalArgumentException(IDS_PER_QUERY + " = '" + n + "' must be between 1 and "
-                        + MAX_IDS_PER_QUERY);
-            }
-            idsPerQuery = n;
+            idsPerQuery = PropertyReader.checkBetween(IDS_PER_QUERY, n, 1, MAX_IDS_PER_QUERY);
             return this;
         }
 
@@ -581,13 +543,14 @@ public final class JdbcCrmSettings {
             Map<String, String> out = new LinkedHashMap<>();
             codeToValue.forEach((code, value) -> {
                 if (code == null || code.isBlank()) {
-                    throw new IllegalArgumentException(prefix + code + " = '" + value + "': the code is empty");
+                    throw PropertyReader.invalid(prefix + "<code>", "given with a code, not an empty one, for value '"
+                            + value + "'", code);
                 }
                 if (value == null || value.isBlank()) {
-                    throw new IllegalArgumentException(prefix + code + " = '" + value + "': the catalog value is empty");
+                    throw PropertyReader.invalid(prefix + code, "a catalog value, not empty", value);
                 }
                 if (out.put(code.trim(), value.trim()) != null) {
-                    throw new IllegalArgumentException(prefix + code + " = '" + value + "': the code is given twice");
+                    throw PropertyReader.invalid(prefix + code.trim(), "given once, but the code is given twice", value);
                 }
             });
             return out;
@@ -595,8 +558,8 @@ public final class JdbcCrmSettings {
 
         private static String identifier(String key, String name) {
             if (name == null || !IDENTIFIER.matcher(name).matches()) {
-                throw new IllegalArgumentException(key + " = '" + name
-                        + "' is not a plain SQL identifier (a letter or '_', then letters, digits or '_')");
+                throw PropertyReader.invalid(key, "a plain SQL identifier (a letter or '_', then letters, digits or '_')",
+                        name);
             }
             return name;
         }

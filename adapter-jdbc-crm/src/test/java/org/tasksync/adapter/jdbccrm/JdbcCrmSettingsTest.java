@@ -236,4 +236,32 @@ class JdbcCrmSettingsTest {
         assertThat(s.extraFieldColumns()).containsExactly(entry(71, "branch"));
         assertThat(s.toBuilder().build().extraFieldColumns()).containsExactly(entry(71, "branch"));
     }
+
+    @Test
+    void errorsHaveTheUniformShape() {
+        Properties ids = new Properties();
+        ids.setProperty(JdbcCrmSettings.IDS_PER_QUERY, "lots");
+        assertThatThrownBy(() -> JdbcCrmSettings.fromProperties(ids))
+                .hasMessage("tasksync.crm.jdbc.ids-per-query must be a whole number, was 'lots'");
+        ids.setProperty(JdbcCrmSettings.IDS_PER_QUERY, "1001");
+        assertThatThrownBy(() -> JdbcCrmSettings.fromProperties(ids))
+                .hasMessage("tasksync.crm.jdbc.ids-per-query must be between 1 and 1000, was '1001'");
+        Properties lag = new Properties();
+        lag.setProperty(JdbcCrmSettings.CHANGE_SAFETY_LAG, "5 minutes");
+        assertThatThrownBy(() -> JdbcCrmSettings.fromProperties(lag))
+                .hasMessage("tasksync.crm.jdbc.change-safety-lag must be a number of seconds or an ISO-8601 duration "
+                        + "such as PT5M, was '5 minutes'");
+        Properties table = new Properties();
+        table.setProperty(JdbcCrmSettings.TASK_TABLE, "a1 task");
+        assertThatThrownBy(() -> JdbcCrmSettings.fromProperties(table))
+                .hasMessage("tasksync.crm.jdbc.task-table must be a plain SQL identifier (a letter or '_', then letters, "
+                        + "digits or '_'), was 'a1 task'");
+        Properties typo = new Properties();
+        typo.setProperty("tasksync.crm.jdbc.rep.column.e-mail", "mail");
+        assertThatThrownBy(() -> JdbcCrmSettings.fromProperties(typo))
+                .hasMessage("tasksync.crm.jdbc.rep.column.e-mail: unknown JDBC CRM adapter setting (value 'mail'); known "
+                        + "keys there are [tasksync.crm.jdbc.rep.column.display-name, tasksync.crm.jdbc.rep.column.email, "
+                        + "tasksync.crm.jdbc.rep.column.enabled, tasksync.crm.jdbc.rep.column.id, "
+                        + "tasksync.crm.jdbc.rep.column.time-zone]; see docs/jdbc-crm.md");
+    }
 }

@@ -1,6 +1,8 @@
 package org.tasksync.cluster.quartz;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -8,8 +10,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.tasksync.core.settings.PropertyReader;
 
 /**
  * How one node of a tasksync cluster runs: the number of mailbox partitions, the node's id, how
@@ -28,7 +30,8 @@ public final class ClusterSettings {
     public static final String NODE_ID = PREFIX + "node-id";
     public static final String LEASE_DURATION_SECONDS = PREFIX + "lease-duration-seconds";
     public static final String CREATE_QUARTZ_TABLES = PREFIX + "create-quartz-tables";
-    private static final Set<String> OWN_KEYS = Set.of(PARTITIONS, NODE_ID, LEASE_DURATION_SECONDS, CREATE_QUARTZ_TABLES);
+    /** Every {@code tasksync.cluster.*} key {@link #fromProperties} reads. */
+    public static final List<String> KEYS = List.of(PARTITIONS, NODE_ID, LEASE_DURATION_SECONDS, CREATE_QUARTZ_TABLES);
 
     /** Prefix of the keys that pass through to Quartz. */
     public static final String QUARTZ_PREFIX = "org.quartz.";
@@ -83,32 +86,15 @@ public final class ClusterSettings {
      *                                  naming the key and the value
      */
     public static ClusterSettings fromProperties(Properties p) {
-        Objects.requireNonNull(p, "properties");
+        PropertyReader r = PropertyReader.of(p, "cluster", "docs/scale-out.md").keys(KEYS).owns(List.of(PREFIX))
+                .prefixes(List.of(QUARTZ_PREFIX)).rejectUnknown();
         Builder b = builder();
-        for (String key : new TreeMap<>(asMap(p)).keySet()) {
-            String value = p.getProperty(key).trim();
-            if (key.startsWith(PREFIX)) {
-                switch (key) {
-                    case PARTITIONS -> b.partitions(integer(key, value));
-                    case NODE_ID -> b.nodeId(value);
-                    case LEASE_DURATION_SECONDS -> b.leaseDuration(Duration.ofSeconds(integer(key, value)));
-                    case CREATE_QUARTZ_TABLES -> b.createQuartzTables(bool(key, value));
-                    default -> throw new IllegalArgumentException(key + ": unknown cluster setting (value '" + value
-                            + "'); known are " + new TreeSet<>(OWN_KEYS) + "; see docs/scale-out.md");
-                }
-            } else if (key.startsWith(QUARTZ_PREFIX)) {
-                b.quartz(key, value);
-            }
-        }
+        r.integer(PARTITIONS).ifPresent(b::partitions);
+        r.string(NODE_ID).ifPresent(b::nodeId);
+        r.duration(LEASE_DURATION_SECONDS, ChronoUnit.SECONDS).ifPresent(b::leaseDuration);
+        r.bool(CREATE_QUARTZ_TABLES).ifPresent(b::createQuartzTables);
+        new TreeMap<>(r.under(QUARTZ_PREFIX)).forEach(b::quartz);
         return b.build();
-    }
-
-    private static Map<String, String> asMap(Properties p) {
-        Map<String, String> out = new TreeMap<>();
-        for (String key : p.stringPropertyNames()) {
-            out.put(key, p.getProperty(key));
-        }
-        return out;
     }
 
     /** How many partitions the mailboxes are spread over; one Quartz job each. */
@@ -168,20 +154,6 @@ public final class ClusterSettings {
                 + ", createQuartzTables=" + createQuartzTables + ", quartzKeys=" + new TreeMap<>(quartz).keySet() + "}";
     }
 
-    private static int integer(String key, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, was '" + v + "'");
-        }
-    }
-
-    private static boolean bool(String key, String v) {
-        if (v.equalsIgnoreCase("true")) return true;
-        if (v.equalsIgnoreCase("false")) return false;
-        throw new IllegalArgumentException(key + " must be true or false, was '" + v + "'");
-    }
-
     /** Builds {@link ClusterSettings}; each setter checks its value at once. */
     public static final class Builder {
         private int partitions = DEFAULT_PARTITIONS;
@@ -195,10 +167,7 @@ public final class ClusterSettings {
 
         /** @throws IllegalArgumentException unless between 1 and 10000 */
         public Builder partitions(int v) {
-            if (v < 1 || v > MAX_PARTITIONS) {
-                throw new IllegalArgumentException(PARTITIONS + " must be between 1 and " + MAX_PARTITIONS + ", was " + v);
-            }
-            partitions = v;
+            partitions = PropertyReader.checkBetween(PARTITIONS, v, 1, MAX_PARTITIONS);
             return this;
         }
 
@@ -210,8 +179,7 @@ public final class ClusterSettings {
          */
         public Builder nodeId(String v) {
             if (v == null || !NODE_ID_PATTERN.matcher(v).matches()) {
-                throw new IllegalArgumentException(NODE_ID + " must be 1 to 100 characters of letters, digits and"
-                        + " . _ : @ -, was " + (v == null ? "null" : "'" + v + "'"));
+                throw PropertyReader.invalid(NODE_ID, "1 to 100 characters of letters, digits and . _ : @ -", v);
             }
             nodeId = v;
             return this;
@@ -220,8 +188,8 @@ public final class ClusterSettings {
         /** @throws IllegalArgumentException unless between 1 second and 1 day */
         public Builder leaseDuration(Duration v) {
             if (v == null || v.compareTo(Duration.ofSeconds(1)) < 0 || v.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException(LEASE_DURATION_SECONDS + " must be between 1 and 86400 seconds, was "
-                        + (v == null ? "null" : v.getSeconds() + (v.getNano() == 0 ? "" : " and a fraction")));
+                throw PropertyReader.invalid(LEASE_DURATION_SECONDS, "between 1 and 86400 seconds",
+                        v == null ? null : v.getSeconds() + (v.getNano() == 0 ? "" : " and a fraction"));
             }
             leaseDuration = v;
             return this;
@@ -252,30 +220,27 @@ public final class ClusterSettings {
             switch (key) {
                 case CLUSTERED -> {
                     if (!v.equalsIgnoreCase("true")) {
-                        throw new IllegalArgumentException(key + " must be true: every node runs its own scheduler on the"
-                                + " shared database, which only a clustered job store coordinates; was '" + value + "'");
+                        throw PropertyReader.invalid(key, "true: every node runs its own scheduler on the shared database,"
+                                + " which only a clustered job store coordinates", value);
                     }
                 }
                 case JOB_STORE_CLASS -> {
                     if (!JDBC_JOB_STORES.contains(v)) {
-                        throw new IllegalArgumentException(key + " must be a JDBC job store (" + JDBC_JOB_STORES
-                                + "), was '" + value + "'");
+                        throw PropertyReader.invalid(key, "a JDBC job store (" + JDBC_JOB_STORES + ")", value);
                     }
                 }
                 case THREAD_COUNT -> {
-                    int n = integer(key, v);
-                    if (n < 1) {
-                        throw new IllegalArgumentException(key + " must be at least 1, was " + n);
+                    int n;
+                    try {
+                        n = Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw PropertyReader.invalid(key, "a whole number", value);
                     }
+                    PropertyReader.checkAtLeast(key, n, 1);
                 }
-                case INSTANCE_NAME, INSTANCE_ID -> {
+                case INSTANCE_NAME, INSTANCE_ID, TABLE_PREFIX -> {
                     if (v.isEmpty()) {
-                        throw new IllegalArgumentException(key + " must not be empty, was '" + value + "'");
-                    }
-                }
-                case TABLE_PREFIX -> {
-                    if (v.isEmpty()) {
-                        throw new IllegalArgumentException(key + " must not be empty, was '" + value + "'");
+                        throw PropertyReader.invalid(key, "not empty", value);
                     }
                 }
                 default -> {
@@ -299,19 +264,18 @@ public final class ClusterSettings {
             }
             if (nodeId == null && instanceId != null && !instanceId.equals("AUTO")
                     && !NODE_ID_PATTERN.matcher(instanceId).matches()) {
-                throw new IllegalArgumentException(INSTANCE_ID + " is also the node id and must be 1 to 100 characters of"
-                        + " letters, digits and . _ : @ -, was '" + instanceId + "'");
+                throw PropertyReader.invalid(INSTANCE_ID, "1 to 100 characters of letters, digits and . _ : @ - (it is"
+                        + " also the node id)", instanceId);
             }
             String prefix = quartz.getOrDefault(TABLE_PREFIX, DEFAULT_TABLE_PREFIX);
             if (createQuartzTables && !prefix.matches("[A-Za-z_][A-Za-z0-9_]{0,39}")) {
-                throw new IllegalArgumentException(TABLE_PREFIX + " must be a plain SQL identifier of at most 40"
-                        + " characters when " + CREATE_QUARTZ_TABLES + " is true, was '" + prefix + "'");
+                throw PropertyReader.invalid(TABLE_PREFIX, "a plain SQL identifier of at most 40 characters when "
+                        + CREATE_QUARTZ_TABLES + " is true", prefix);
             }
             if (quartz.containsKey(DELEGATE) && createQuartzTables
                     && !quartz.get(DELEGATE).toLowerCase(Locale.ROOT).contains("postgres")) {
-                throw new IllegalArgumentException(DELEGATE + " must be Quartz's PostgreSQL delegate when "
-                        + CREATE_QUARTZ_TABLES + " is true (the tables are made for PostgreSQL), was '"
-                        + quartz.get(DELEGATE) + "'");
+                throw PropertyReader.invalid(DELEGATE, "Quartz's PostgreSQL delegate when " + CREATE_QUARTZ_TABLES
+                        + " is true (the tables are made for PostgreSQL)", quartz.get(DELEGATE));
             }
             return new ClusterSettings(this);
         }

@@ -160,4 +160,18 @@ class ClusterSettingsTest {
         assertThat(ClusterNode.jobKey(0, 1).getName()).isEqualTo("partition-0of1");
         assertThat(ClusterNode.jobKey(0, 1).getGroup()).isEqualTo("tasksync");
     }
+
+    @Test
+    void errorsHaveTheUniformShape() {
+        assertThatThrownBy(() -> ClusterSettings.fromProperties(props(ClusterSettings.PARTITIONS, "four")))
+                .hasMessage("tasksync.cluster.partitions must be a whole number, was 'four'");
+        assertThatThrownBy(() -> ClusterSettings.fromProperties(props(ClusterSettings.PARTITIONS, "10001")))
+                .hasMessage("tasksync.cluster.partitions must be between 1 and 10000, was '10001'");
+        assertThatThrownBy(() -> ClusterSettings.fromProperties(props(ClusterSettings.LEASE_DURATION_SECONDS, "10m")))
+                .hasMessage("tasksync.cluster.lease-duration-seconds must be a whole number of seconds, was '10m'");
+        assertThatThrownBy(() -> ClusterSettings.fromProperties(props("tasksync.cluster.partition", "4")))
+                .hasMessage("tasksync.cluster.partition: unknown cluster setting (value '4'); known keys there are "
+                        + "[tasksync.cluster.create-quartz-tables, tasksync.cluster.lease-duration-seconds, "
+                        + "tasksync.cluster.node-id, tasksync.cluster.partitions]; see docs/scale-out.md");
+    }
 }

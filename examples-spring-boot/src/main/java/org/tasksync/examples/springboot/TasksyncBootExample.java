@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.jdbccrm.ReferenceCrm;
 import org.tasksync.core.SyncListener;
 import org.tasksync.core.SyncReport;
@@ -64,11 +65,11 @@ public class TasksyncBootExample {
 
         SpringApplication app = new SpringApplication(TasksyncBootExample.class);
         Map<String, Object> defaults = new LinkedHashMap<>();
-        defaults.put("tasksync.ews.username", user);
-        defaults.put("tasksync.ews.password", password);
+        defaults.put(EwsSettings.USERNAME, user);
+        defaults.put(EwsSettings.PASSWORD, password);
         app.setDefaultProperties(defaults);
         ConfigurableApplicationContext context = app.run(ewsPort == 0
-                ? append(args, "--tasksync.ews.url=" + exchange.url(), "--spring.datasource.url=" + crmUrl) : args);
+                ? append(args, "--" + EwsSettings.URL + "=" + exchange.url(), "--spring.datasource.url=" + crmUrl) : args);
         context.getBeanFactory().registerSingleton("ewsSimulator", exchange);
         context.addApplicationListener(e -> {
             if (e instanceof org.springframework.context.event.ContextClosedEvent) {

@@ -1,8 +1,8 @@
 package org.tasksync.examples.demo;
 
 import java.util.List;
-import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.testkit.ews.EwsSimulator;
@@ -24,7 +24,7 @@ final class EwsDemoExchange implements DemoExchange {
     EwsDemoExchange(List<String> mailboxes) {
         simulator = EwsSimulator.builder().basicAuth(SERVICE_ACCOUNT, SERVICE_PASSWORD).rejectUnknownMailboxes().start();
         mailboxes.forEach(simulator::registerMailbox);
-        adapter = EwsExchangeAdapter.create(EwsConfig.builder().url(simulator.url())
+        adapter = EwsExchangeAdapter.create(EwsSettings.builder().url(simulator.url())
                 .credentials(SERVICE_ACCOUNT, SERVICE_PASSWORD).build());
     }
 

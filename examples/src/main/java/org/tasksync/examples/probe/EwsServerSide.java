@@ -25,7 +25,7 @@ import microsoft.exchange.webservices.data.property.complex.ExtendedProperty;
 import microsoft.exchange.webservices.data.property.complex.FolderId;
 import microsoft.exchange.webservices.data.property.complex.ItemId;
 import microsoft.exchange.webservices.data.property.definition.ExtendedPropertyDefinition;
-import org.tasksync.adapter.ews.EwsConfig;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.core.model.ExchangeStatus;
 
 /**
@@ -48,10 +48,10 @@ final class EwsServerSide implements ServerSide {
             new ExtendedPropertyDefinition(DefaultExtendedPropertySet.Task, 0x8105, MapiPropertyType.SystemTime);
 
     private final ExchangeService service;
-    private final EwsConfig config;
+    private final EwsSettings config;
     private final String mailbox;
 
-    EwsServerSide(EwsConfig config, String username, String password, String domain, String mailbox) {
+    EwsServerSide(EwsSettings config, String username, String password, String domain, String mailbox) {
         this.config = config;
         this.mailbox = mailbox;
         this.service = new ExchangeService(config.version());

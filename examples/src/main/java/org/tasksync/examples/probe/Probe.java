@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.graph.GraphExchangeAdapter;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.graph.GraphTokenSource;
@@ -195,7 +195,7 @@ public final class Probe {
         String mailbox = o.requireMailbox();
         EwsSimulator simulator = null;
         try {
-            EwsConfig config;
+            EwsSettings config;
             String user;
             String password;
             String domain;
@@ -206,11 +206,11 @@ public final class Probe {
                 user = SIMULATOR_USER;
                 password = SIMULATOR_PASSWORD;
                 domain = null;
-                config = EwsConfig.builder().url(simulator.url()).credentials(user, password).build();
+                config = EwsSettings.builder().url(simulator.url()).credentials(user, password).build();
             } else {
                 Properties p = load(o.config());
                 try {
-                    config = ServiceConfig.ewsConfig(exchangeKeys(p, "tasksync.ews."), env);
+                    config = ServiceConfig.ewsSettings(exchangeKeys(p, EwsSettings.PREFIX), env);
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());
                 }
@@ -258,7 +258,7 @@ public final class Probe {
                 String token = env.get(ServiceConfig.ENV_GRAPH_ACCESS_TOKEN);
                 String secret = env.get(ServiceConfig.ENV_GRAPH_CLIENT_SECRET);
                 try {
-                    settings = ServiceConfig.graphSettings(exchangeKeys(p, "tasksync.graph."), env,
+                    settings = ServiceConfig.graphSettings(exchangeKeys(p, GraphSettings.PREFIX), env,
                             token == null || token.isEmpty() ? null : token);
                 } catch (IllegalArgumentException e) {
                     throw new UsageException(e.getMessage());

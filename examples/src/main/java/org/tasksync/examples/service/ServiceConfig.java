@@ -15,8 +15,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.graph.GraphExchangeAdapter;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.graph.GraphTokenSource;
@@ -64,15 +64,14 @@ public final class ServiceConfig {
     public static final String ENV_STATE_DB_USER = "TASKSYNC_STATE_DB_USER";
     public static final String ENV_STATE_DB_PASSWORD = "TASKSYNC_STATE_DB_PASSWORD";
 
-    private static final String GRAPH_CLIENT_SECRET = "tasksync.graph.client-secret";
     private static final Set<String> SERVICE_KEYS = Set.of(CRM_URL, EXCHANGE, STOP_GRACE);
     private static final Set<String> STATE_KEYS = Set.of(STATE_URL, STATE_TABLE_PREFIX, STATE_DIALECT);
     /** Keys that would put a credential into the file, and where it goes instead. */
     private static final Map<String, String> CREDENTIAL_KEYS = Map.of(
-            EwsConfig.USERNAME, ENV_EWS_USERNAME,
-            EwsConfig.PASSWORD, ENV_EWS_PASSWORD,
-            EwsConfig.DOMAIN, ENV_EWS_DOMAIN,
-            GRAPH_CLIENT_SECRET, ENV_GRAPH_CLIENT_SECRET);
+            EwsSettings.USERNAME, ENV_EWS_USERNAME,
+            EwsSettings.PASSWORD, ENV_EWS_PASSWORD,
+            EwsSettings.DOMAIN, ENV_EWS_DOMAIN,
+            GraphSettings.CLIENT_SECRET, ENV_GRAPH_CLIENT_SECRET);
 
     private static final Pattern URL_SECRET = Pattern.compile("(?i)(password|pwd)=[^;&]*");
     private static final Pattern CREDENTIAL_KEY = Pattern.compile("(?i)pass|pwd|secret|token|credential");
@@ -84,7 +83,7 @@ public final class ServiceConfig {
     private final String crmPassword;
     private final JdbcCrmSettings crmSettings;
     private final String exchange;
-    private final EwsConfig ews;
+    private final EwsSettings ews;
     private final GraphSettings graph;
     private final String graphToken;
     private final String stateUrl;
@@ -121,7 +120,7 @@ public final class ServiceConfig {
         this.exchange = p.getProperty(EXCHANGE, "").trim().toLowerCase(Locale.ROOT);
         switch (exchange) {
             case "ews" -> {
-                this.ews = ewsConfig(p, env);
+                this.ews = ewsSettings(p, env);
                 this.graph = null;
                 this.graphToken = null;
             }
@@ -189,10 +188,10 @@ public final class ServiceConfig {
      * service account from {@code env} ({@value #ENV_EWS_USERNAME}, {@value #ENV_EWS_PASSWORD},
      * {@value #ENV_EWS_DOMAIN}). Also used by the probe.
      */
-    public static EwsConfig ewsConfig(Properties p, Map<String, String> env) {
+    public static EwsSettings ewsSettings(Properties p, Map<String, String> env) {
         Properties ews = new Properties();
         for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.ews.")) {
+            if (key.startsWith(EwsSettings.PREFIX)) {
                 ews.setProperty(key, p.getProperty(key));
             }
         }
@@ -204,13 +203,13 @@ public final class ServiceConfig {
                         + " of the EWS service account with the ApplicationImpersonation role");
             }
         }
-        ews.setProperty(EwsConfig.USERNAME, env.get(ENV_EWS_USERNAME));
-        ews.setProperty(EwsConfig.PASSWORD, env.get(ENV_EWS_PASSWORD));
+        ews.setProperty(EwsSettings.USERNAME, env.get(ENV_EWS_USERNAME));
+        ews.setProperty(EwsSettings.PASSWORD, env.get(ENV_EWS_PASSWORD));
         String domain = env.get(ENV_EWS_DOMAIN);
         if (domain != null && !domain.isBlank()) {
-            ews.setProperty(EwsConfig.DOMAIN, domain);
+            ews.setProperty(EwsSettings.DOMAIN, domain);
         }
-        return EwsConfig.fromProperties(ews);
+        return EwsSettings.fromProperties(ews);
     }
 
     /** The Exchange adapter this configuration names, not yet connected to anything. */
@@ -218,18 +217,17 @@ public final class ServiceConfig {
         if (ews != null) {
             return EwsExchangeAdapter.create(ewsWithFields());
         }
-        GraphExchangeAdapter.Builder b = GraphExchangeAdapter.builder(graph);
         if (graphToken != null && !graphToken.isEmpty()) {
-            b.tokenSource(GraphTokenSource.fixed(graphToken));
+            return GraphExchangeAdapter.builder(graph).tokenSource(GraphTokenSource.fixed(graphToken)).build();
         }
-        return b.build();
+        return GraphExchangeAdapter.create(graph);
     }
 
     /**
      * The EWS configuration as the adapter needs it: with the field table's extended fields named,
      * so that they are read back after a restart too (see {@code docs/ews-adapter.md}).
      */
-    EwsConfig ewsWithFields() {
+    EwsSettings ewsWithFields() {
         return ews.toBuilder().extendedFields(settings.mapping().fields().managedFields()).build();
     }
 
@@ -241,24 +239,24 @@ public final class ServiceConfig {
     public static GraphSettings graphSettings(Properties p, Map<String, String> env, String token) {
         Properties graph = new Properties();
         for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("tasksync.graph.")) {
+            if (key.startsWith(GraphSettings.PREFIX)) {
                 graph.setProperty(key, p.getProperty(key));
             }
         }
         String secret = env.get(ENV_GRAPH_CLIENT_SECRET);
         if (token != null && !token.isEmpty()) {
-            if (graph.getProperty("tasksync.graph.tenant-id") != null || secret != null) {
+            if (graph.getProperty(GraphSettings.TENANT_ID) != null || secret != null) {
                 throw new IllegalArgumentException(ENV_GRAPH_ACCESS_TOKEN + " is set: then the service does not sign "
-                        + "in, so leave out tasksync.graph.tenant-id, client-id and " + ENV_GRAPH_CLIENT_SECRET);
+                        + "in, so leave out " + GraphSettings.TENANT_ID + ", client-id and " + ENV_GRAPH_CLIENT_SECRET);
             }
             return GraphSettings.fromProperties(graph);
         }
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the environment variable " + ENV_GRAPH_CLIENT_SECRET + " is not set: "
-                    + "the client secret of the app registration named by tasksync.graph.tenant-id and "
-                    + "tasksync.graph.client-id (or set " + ENV_GRAPH_ACCESS_TOKEN + " to give a token instead)");
+                    + "the client secret of the app registration named by " + GraphSettings.TENANT_ID + " and "
+                    + GraphSettings.CLIENT_ID + " (or set " + ENV_GRAPH_ACCESS_TOKEN + " to give a token instead)");
         }
-        graph.setProperty(GRAPH_CLIENT_SECRET, secret);
+        graph.setProperty(GraphSettings.CLIENT_SECRET, secret);
         return GraphSettings.fromProperties(graph);
     }
 
@@ -307,7 +305,7 @@ public final class ServiceConfig {
     /** {@code ews} or {@code graph}. */
     public String exchange() { return exchange; }
     /** The EWS adapter's configuration; null for Graph. */
-    public EwsConfig ews() { return ews; }
+    public EwsSettings ews() { return ews; }
     /** The Graph adapter's settings; null for EWS. */
     public GraphSettings graph() { return graph; }
     public String stateUrl() { return stateUrl; }
@@ -325,7 +323,7 @@ public final class ServiceConfig {
                 + graph.baseUrl() + (graphToken != null ? " with a given token" : " as app " + graph.clientId()))
                 + ", state store " + stateUrl + " (tables " + stateTablePrefix + "*), every "
                 + settings.intervalMinutes() + " min, time frame " + settings.pastDays() + " days back and "
-                + settings.futureDays() + " ahead" + (settings.enabled() ? "" : ", SWITCHED OFF (tasksync.tasks.enabled)")
+                + settings.futureDays() + " ahead" + (settings.enabled() ? "" : ", SWITCHED OFF (" + SyncSettings.ENABLED + ")")
                 + (settings.dryRun() ? ", DRY RUN" : "");
     }
 }

@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.model.TaskValues;
 import org.tasksync.core.spi.MailboxConnection;
@@ -137,7 +137,7 @@ class ProbeTest {
      */
     private static boolean simulatorAnswersOutlookDates() throws Exception {
         try (EwsSimulator sim = EwsSimulator.start()) {
-            EwsConfig config = EwsConfig.builder().url(sim.url()).credentials("u", "p").build();
+            EwsSettings config = EwsSettings.builder().url(sim.url()).credentials("u", "p").build();
             String id;
             try (MailboxConnection c = EwsExchangeAdapter.create(config).connect(new Mailbox(REP, null, ZoneOffset.UTC))) {
                 id = c.create(List.of(new NewExchangeTask("probe:x", TaskValues.builder().subject("x")

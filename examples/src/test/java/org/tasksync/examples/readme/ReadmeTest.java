@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.graph.GraphExchangeAdapter;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.graph.GraphTokenSource;
@@ -92,7 +92,7 @@ class ReadmeTest {
             }
             exchange.denyImpersonation(BOB, true);
             exchange.inject(EwsFault.serverBusyFault(Duration.ofMillis(20)).forMailbox(CHIARA).always());
-            EwsConfig.Builder config = EwsConfig.builder().url(exchange.url()).credentials("svc", "right")
+            EwsSettings.Builder config = EwsSettings.builder().url(exchange.url()).credentials("svc", "right")
                     .throttleMaxWait(Duration.ofMillis(200));
 
             SyncReport report = SyncEngine.builder().crm(crm).exchange(EwsExchangeAdapter.create(config.build()))
@@ -152,7 +152,7 @@ class ReadmeTest {
                 .dueDate(LocalDate.now(ZoneOffset.UTC)).build());
         try (EwsSimulator exchange = EwsSimulator.start()) {
             SyncEngine engine = SyncEngine.builder().crm(crm).exchange(EwsExchangeAdapter.create(
-                    EwsConfig.builder().url(exchange.url()).credentials("svc", "any").build())).build();
+                    EwsSettings.builder().url(exchange.url()).credentials("svc", "any").build())).build();
             assertThat(engine.runOnce().created()).isEqualTo(2);
             var visit = exchange.outlook(ADA).tasks().stream().filter(t -> t.subject().equals("Visit Ada")).findFirst()
                     .orElseThrow();
@@ -188,7 +188,7 @@ class ReadmeTest {
                 .dueDate(LocalDate.now(ZoneOffset.UTC)).build());
         try (EwsSimulator exchange = EwsSimulator.start()) {
             SyncReport report = SyncEngine.builder().crm(crm).exchange(EwsExchangeAdapter.create(
-                    EwsConfig.builder().url(exchange.url()).credentials("svc", "any").build())).build().runOnce();
+                    EwsSettings.builder().url(exchange.url()).credentials("svc", "any").build())).build().runOnce();
             String error = line(report, "task error: task A1:100-7: ");
             // the catalog values come in no fixed order
             assertThat(readme).contains(error.substring(0, error.indexOf("(known: [") + 9));

@@ -104,7 +104,9 @@ class ServiceConfigTest {
         Properties q = minimal();
         q.setProperty("tasksync.tasks.interval-mintues", "5");
         assertThatThrownBy(() -> ServiceConfig.of(q, ENV))
-                .hasMessage("tasksync.tasks.interval-mintues: unknown tasksync setting (value '5'); see docs/settings.md");
+                .hasMessage("tasksync.tasks.interval-mintues: unknown engine setting (value '5'); known keys there are "
+                        + "[tasksync.tasks.enabled, tasksync.tasks.interval-minutes, tasksync.tasks.time-frame.future-days, "
+                        + "tasksync.tasks.time-frame.past-days]; see docs/settings.md");
     }
 
     @Test

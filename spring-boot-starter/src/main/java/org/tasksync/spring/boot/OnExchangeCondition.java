@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.tasksync.adapter.ews.EwsSettings;
 
 /**
  * Which Exchange adapter the properties choose: {@code tasksync.exchange}, else EWS when
@@ -30,10 +31,12 @@ abstract class OnExchangeCondition extends SpringBootCondition {
                     ? ConditionOutcome.match(TasksyncProperties.EXCHANGE + " is " + kind)
                     : ConditionOutcome.noMatch(TasksyncProperties.EXCHANGE + " is not " + kind);
         }
-        boolean ewsUrl = env.getProperty("tasksync.ews.url") != null;
+        // EwsSettings.URL is a constant, copied in by the compiler: no class of tasksync-adapter-ews is loaded
+        boolean ewsUrl = env.getProperty(EwsSettings.URL) != null;
         if (kind.equals("ews")) {
-            return ewsUrl ? ConditionOutcome.match("tasksync.ews.url is set and " + TasksyncProperties.EXCHANGE + " is not")
-                    : ConditionOutcome.noMatch("neither " + TasksyncProperties.EXCHANGE + " nor tasksync.ews.url is set");
+            return ewsUrl ? ConditionOutcome.match(EwsSettings.URL + " is set and " + TasksyncProperties.EXCHANGE + " is not")
+                    : ConditionOutcome.noMatch("neither " + TasksyncProperties.EXCHANGE + " nor " + EwsSettings.URL
+                            + " is set");
         }
         return ConditionOutcome.noMatch(TasksyncProperties.EXCHANGE + " is not set");
     }

@@ -19,8 +19,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.graph.GraphExchangeAdapter;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.graph.GraphTokenSource;
@@ -164,15 +164,15 @@ public class TasksyncAutoConfiguration {
          */
         @Bean
         @ConditionalOnMissingBean
-        EwsConfig tasksyncEwsConfig(TasksyncProperties properties, SyncSettings settings) {
-            EwsConfig config = properties.read(EwsConfig::fromProperties);
-            return config.toBuilder().extendedFields(settings.mapping().fields().managedFields()).build();
+        EwsSettings tasksyncEwsSettings(TasksyncProperties properties, SyncSettings settings) {
+            EwsSettings ews = properties.read(EwsSettings::fromProperties);
+            return ews.toBuilder().extendedFields(settings.mapping().fields().managedFields()).build();
         }
 
         @Bean
         @ConditionalOnMissingBean(ExchangeAdapter.class)
-        ExchangeAdapter tasksyncEwsAdapter(EwsConfig config) {
-            return EwsExchangeAdapter.create(config);
+        ExchangeAdapter tasksyncEwsAdapter(EwsSettings settings) {
+            return EwsExchangeAdapter.create(settings);
         }
     }
 
@@ -193,9 +193,9 @@ public class TasksyncAutoConfiguration {
         @ConditionalOnMissingBean(ExchangeAdapter.class)
         ExchangeAdapter tasksyncGraphAdapter(GraphSettings settings, TasksyncProperties properties,
                                              ObjectProvider<GraphTokenSource> tokens) {
-            GraphExchangeAdapter.Builder b = GraphExchangeAdapter.builder(settings);
-            tokens.ifAvailable(b::tokenSource);
-            return properties.read(p -> b.build());
+            GraphTokenSource token = tokens.getIfAvailable();
+            return properties.read(p -> token == null ? GraphExchangeAdapter.create(settings)
+                    : GraphExchangeAdapter.builder(settings).tokenSource(token).build());
         }
     }
 

@@ -17,11 +17,16 @@ import java.util.regex.Pattern;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
+import org.tasksync.adapter.ews.EwsSettings;
+import org.tasksync.adapter.graph.GraphSettings;
+import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
+import org.tasksync.core.SyncSettings;
+import org.tasksync.core.state.JdbcSyncStateStore;
 
 /**
  * The {@code tasksync.*} properties of a Spring application, gathered from its {@code Environment}
  * into the {@link Properties} that the library's own readers take ({@code SyncSettings.fromProperties},
- * {@code JdbcCrmSettings.fromProperties}, {@code EwsConfig.fromProperties},
+ * {@code JdbcCrmSettings.fromProperties}, {@code EwsSettings.fromProperties},
  * {@code GraphSettings.fromProperties}), so that the keys, defaults and messages are exactly theirs,
  * plus the few keys of the starter itself.
  *
@@ -37,12 +42,12 @@ public final class TasksyncProperties {
     public static final String CRM_DATA_SOURCE = "tasksync.crm.data-source";
     /** The name of the DataSource bean of the state store; default: {@link #STATE_URL}, else the CRM's. */
     public static final String STATE_DATA_SOURCE = "tasksync.state.data-source";
-    public static final String STATE_URL = "tasksync.state.jdbc.url";
+    public static final String STATE_URL = JdbcSyncStateStore.URL_KEY;
     public static final String STATE_USERNAME = "tasksync.state.jdbc.username";
     public static final String STATE_PASSWORD = "tasksync.state.jdbc.password";
-    public static final String STATE_TABLE_PREFIX = "tasksync.state.jdbc.table-prefix";
+    public static final String STATE_TABLE_PREFIX = JdbcSyncStateStore.TABLE_PREFIX_KEY;
     /** The state store's SQL dialect (auto, h2, postgresql, sqlserver, oracle): {@code JdbcSyncStateStore.DIALECT_KEY}. */
-    public static final String STATE_DIALECT = "tasksync.state.jdbc.dialect";
+    public static final String STATE_DIALECT = JdbcSyncStateStore.DIALECT_KEY;
     /** Whether the schedule starts with the application (default true). */
     public static final String SCHEDULER_ENABLED = "tasksync.scheduler.enabled";
     /** How long the application's stop waits for the cycle in flight, in seconds (default 14). */
@@ -54,48 +59,50 @@ public final class TasksyncProperties {
      */
     static final int DEFAULT_STOP_GRACE_SECONDS = 14;
 
+    /*
+     * The adapters are optional dependencies: their keys are named here by their String constants, which
+     * the compiler copies in, so that no adapter class is loaded; ConfigurationMetadataTest checks that
+     * these lists are the adapters' KEYS.
+     */
     /** Keys of the engine ({@code SyncSettings.fromProperties}) without a variable part. */
-    static final List<String> ENGINE_KEYS = List.of("tasksync.tasks.enabled", "tasksync.tasks.interval-minutes",
-            "tasksync.tasks.time-frame.past-days", "tasksync.tasks.time-frame.future-days", "tasksync.default-zone",
-            "tasksync.reminder.base-time", "tasksync.reassignment", "tasksync.outlook-edits",
-            "tasksync.mass-delete.max-share", "tasksync.mass-delete.min-count", "tasksync.batch-size",
-            "tasksync.mailbox-parallelism", "tasksync.crm.page-size", "tasksync.buffer.max-tasks", "tasksync.dry-run",
-            "tasksync.body.max-length", "tasksync.fields.disabled");
-    /** Keys of the JDBC CRM adapter without a variable part (the constants of {@code JdbcCrmSettings}). */
-    static final List<String> CRM_JDBC_KEYS = List.of("tasksync.crm.jdbc.task-table", "tasksync.crm.jdbc.rep-table",
-            "tasksync.crm.jdbc.column.id", "tasksync.crm.jdbc.column.modified-at", "tasksync.crm.jdbc.column.deleted",
-            "tasksync.crm.jdbc.column.scheduled-day", "tasksync.crm.jdbc.deletion-log.table",
-            "tasksync.crm.jdbc.deletion-log.column.task-id", "tasksync.crm.jdbc.deletion-log.column.deleted-at",
-            "tasksync.crm.jdbc.rep.column.id", "tasksync.crm.jdbc.rep.column.display-name",
-            "tasksync.crm.jdbc.rep.column.email", "tasksync.crm.jdbc.rep.column.time-zone",
-            "tasksync.crm.jdbc.rep.column.enabled", "tasksync.crm.jdbc.change-safety-lag",
-            "tasksync.crm.jdbc.database-time-zone", "tasksync.crm.jdbc.ids-per-query", "tasksync.crm.jdbc.dialect");
-    /** Keys of the EWS adapter (the constants of {@code EwsConfig}). */
-    static final List<String> EWS_KEYS = List.of("tasksync.ews.url", "tasksync.ews.username", "tasksync.ews.password",
-            "tasksync.ews.domain", "tasksync.ews.version", "tasksync.ews.timeout-ms", "tasksync.ews.batch-size",
-            "tasksync.ews.sync-page-size", "tasksync.ews.throttle.max-wait-ms", "tasksync.ews.throttle.initial-backoff-ms",
-            "tasksync.ews.throttle.max-retries", "tasksync.ews.extended-fields");
-    /** Keys of the Graph adapter ({@code GraphSettings.fromProperties}). */
-    static final List<String> GRAPH_KEYS = List.of("tasksync.graph.tenant-id", "tasksync.graph.client-id",
-            "tasksync.graph.client-secret", "tasksync.graph.authority-host", "tasksync.graph.base-url",
-            "tasksync.graph.list-name", "tasksync.graph.batch-size", "tasksync.graph.page-size",
-            "tasksync.graph.throttle.max-retries", "tasksync.graph.throttle.max-wait-seconds",
-            "tasksync.graph.request-timeout-seconds", "tasksync.graph.assignment-apps");
+    static final List<String> ENGINE_KEYS = SyncSettings.KEYS;
+    /** Keys of the JDBC CRM adapter without a variable part ({@code JdbcCrmSettings.KEYS}). */
+    static final List<String> CRM_JDBC_KEYS = List.of(JdbcCrmSettings.TASK_TABLE, JdbcCrmSettings.REP_TABLE,
+            JdbcCrmSettings.TASK_ID_COLUMN, JdbcCrmSettings.MODIFIED_AT_COLUMN, JdbcCrmSettings.DELETED_COLUMN,
+            JdbcCrmSettings.SCHEDULED_DAY_COLUMN, JdbcCrmSettings.DELETION_LOG_TABLE,
+            JdbcCrmSettings.DELETION_LOG_TASK_ID_COLUMN, JdbcCrmSettings.DELETION_LOG_DELETED_AT_COLUMN,
+            JdbcCrmSettings.REP_ID_COLUMN, JdbcCrmSettings.REP_DISPLAY_NAME_COLUMN, JdbcCrmSettings.REP_EMAIL_COLUMN,
+            JdbcCrmSettings.REP_TIME_ZONE_COLUMN, JdbcCrmSettings.REP_ENABLED_COLUMN, JdbcCrmSettings.CHANGE_SAFETY_LAG,
+            JdbcCrmSettings.DATABASE_TIME_ZONE, JdbcCrmSettings.IDS_PER_QUERY, JdbcCrmSettings.DIALECT);
+    /** Keys of the EWS adapter ({@code EwsSettings.KEYS}). */
+    static final List<String> EWS_KEYS = List.of(EwsSettings.URL, EwsSettings.USERNAME, EwsSettings.PASSWORD,
+            EwsSettings.DOMAIN, EwsSettings.VERSION, EwsSettings.TIMEOUT_MS, EwsSettings.BATCH_SIZE,
+            EwsSettings.SYNC_PAGE_SIZE, EwsSettings.THROTTLE_MAX_WAIT_MS, EwsSettings.THROTTLE_INITIAL_BACKOFF_MS,
+            EwsSettings.THROTTLE_MAX_RETRIES, EwsSettings.EXTENDED_FIELDS);
+    /** Keys of the Graph adapter ({@code GraphSettings.KEYS}). */
+    static final List<String> GRAPH_KEYS = List.of(GraphSettings.TENANT_ID, GraphSettings.CLIENT_ID,
+            GraphSettings.CLIENT_SECRET, GraphSettings.AUTHORITY_HOST, GraphSettings.BASE_URL, GraphSettings.LIST_NAME,
+            GraphSettings.BATCH_SIZE, GraphSettings.PAGE_SIZE, GraphSettings.THROTTLE_MAX_RETRIES,
+            GraphSettings.THROTTLE_MAX_WAIT_SECONDS, GraphSettings.REQUEST_TIMEOUT_SECONDS, GraphSettings.ASSIGNMENT_APPS);
     /** Keys of this starter. */
     static final List<String> STARTER_KEYS = List.of(EXCHANGE, CRM_DATA_SOURCE, STATE_DATA_SOURCE, STATE_URL,
             STATE_USERNAME, STATE_PASSWORD, STATE_TABLE_PREFIX, STATE_DIALECT, SCHEDULER_ENABLED, SCHEDULER_STOP_GRACE);
     /** Keys with a variable last part, e.g. {@code tasksync.status.to-exchange.Open}. */
-    static final List<String> MAP_PREFIXES = List.of("tasksync.status.to-exchange.", "tasksync.status.to-crm.",
-            "tasksync.priority.", "tasksync.reminder.unit.", "tasksync.crm.jdbc.column.a1.",
-            "tasksync.crm.jdbc.catalog.status.", "tasksync.crm.jdbc.catalog.priority.",
-            "tasksync.crm.jdbc.catalog.reminder-unit.");
+    static final List<String> MAP_PREFIXES = List.of(SyncSettings.STATUS_TO_EXCHANGE_PREFIX,
+            SyncSettings.STATUS_TO_CRM_PREFIX, SyncSettings.PRIORITY_PREFIX, SyncSettings.REMINDER_UNIT_PREFIX,
+            JdbcCrmSettings.FIELD_COLUMN_PREFIX, JdbcCrmSettings.STATUS_CATALOG_PREFIX,
+            JdbcCrmSettings.PRIORITY_CATALOG_PREFIX, JdbcCrmSettings.REMINDER_UNIT_CATALOG_PREFIX);
 
     /** Where each reader's keys start; a key outside all of them is a typo. */
-    private static final List<String> NAMESPACES = List.of("tasksync.tasks.", "tasksync.status.", "tasksync.priority.",
-            "tasksync.reminder.", "tasksync.mass-delete.", "tasksync.fields.", "tasksync.body.", "tasksync.buffer.",
-            "tasksync.crm.jdbc.", "tasksync.ews.", "tasksync.graph.",
-            // read by tasksync-cluster-quartz, which a host may wire itself
-            "tasksync.cluster.");
+    private static final List<String> NAMESPACES = namespaces();
+
+    private static List<String> namespaces() {
+        List<String> out = new ArrayList<>(SyncSettings.NAMESPACES);
+        out.addAll(List.of(JdbcCrmSettings.PREFIX, EwsSettings.PREFIX, GraphSettings.PREFIX,
+                // read by tasksync-cluster-quartz (ClusterSettings.PREFIX), which a host may wire itself
+                "tasksync.cluster."));
+        return List.copyOf(out);
+    }
     private static final Set<String> SINGLE_KEYS = new TreeSet<>();
     static {
         SINGLE_KEYS.addAll(ENGINE_KEYS);
@@ -223,7 +230,7 @@ public final class TasksyncProperties {
             }
             return named;
         }
-        return get("tasksync.ews.url").isPresent() ? Optional.of("ews") : Optional.empty();
+        return get(EwsSettings.URL).isPresent() ? Optional.of("ews") : Optional.empty();
     }
 
     public boolean schedulerEnabled() {

@@ -2,7 +2,7 @@ package org.tasksync.spring.boot;
 
 /**
  * A {@code tasksync.*} property that tasksync refuses at startup; the message is the one of the
- * class that read the property ({@code SyncSettings.fromProperties}, {@code EwsConfig.fromProperties},
+ * class that read the property ({@code SyncSettings.fromProperties}, {@code EwsSettings.fromProperties},
  * ...), naming the key and, unless it is a credential, the value.
  */
 public class TasksyncPropertiesException extends IllegalArgumentException {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.tasksync.adapter.ews.EwsConfig;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
 import org.tasksync.core.SyncSettings;
@@ -60,10 +60,16 @@ class ConfigurationMetadataTest {
 
     @Test
     void theStartersKeyListsAreTheAdaptersOwn() throws Exception {
-        assertThat(new TreeSet<>(TasksyncProperties.EWS_KEYS)).isEqualTo(keyConstants(EwsConfig.class));
-        Set<String> crm = keyConstants(JdbcCrmSettings.class);
-        crm.removeIf(k -> k.endsWith("."));
-        assertThat(new TreeSet<>(TasksyncProperties.CRM_JDBC_KEYS)).isEqualTo(crm);
+        assertThat(new TreeSet<>(TasksyncProperties.EWS_KEYS)).isEqualTo(keyConstants(EwsSettings.class));
+        assertThat(TasksyncProperties.EWS_KEYS).isEqualTo(EwsSettings.KEYS);
+        assertThat(new TreeSet<>(TasksyncProperties.CRM_JDBC_KEYS)).isEqualTo(keyConstants(JdbcCrmSettings.class));
+        assertThat(TasksyncProperties.CRM_JDBC_KEYS).isEqualTo(JdbcCrmSettings.KEYS);
+        assertThat(new TreeSet<>(TasksyncProperties.GRAPH_KEYS)).isEqualTo(keyConstants(GraphSettings.class));
+        assertThat(TasksyncProperties.GRAPH_KEYS).isEqualTo(GraphSettings.KEYS);
+        assertThat(new TreeSet<>(TasksyncProperties.ENGINE_KEYS)).isEqualTo(keyConstants(SyncSettings.class));
+        List<String> prefixes = new ArrayList<>(SyncSettings.PREFIXES);
+        prefixes.addAll(JdbcCrmSettings.PREFIXES);
+        assertThat(TasksyncProperties.MAP_PREFIXES).isEqualTo(prefixes);
     }
 
     @Test
@@ -95,7 +101,7 @@ class ConfigurationMetadataTest {
                     ews.setProperty("tasksync.ews.url", "http://127.0.0.1:1/EWS/Exchange.asmx");
                     ews.setProperty("tasksync.ews.username", "u");
                     ews.setProperty("tasksync.ews.password", "p");
-                    assertThat(context.getBean(EwsConfig.class).toString()).isEqualTo(EwsConfig.fromProperties(ews)
+                    assertThat(context.getBean(EwsSettings.class).toString()).isEqualTo(EwsSettings.fromProperties(ews)
                             .toBuilder().extendedFields(SyncSettings.ofDefaults().mapping().fields().managedFields())
                             .build().toString());
                     // the Graph keys' defaults, read the way the starter reads them
@@ -123,7 +129,7 @@ class ConfigurationMetadataTest {
         for (Field f : type.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 String v = (String) f.get(null);
-                if (v.startsWith("tasksync.")) {
+                if (v.startsWith("tasksync.") && !v.endsWith(".")) { // a prefix is no key
                     out.add(v);
                 }
             }

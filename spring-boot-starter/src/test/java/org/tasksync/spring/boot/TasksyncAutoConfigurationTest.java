@@ -17,7 +17,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.tasksync.adapter.ews.EwsConfig;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
 import org.tasksync.adapter.graph.GraphExchangeAdapter;
 import org.tasksync.adapter.graph.GraphTokenSource;
@@ -99,7 +99,7 @@ class TasksyncAutoConfigurationTest {
     @Test
     void theEwsConfigurationNamesTheExtendedFieldsOfTheFieldTableAndHidesThePassword() {
         ewsApp().run(context -> {
-            EwsConfig config = context.getBean(EwsConfig.class);
+            EwsSettings config = context.getBean(EwsSettings.class);
             assertThat(config.toString()).doesNotContain(Fixtures.EWS_PASSWORD).contains(ews.url().toString());
         });
     }

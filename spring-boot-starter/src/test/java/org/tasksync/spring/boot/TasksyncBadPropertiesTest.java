@@ -18,7 +18,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
-import org.tasksync.adapter.ews.EwsConfig;
+import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
 import org.tasksync.core.SyncSettings;
@@ -41,7 +41,7 @@ class TasksyncBadPropertiesTest {
 
     @Test
     void anAdapterSettingFailsWithItsReadersMessage() {
-        assertSameMessage(EwsConfig::fromProperties, "tasksync.ews.timeout-ms", "soon",
+        assertSameMessage(EwsSettings::fromProperties, "tasksync.ews.timeout-ms", "soon",
                 "tasksync.ews.url", "http://127.0.0.1:1/EWS/Exchange.asmx", "tasksync.ews.username", "u",
                 "tasksync.ews.password", "p");
         assertSameMessage(GraphSettings::fromProperties, "tasksync.graph.batch-size", "50",
@@ -95,7 +95,7 @@ class TasksyncBadPropertiesTest {
                 "--tasksync.tasks.interval-minutes=0", "--tasksync.ews.url=http://127.0.0.1:1/EWS/Exchange.asmx"))
                 .isInstanceOf(BeanCreationException.class);
         assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
-                .contains("tasksync.tasks.interval-minutes must be at least 1, was 0")
+                .contains("tasksync.tasks.interval-minutes must be at least 1, was '0'")
                 .contains("docs/spring-boot.md");
     }
 

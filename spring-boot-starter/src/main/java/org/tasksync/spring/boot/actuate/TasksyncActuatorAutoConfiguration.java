@@ -14,6 +14,8 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.tasksync.adapter.ews.EwsSettings;
+import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.spring.boot.TasksyncAutoConfiguration;
 import org.tasksync.spring.boot.TasksyncProperties;
 import org.tasksync.spring.boot.TasksyncRuns;
@@ -28,8 +30,8 @@ import org.tasksync.spring.boot.TasksyncRuns;
 public class TasksyncActuatorAutoConfiguration {
 
     /** Keys (in Spring's canonical form: lower case, dots for underscores) whose values are credentials. */
-    static final Set<String> CREDENTIAL_KEYS = Set.of("tasksync.ews.password", "tasksync.ews.username",
-            "tasksync.graph.client-secret", "tasksync.state.jdbc.password");
+    static final Set<String> CREDENTIAL_KEYS = Set.of(EwsSettings.PASSWORD, EwsSettings.USERNAME,
+            GraphSettings.CLIENT_SECRET, TasksyncProperties.STATE_PASSWORD);
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Building the adapter's configuration: every bad value fails at once, naming the key and the value. */
-class EwsConfigTest {
+class EwsSettingsTest {
 
     private static Properties valid() {
         Properties p = new Properties();
@@ -35,7 +35,7 @@ class EwsConfigTest {
         p.setProperty("tasksync.ews.extended-fields", "Region, Branch");
         p.setProperty("tasksync.tasks.interval-minutes", "5"); // the engine's key: not the adapter's business
 
-        EwsConfig c = EwsConfig.fromProperties(p);
+        EwsSettings c = EwsSettings.fromProperties(p);
 
         assertThat(c.url().toString()).isEqualTo("https://mail.example.com/EWS/Exchange.asmx");
         assertThat(c.hasDomain()).isTrue();
@@ -51,7 +51,7 @@ class EwsConfigTest {
 
     @Test
     void defaultsSuitAnExchange2010Sp2Server() {
-        EwsConfig c = EwsConfig.fromProperties(valid());
+        EwsSettings c = EwsSettings.fromProperties(valid());
         assertThat(c.version()).isEqualTo(ExchangeVersion.Exchange2010_SP2);
         assertThat(c.batchSize()).isEqualTo(100);
         assertThat(c.syncPageSize()).isEqualTo(512);
@@ -65,11 +65,11 @@ class EwsConfigTest {
     void aMalformedUrlFailsAtBuildTimeNamingKeyAndValue(String url) {
         Properties p = valid();
         p.setProperty("tasksync.ews.url", url);
-        assertThatThrownBy(() -> EwsConfig.fromProperties(p))
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tasksync.ews.url")
                 .hasMessageContaining(url);
-        assertThatThrownBy(() -> EwsConfig.builder().url(url))
+        assertThatThrownBy(() -> EwsSettings.builder().url(url))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tasksync.ews.url");
     }
@@ -78,7 +78,7 @@ class EwsConfigTest {
     void aUrlWithAPasswordInItIsRejectedWithoutRepeatingIt() {
         Properties p = valid();
         p.setProperty("tasksync.ews.url", "https://svc:Hunter2-In-Url@mail.example.com/EWS/Exchange.asmx");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(p))
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tasksync.ews.url")
                 .hasMessageContaining("user info")
@@ -89,23 +89,23 @@ class EwsConfigTest {
     void missingUrlOrCredentialsAreNamed() {
         Properties noUrl = valid();
         noUrl.remove("tasksync.ews.url");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(noUrl)).hasMessageContaining("tasksync.ews.url");
+        assertThatThrownBy(() -> EwsSettings.fromProperties(noUrl)).hasMessageContaining("tasksync.ews.url");
 
         Properties noPassword = valid();
         noPassword.remove("tasksync.ews.password");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(noPassword)).hasMessageContaining("tasksync.ews.password");
+        assertThatThrownBy(() -> EwsSettings.fromProperties(noPassword)).hasMessageContaining("tasksync.ews.password");
 
         Properties noUser = valid();
         noUser.remove("tasksync.ews.username");
         noUser.remove("tasksync.ews.password");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(noUser)).hasMessageContaining("tasksync.ews.username");
+        assertThatThrownBy(() -> EwsSettings.fromProperties(noUser)).hasMessageContaining("tasksync.ews.username");
     }
 
     @Test
     void aMistypedKeyIsRejected() {
         Properties p = valid();
         p.setProperty("tasksync.ews.batchsize", "10");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(p))
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tasksync.ews.batchsize")
                 .hasMessageContaining("tasksync.ews.batch-size");
@@ -115,18 +115,18 @@ class EwsConfigTest {
     void numbersOutOfRangeOrNotNumbersNameKeyAndValue() {
         Properties p = valid();
         p.setProperty("tasksync.ews.batch-size", "0");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(p)).hasMessageContaining("tasksync.ews.batch-size")
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p)).hasMessageContaining("tasksync.ews.batch-size")
                 .hasMessageContaining("0");
         p.setProperty("tasksync.ews.batch-size", "ten");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(p)).hasMessageContaining("tasksync.ews.batch-size")
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p)).hasMessageContaining("tasksync.ews.batch-size")
                 .hasMessageContaining("'ten'");
         Properties q = valid();
         q.setProperty("tasksync.ews.sync-page-size", "513");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(q)).hasMessageContaining("tasksync.ews.sync-page-size")
+        assertThatThrownBy(() -> EwsSettings.fromProperties(q)).hasMessageContaining("tasksync.ews.sync-page-size")
                 .hasMessageContaining("513");
         Properties r = valid();
         r.setProperty("tasksync.ews.throttle.max-wait-ms", "-1");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(r)).hasMessageContaining("tasksync.ews.throttle.max-wait-ms")
+        assertThatThrownBy(() -> EwsSettings.fromProperties(r)).hasMessageContaining("tasksync.ews.throttle.max-wait-ms")
                 .hasMessageContaining("-1");
     }
 
@@ -134,11 +134,11 @@ class EwsConfigTest {
     void anUnknownVersionOrExtendedFieldIsNamed() {
         Properties p = valid();
         p.setProperty("tasksync.ews.version", "Exchange2003");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(p)).hasMessageContaining("tasksync.ews.version")
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p)).hasMessageContaining("tasksync.ews.version")
                 .hasMessageContaining("Exchange2003");
         Properties q = valid();
         q.setProperty("tasksync.ews.extended-fields", "Region, 9lives");
-        assertThatThrownBy(() -> EwsConfig.fromProperties(q)).hasMessageContaining("tasksync.ews.extended-fields")
+        assertThatThrownBy(() -> EwsSettings.fromProperties(q)).hasMessageContaining("tasksync.ews.extended-fields")
                 .hasMessageContaining("9lives");
     }
 
@@ -146,11 +146,51 @@ class EwsConfigTest {
     void toStringShowsNoCredentials() {
         Properties p = valid();
         p.setProperty("tasksync.ews.domain", "CORPDOMAIN");
-        EwsConfig c = EwsConfig.fromProperties(p);
+        EwsSettings c = EwsSettings.fromProperties(p);
         EwsExchangeAdapter adapter = EwsExchangeAdapter.create(c);
         for (String text : new String[] {c.toString(), c.toBuilder().toString(), adapter.toString(), adapter.name()}) {
             assertThat(text).doesNotContain("Very-Secret-42").doesNotContain("svc-tasksync").doesNotContain("CORPDOMAIN");
         }
         assertThat(c.toString()).contains("https://mail.example.com/EWS/Exchange.asmx");
+    }
+
+    @Test
+    void errorsHaveTheUniformShapeAndAMisspeltKeyShowsNoValue() {
+        Properties p = valid();
+        p.setProperty(EwsSettings.TIMEOUT_MS, "soon");
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p))
+                .hasMessage("tasksync.ews.timeout-ms must be a whole number of milliseconds, was 'soon'");
+        Properties q = valid();
+        q.setProperty(EwsSettings.BATCH_SIZE, "501");
+        assertThatThrownBy(() -> EwsSettings.fromProperties(q))
+                .hasMessage("tasksync.ews.batch-size must be between 1 and 500, was '501'");
+        Properties typo = valid();
+        typo.setProperty("tasksync.ews.pasword", "Very-Secret-42");
+        assertThatThrownBy(() -> EwsSettings.fromProperties(typo))
+                .hasMessageStartingWith("tasksync.ews.pasword: unknown EWS adapter setting (value not shown); known keys "
+                        + "there are [tasksync.ews.batch-size, ")
+                .message().doesNotContain("Very-Secret-42");
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theFormerNameEwsConfigStillBuildsReadsAndConnects() {
+        EwsConfig built = EwsConfig.builder().url("https://mail.example.com/EWS/Exchange.asmx")
+                .credentials("svc-tasksync", "Very-Secret-42").batchSize(7).build();
+        EwsConfig read = EwsConfig.fromProperties(valid());
+        EwsConfig changed = read.toBuilder().syncPageSize(9).build();
+        assertThat(built.batchSize()).isEqualTo(7);
+        assertThat(changed.syncPageSize()).isEqualTo(9);
+        assertThat(changed.url()).isEqualTo(read.url());
+        assertThat(EwsConfig.URL).isEqualTo(EwsSettings.URL);
+
+        EwsExchangeAdapter adapter = EwsExchangeAdapter.create(built);
+        assertThat(adapter.settings()).isSameAs(built);
+        assertThat(adapter.config()).isSameAs(built);
+        EwsSettings plain = EwsSettings.fromProperties(valid());
+        EwsConfig alias = EwsExchangeAdapter.create(plain).config();
+        assertThat(alias.toString()).isEqualTo(plain.toString());
+        assertThat(alias.username()).isEqualTo("svc-tasksync");
+        assertThat(alias.password()).isEqualTo("Very-Secret-42");
     }
 }
