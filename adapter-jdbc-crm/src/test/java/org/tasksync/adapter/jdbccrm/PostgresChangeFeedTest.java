@@ -203,8 +203,17 @@ class PostgresChangeFeedTest {
             st.executeUpdate("INSERT INTO long_task VALUES (repeat('x', 9000), 'long')"); // the insert is not refused
             st.executeUpdate("INSERT INTO long_task VALUES ('short', 'short')");
         }
-        assertThat(hints.nextGap()).contains("named no task");
-        assertThat(hints.idsUntil("short")).containsExactly("short");
+        // one batch may carry both: the order of hint and gap is not the point
+        List<String> ids = new ArrayList<>();
+        while (hints.gaps.isEmpty() || !ids.contains("short")) {
+            Object next = hints.all.poll(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next).as("the gap and the hint of 'short' within %s", BOUND).isNotNull();
+            if (next instanceof List<?> l) {
+                l.forEach(id -> ids.add((String) id));
+            }
+        }
+        assertThat(hints.gaps).singleElement().asString().contains("named no task");
+        assertThat(ids).containsExactly("short");
     }
 
     @Test
