@@ -24,6 +24,18 @@ public final class GraphSettings {
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0";
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com/";
 
+    // the hot-set change feed (docs/graph.md "Live sync: the hot-set feed")
+    /** How often a hot mailbox's delta is checked, in milliseconds. */
+    public static final String LIVE_INTERVAL_MS = "tasksync.graph.live.interval-ms";
+    /** The most mailboxes checked at that interval at once. */
+    public static final String LIVE_HOT_SET_SIZE = "tasksync.graph.live.hot-set-size";
+    /** How long a mailbox stays hot after the engine's or the feed's last sight of a change, in seconds. */
+    public static final String LIVE_HOT_SECONDS = "tasksync.graph.live.hot-seconds";
+    /** The most requests the feed sends about one mailbox per minute (paced). */
+    public static final String LIVE_REQUESTS_PER_MINUTE = "tasksync.graph.live.requests-per-minute";
+    /** Threads that run the feed's checks: the most requests the feed has open at once. */
+    public static final String LIVE_THREADS = "tasksync.graph.live.threads";
+
     private final String tenantId;
     private final String clientId;
     private final String clientSecret;
@@ -36,6 +48,7 @@ public final class GraphSettings {
     private final Duration maxWait;
     private final Duration requestTimeout;
     private final Set<String> assignmentApps;
+    private final Live live;
 
     private GraphSettings(Builder b) {
         tenantId = b.tenantId;
@@ -50,7 +63,44 @@ public final class GraphSettings {
         maxWait = b.maxWait;
         requestTimeout = b.requestTimeout;
         assignmentApps = Set.copyOf(b.assignmentApps);
+        live = b.live;
     }
+
+    /**
+     * The hot-set change feed's settings ({@value #LIVE_INTERVAL_MS}, {@value #LIVE_HOT_SET_SIZE},
+     * {@value #LIVE_HOT_SECONDS}, {@value #LIVE_REQUESTS_PER_MINUTE}, {@value #LIVE_THREADS}).
+     */
+    public record Live(Duration interval, int hotSetSize, Duration hotFor, int requestsPerMinute, int threads) {
+        public Live {
+            Objects.requireNonNull(interval, LIVE_INTERVAL_MS);
+            Objects.requireNonNull(hotFor, LIVE_HOT_SECONDS);
+            if (interval.toMillis() < 50 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(LIVE_INTERVAL_MS + " must be 50 to 600000, was " + interval.toMillis());
+            }
+            if (hotSetSize < 1 || hotSetSize > 1000) {
+                throw new IllegalArgumentException(LIVE_HOT_SET_SIZE + " must be 1 to 1000, was " + hotSetSize);
+            }
+            if (hotFor.toSeconds() < 1 || hotFor.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException(LIVE_HOT_SECONDS + " must be 1 to 86400, was " + hotFor.toSeconds());
+            }
+            // 1,000 a minute is Graph's 10,000 per 10 minutes per app and mailbox (Outlook service limits)
+            if (requestsPerMinute < 1 || requestsPerMinute > 1000) {
+                throw new IllegalArgumentException(LIVE_REQUESTS_PER_MINUTE + " must be 1 to 1000, was " + requestsPerMinute);
+            }
+            // Outlook runs at most 4 requests of an app at once (Outlook service limits, Limits per app ID)
+            if (threads < 1 || threads > 4) {
+                throw new IllegalArgumentException(LIVE_THREADS + " must be 1 to 4, was " + threads);
+            }
+        }
+
+        /** A check every 2 s for up to 50 mailboxes hot for 10 minutes, 30 requests a minute each, 2 threads. */
+        public static Live defaults() {
+            return new Live(Duration.ofSeconds(2), 50, Duration.ofMinutes(10), 30, 2);
+        }
+    }
+
+    /** The hot-set change feed's settings. */
+    public Live live() { return live; }
 
     public static Builder builder() {
         return new Builder();
@@ -116,6 +166,7 @@ public final class GraphSettings {
         b.maxWait = maxWait;
         b.requestTimeout = requestTimeout;
         b.assignmentApps = new LinkedHashSet<>(assignmentApps);
+        b.live = live;
         return b;
     }
 
@@ -164,6 +215,18 @@ public final class GraphSettings {
             }
             b.assignmentApps(apps);
         }
+        Live l = b.live;
+        Duration interval = l.interval();
+        int hotSetSize = l.hotSetSize();
+        Duration hotFor = l.hotFor();
+        int perMinute = l.requestsPerMinute();
+        int threads = l.threads();
+        if ((v = take(p, known, LIVE_INTERVAL_MS)) != null) interval = Duration.ofMillis(integer(LIVE_INTERVAL_MS, v));
+        if ((v = take(p, known, LIVE_HOT_SET_SIZE)) != null) hotSetSize = integer(LIVE_HOT_SET_SIZE, v);
+        if ((v = take(p, known, LIVE_HOT_SECONDS)) != null) hotFor = Duration.ofSeconds(integer(LIVE_HOT_SECONDS, v));
+        if ((v = take(p, known, LIVE_REQUESTS_PER_MINUTE)) != null) perMinute = integer(LIVE_REQUESTS_PER_MINUTE, v);
+        if ((v = take(p, known, LIVE_THREADS)) != null) threads = integer(LIVE_THREADS, v);
+        b.live(new Live(interval, hotSetSize, hotFor, perMinute, threads));
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("tasksync.graph.") && !known.contains(key)) {
                 throw new IllegalArgumentException(key + ": unknown Graph adapter setting"
@@ -202,8 +265,15 @@ public final class GraphSettings {
         private Duration maxWait = Duration.ofSeconds(120);
         private Duration requestTimeout = Duration.ofSeconds(100);
         private Set<String> assignmentApps = new LinkedHashSet<>(List.of("Microsoft Planner"));
+        private Live live = Live.defaults();
 
         private Builder() {
+        }
+
+        /** The hot-set change feed's settings. */
+        public Builder live(Live v) {
+            live = Objects.requireNonNull(v, "live");
+            return this;
         }
 
         /** The tenant id: a GUID or a domain such as contoso.onmicrosoft.com. */
