@@ -123,6 +123,28 @@ class PostgresChangeFeedTest {
     }
 
     @Test
+    void aFirstListenThatFailsIsAGapWithoutThePasswordAndTheFeedListensWhenItCan() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource flaky = new org.tasksync.testkit.jdbc.WrappingDataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                if (attempts.incrementAndGet() <= 2) {
+                    throw new SQLException("connection refused: jdbc:postgresql://crm-db/crm?password=hunter2", "08001");
+                }
+                return db.direct().getConnection();
+            }
+        };
+        Hints hints = new Hints();
+        open(adapter.listeningThrough(flaky), hints);
+
+        String reason = hints.nextGap();
+        assertThat(reason).contains("could not LISTEN on tasksync_task_change", "08001").doesNotContain("hunter2");
+        assertThat(hints.nextGap()).contains("listening again");
+        crm.putTask(task("A1:9-6").build());
+        assertThat(hints.idsUntil("A1:9-6")).contains("A1:9-6");
+    }
+
+    @Test
     void closeEndsTheThreadAndNoHintComesAfterIt() throws Exception {
         Hints closedOne = new Hints();
         CrmChangeFeed feed = open(adapter, closedOne);

@@ -71,29 +71,29 @@ public final class PostgresChangeFeed implements CrmChangeFeed {
     public static PostgresChangeFeed open(DataSource dataSource, String channel, Duration maxRetryWait,
                                           CrmChangeListener listener) {
         PostgresChangeFeed feed = new PostgresChangeFeed(dataSource, channel, maxRetryWait, listener);
-        Connection first = null;
         try {
-            first = feed.listen();
+            feed.first = feed.listen();
             log.info("Listening for CRM task changes on channel {}", channel);
         } catch (SQLException | RuntimeException e) {
             log.warn("Could not listen for CRM task changes on channel {}: {}; trying again", channel, clean(e));
-            feed.gap("could not LISTEN on " + channel + ": " + clean(e));
+            // reported from the feed's thread, as every other hint
+            feed.firstFailure = "could not LISTEN on " + channel + ": " + clean(e);
         }
-        feed.start(first);
+        feed.thread.start(); // publishes first and firstFailure to the thread
         return feed;
-    }
-
-    private void start(Connection first) {
-        this.first = first; // Thread.start() publishes it to the thread
-        thread.start();
     }
 
     /** The connection LISTENed on by open(), until the thread takes it over. */
     private Connection first;
+    /** Why open() could not LISTEN, for the thread to report as a gap; null when it could. */
+    private String firstFailure;
 
     private void run() {
         Connection c = first;
         first = null;
+        if (firstFailure != null) {
+            gap(firstFailure);
+        }
         Duration wait = FIRST_RETRY;
         long lastTraffic = System.nanoTime();
         while (!closed) {
