@@ -67,8 +67,9 @@ public final class GraphSettings {
     }
 
     /**
-     * The hot-set change feed's settings ({@value #LIVE_INTERVAL_MS}, {@value #LIVE_HOT_SET_SIZE},
-     * {@value #LIVE_HOT_SECONDS}, {@value #LIVE_REQUESTS_PER_MINUTE}, {@value #LIVE_THREADS}).
+     * The hot-set change feed's settings ({@value GraphSettings#LIVE_INTERVAL_MS},
+     * {@value GraphSettings#LIVE_HOT_SET_SIZE}, {@value GraphSettings#LIVE_HOT_SECONDS},
+     * {@value GraphSettings#LIVE_REQUESTS_PER_MINUTE}, {@value GraphSettings#LIVE_THREADS}).
      */
     public record Live(Duration interval, int hotSetSize, Duration hotFor, int requestsPerMinute, int threads) {
         public Live {
