@@ -54,6 +54,11 @@ public final class PostgresChangeFeed implements CrmChangeFeed {
     private final Thread thread;
     private volatile boolean closed;
 
+    /** The connection LISTENed on by open(), until the thread takes it over. */
+    private Connection first;
+    /** Why open() could not LISTEN, for the thread to report as a gap; null when it could. */
+    private String firstFailure;
+
     private PostgresChangeFeed(DataSource dataSource, String channel, Duration maxRetryWait, CrmChangeListener listener) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -82,11 +87,6 @@ public final class PostgresChangeFeed implements CrmChangeFeed {
         feed.thread.start(); // publishes first and firstFailure to the thread
         return feed;
     }
-
-    /** The connection LISTENed on by open(), until the thread takes it over. */
-    private Connection first;
-    /** Why open() could not LISTEN, for the thread to report as a gap; null when it could. */
-    private String firstFailure;
 
     private void run() {
         Connection c = first;
