@@ -25,6 +25,17 @@ public final class GraphSettings {
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0";
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com/";
 
+    // the hot-set change feed (docs/graph.md "Live sync: the hot-set feed")
+    /** How often a hot mailbox's delta is checked, in milliseconds. */
+    public static final String LIVE_INTERVAL_MS = PREFIX + "live.interval-ms";
+    /** The most mailboxes checked at that interval at once. */
+    public static final String LIVE_HOT_SET_SIZE = PREFIX + "live.hot-set-size";
+    /** How long a mailbox stays hot after the engine's or the feed's last sight of a change, in seconds. */
+    public static final String LIVE_HOT_SECONDS = PREFIX + "live.hot-seconds";
+    /** The most requests the feed sends about one mailbox per minute (paced). */
+    public static final String LIVE_REQUESTS_PER_MINUTE = PREFIX + "live.requests-per-minute";
+    /** Threads that run the feed's checks: the most requests the feed has open at once. */
+    public static final String LIVE_THREADS = PREFIX + "live.threads";
     /** The namespace of these keys; another key in it is a typo. */
     public static final String PREFIX = "tasksync.graph.";
     public static final String TENANT_ID = PREFIX + "tenant-id";
@@ -44,7 +55,7 @@ public final class GraphSettings {
     /** Every key {@link #fromProperties} reads. */
     public static final List<String> KEYS = List.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET, AUTHORITY_HOST, BASE_URL,
             LIST_NAME, BATCH_SIZE, PAGE_SIZE, THROTTLE_MAX_RETRIES, THROTTLE_MAX_WAIT_SECONDS, REQUEST_TIMEOUT_SECONDS,
-            ASSIGNMENT_APPS);
+            ASSIGNMENT_APPS, LIVE_INTERVAL_MS, LIVE_HOT_SET_SIZE, LIVE_HOT_SECONDS, LIVE_REQUESTS_PER_MINUTE, LIVE_THREADS);
     /** The keys that hold credentials: never shown. */
     public static final List<String> SECRET_KEYS = List.of(CLIENT_SECRET);
 
@@ -60,6 +71,7 @@ public final class GraphSettings {
     private final Duration maxWait;
     private final Duration requestTimeout;
     private final Set<String> assignmentApps;
+    private final Live live;
 
     private GraphSettings(Builder b) {
         tenantId = b.tenantId;
@@ -74,7 +86,45 @@ public final class GraphSettings {
         maxWait = b.maxWait;
         requestTimeout = b.requestTimeout;
         assignmentApps = Set.copyOf(b.assignmentApps);
+        live = b.live;
     }
+
+    /**
+     * The hot-set change feed's settings ({@value GraphSettings#LIVE_INTERVAL_MS},
+     * {@value GraphSettings#LIVE_HOT_SET_SIZE}, {@value GraphSettings#LIVE_HOT_SECONDS},
+     * {@value GraphSettings#LIVE_REQUESTS_PER_MINUTE}, {@value GraphSettings#LIVE_THREADS}).
+     */
+    public record Live(Duration interval, int hotSetSize, Duration hotFor, int requestsPerMinute, int threads) {
+        public Live {
+            Objects.requireNonNull(interval, LIVE_INTERVAL_MS);
+            Objects.requireNonNull(hotFor, LIVE_HOT_SECONDS);
+            if (interval.toMillis() < 50 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(LIVE_INTERVAL_MS + " must be 50 to 600000, was " + interval.toMillis());
+            }
+            if (hotSetSize < 1 || hotSetSize > 1000) {
+                throw new IllegalArgumentException(LIVE_HOT_SET_SIZE + " must be 1 to 1000, was " + hotSetSize);
+            }
+            if (hotFor.toSeconds() < 1 || hotFor.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException(LIVE_HOT_SECONDS + " must be 1 to 86400, was " + hotFor.toSeconds());
+            }
+            // 1,000 a minute is Graph's 10,000 per 10 minutes per app and mailbox (Outlook service limits)
+            if (requestsPerMinute < 1 || requestsPerMinute > 1000) {
+                throw new IllegalArgumentException(LIVE_REQUESTS_PER_MINUTE + " must be 1 to 1000, was " + requestsPerMinute);
+            }
+            // Outlook runs at most 4 requests of an app at once (Outlook service limits, Limits per app ID)
+            if (threads < 1 || threads > 4) {
+                throw new IllegalArgumentException(LIVE_THREADS + " must be 1 to 4, was " + threads);
+            }
+        }
+
+        /** A check every 2 s for up to 50 mailboxes hot for 10 minutes, 30 requests a minute each, 2 threads. */
+        public static Live defaults() {
+            return new Live(Duration.ofSeconds(2), 50, Duration.ofMinutes(10), 30, 2);
+        }
+    }
+
+    /** The hot-set change feed's settings. */
+    public Live live() { return live; }
 
     public static Builder builder() {
         return new Builder();
@@ -140,6 +190,7 @@ public final class GraphSettings {
         b.maxWait = maxWait;
         b.requestTimeout = requestTimeout;
         b.assignmentApps = new LinkedHashSet<>(assignmentApps);
+        b.live = live;
         return b;
     }
 
@@ -175,6 +226,12 @@ public final class GraphSettings {
         r.duration(THROTTLE_MAX_WAIT_SECONDS, ChronoUnit.SECONDS).ifPresent(b::maxWait);
         r.duration(REQUEST_TIMEOUT_SECONDS, ChronoUnit.SECONDS).ifPresent(b::requestTimeout);
         r.list(ASSIGNMENT_APPS).ifPresent(b::assignmentApps);
+        Live l = b.live;
+        b.live(new Live(r.integer(LIVE_INTERVAL_MS).map(Duration::ofMillis).orElse(l.interval()),
+                r.integer(LIVE_HOT_SET_SIZE).orElse(l.hotSetSize()),
+                r.integer(LIVE_HOT_SECONDS).map(Duration::ofSeconds).orElse(l.hotFor()),
+                r.integer(LIVE_REQUESTS_PER_MINUTE).orElse(l.requestsPerMinute()),
+                r.integer(LIVE_THREADS).orElse(l.threads())));
         return b.build();
     }
 
@@ -192,8 +249,15 @@ public final class GraphSettings {
         private Duration maxWait = Duration.ofSeconds(120);
         private Duration requestTimeout = Duration.ofSeconds(100);
         private Set<String> assignmentApps = new LinkedHashSet<>(List.of("Microsoft Planner"));
+        private Live live = Live.defaults();
 
         private Builder() {
+        }
+
+        /** The hot-set change feed's settings. */
+        public Builder live(Live v) {
+            live = Objects.requireNonNull(v, "live");
+            return this;
         }
 
         /** The tenant id: a GUID or a domain such as contoso.onmicrosoft.com. */

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.tasksync.adapter.jdbccrm.internal.BoundSql;
 import org.tasksync.adapter.jdbccrm.internal.ChangeCursor;
 import org.tasksync.adapter.jdbccrm.internal.FramePosition;
+import org.tasksync.adapter.jdbccrm.internal.PostgresChangeFeed;
 import org.tasksync.adapter.jdbccrm.internal.SqlValue;
 import org.tasksync.adapter.jdbccrm.internal.TaskRow;
 import org.tasksync.adapter.jdbccrm.internal.TaskTable;
@@ -36,6 +37,8 @@ import org.tasksync.core.TaskError;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
+import org.tasksync.core.spi.CrmChangeFeed;
+import org.tasksync.core.spi.CrmChangeListener;
 import org.tasksync.core.spi.CrmPage;
 import org.tasksync.core.spi.StatusWriteResult;
 import org.tasksync.core.spi.TimeFrameQuery;
@@ -65,12 +68,15 @@ public final class JdbcCrmAdapter implements CrmAdapter {
     private static final Pattern SECRET = Pattern.compile("(?i)(password|passwd|pwd|secret)=([^;&\\s]*)");
 
     private final DataSource dataSource;
+    /** Where the change feed takes its one long-held connection from (by default {@link #dataSource}). */
+    private final DataSource listenDataSource;
     private final JdbcCrmSettings settings;
     private final Map<String, String> statusCodeByValue;
     private volatile TaskTable table;
 
-    private JdbcCrmAdapter(DataSource dataSource, JdbcCrmSettings settings) {
+    private JdbcCrmAdapter(DataSource dataSource, DataSource listenDataSource, JdbcCrmSettings settings) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.listenDataSource = Objects.requireNonNull(listenDataSource, "listenDataSource");
         this.settings = Objects.requireNonNull(settings, "settings");
         Map<String, String> codes = new HashMap<>();
         settings.statusCatalog().forEach((code, value) -> codes.put(value, code));
@@ -79,7 +85,16 @@ public final class JdbcCrmAdapter implements CrmAdapter {
 
     /** An adapter over the CRM database behind {@code dataSource}; connects only when first used. */
     public static JdbcCrmAdapter create(DataSource dataSource, JdbcCrmSettings settings) {
-        return new JdbcCrmAdapter(dataSource, settings);
+        return new JdbcCrmAdapter(dataSource, dataSource, settings);
+    }
+
+    /**
+     * This adapter, with the change feed's connection taken from {@code listenDataSource}: for a
+     * pool that cannot lend a connection for hours, or a pooler such as PgBouncer in transaction
+     * mode, which does not carry LISTEN (docs/jdbc-crm.md "Change notifications").
+     */
+    public JdbcCrmAdapter listeningThrough(DataSource listenDataSource) {
+        return new JdbcCrmAdapter(dataSource, listenDataSource, settings);
     }
 
     public JdbcCrmSettings settings() {
@@ -531,6 +546,39 @@ public final class JdbcCrmAdapter implements CrmAdapter {
                 }
             }
         });
+    }
+
+    // --- change feed ---------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL with {@link JdbcCrmSettings#notifyChannel()} set: a feed that LISTENs on
+     * that channel on a connection of its own, LISTENing before this returns (docs/jdbc-crm.md
+     * "Change notifications"; the trigger is the DBA's to install). Empty on other databases, with
+     * the channel switched off, or without pgjdbc on the class path.
+     *
+     * @throws CrmAccessException when the database cannot be reached to learn its dialect
+     */
+    @Override
+    public java.util.Optional<CrmChangeFeed> changeFeed(CrmChangeListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (settings.notifyChannel().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        CrmDialect dialect = settings.dialect().isPresent() ? settings.dialect().get()
+                : withConnection("learn the database's dialect", c -> table(c).dialect());
+        if (dialect != CrmDialect.POSTGRESQL) {
+            log.debug("No change feed: {} has no LISTEN/NOTIFY", dialect.productName());
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(PostgresChangeFeed.open(listenDataSource, settings.notifyChannel().get(),
+                    settings.notifyReconnectMaxWait(), listener));
+        } catch (LinkageError e) {
+            log.warn("No change feed: PostgreSQL's JDBC driver (org.postgresql:postgresql) is not on the class path");
+            return java.util.Optional.empty();
+        }
     }
 
     // --- plumbing ------------------------------------------------------------------------------

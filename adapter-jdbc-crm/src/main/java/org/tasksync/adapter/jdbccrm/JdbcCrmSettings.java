@@ -60,17 +60,27 @@ public final class JdbcCrmSettings {
     public static final String IDS_PER_QUERY = PREFIX + "ids-per-query";
     /** {@code auto} (the default: from the driver's product name) or a {@link CrmDialect} to force. */
     public static final String DIALECT = PREFIX + "dialect";
+    /**
+     * The PostgreSQL channel the change trigger NOTIFYs on and the change feed LISTENs to; empty
+     * switches the feed off (docs/jdbc-crm.md "Change notifications").
+     */
+    public static final String NOTIFY_CHANNEL = PREFIX + "notify-channel";
+    /** The longest wait between two attempts of the change feed to listen again after losing its connection. */
+    public static final String NOTIFY_RECONNECT_MAX_WAIT = PREFIX + "notify-reconnect-max-wait";
 
     /** Every key without a variable part that {@link #fromProperties} reads. */
     public static final List<String> KEYS = List.of(TASK_TABLE, REP_TABLE, TASK_ID_COLUMN, MODIFIED_AT_COLUMN,
             DELETED_COLUMN, SCHEDULED_DAY_COLUMN, DELETION_LOG_TABLE, DELETION_LOG_TASK_ID_COLUMN,
             DELETION_LOG_DELETED_AT_COLUMN, REP_ID_COLUMN, REP_DISPLAY_NAME_COLUMN, REP_EMAIL_COLUMN,
-            REP_TIME_ZONE_COLUMN, REP_ENABLED_COLUMN, CHANGE_SAFETY_LAG, DATABASE_TIME_ZONE, IDS_PER_QUERY, DIALECT);
+            REP_TIME_ZONE_COLUMN, REP_ENABLED_COLUMN, CHANGE_SAFETY_LAG, DATABASE_TIME_ZONE, IDS_PER_QUERY, DIALECT,
+            NOTIFY_CHANNEL, NOTIFY_RECONNECT_MAX_WAIT);
     /** Prefixes of the keys with a variable last part: field columns and catalogs. */
     public static final List<String> PREFIXES = List.of(FIELD_COLUMN_PREFIX, STATUS_CATALOG_PREFIX,
             PRIORITY_CATALOG_PREFIX, REMINDER_UNIT_CATALOG_PREFIX);
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Lower case, since LISTEN folds an unquoted name to lower case while pg_notify() takes it as written. */
+    private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final int MAX_IDS_PER_QUERY = 1000;
     private static final Duration MAX_SAFETY_LAG = Duration.ofDays(1);
 
@@ -97,6 +107,8 @@ public final class JdbcCrmSettings {
     private final ZoneId databaseTimeZone;
     private final int idsPerQuery;
     private final CrmDialect dialect;
+    private final String notifyChannel;
+    private final Duration notifyReconnectMaxWait;
 
     private JdbcCrmSettings(Builder b) {
         taskTable = b.taskTable;
@@ -122,6 +134,8 @@ public final class JdbcCrmSettings {
         databaseTimeZone = b.databaseTimeZone;
         idsPerQuery = b.idsPerQuery;
         dialect = b.dialect;
+        notifyChannel = b.notifyChannel;
+        notifyReconnectMaxWait = b.notifyReconnectMaxWait;
     }
 
     /** The settings of the reference schema ({@link ReferenceSchema}). */
@@ -167,6 +181,8 @@ public final class JdbcCrmSettings {
         r.zone(DATABASE_TIME_ZONE).ifPresent(b::databaseTimeZone);
         r.integer(IDS_PER_QUERY).ifPresent(b::idsPerQuery);
         r.string(DIALECT).ifPresent(v -> b.dialect(CrmDialect.parse(DIALECT, v)));
+        r.string(NOTIFY_CHANNEL).ifPresent(v -> b.notifyChannel(emptyToNull(v)));
+        r.secondsOrIsoDuration(NOTIFY_RECONNECT_MAX_WAIT).ifPresent(b::notifyReconnectMaxWait);
         new TreeMap<>(r.under(FIELD_COLUMN_PREFIX)).forEach((key, v) -> b.fieldColumn(fieldNumber(key), emptyToNull(v)));
         // giving any code of a catalog replaces the whole catalog; codes in key order
         Map<String, String> status = codes(r, STATUS_CATALOG_PREFIX);
@@ -260,6 +276,10 @@ public final class JdbcCrmSettings {
     public int idsPerQuery() { return idsPerQuery; }
     /** The SQL dialect forced by {@value #DIALECT}; empty to choose it from the database's product name. */
     public Optional<CrmDialect> dialect() { return Optional.ofNullable(dialect); }
+    /** The PostgreSQL NOTIFY channel of the change feed; empty when the feed is switched off. */
+    public Optional<String> notifyChannel() { return Optional.ofNullable(notifyChannel); }
+    /** The longest wait of the change feed between attempts to listen again. */
+    public Duration notifyReconnectMaxWait() { return notifyReconnectMaxWait; }
 
     /** Every configured table and column name, by the key that sets it (for checks against the database's limits). */
     public Map<String, String> identifiers() {
@@ -306,7 +326,8 @@ public final class JdbcCrmSettings {
                 + ", statusCatalog=" + statusCatalog + ", priorityCatalog=" + priorityCatalog
                 + ", reminderUnitCatalog=" + reminderUnitCatalog + ", changeSafetyLag=" + changeSafetyLag
                 + ", databaseTimeZone=" + databaseTimeZone + ", idsPerQuery=" + idsPerQuery
-                + ", dialect=" + (dialect == null ? "auto" : dialect.settingValue()) + "}";
+                + ", dialect=" + (dialect == null ? "auto" : dialect.settingValue())
+                + ", notifyChannel=" + (notifyChannel == null ? "off" : notifyChannel) + "}";
     }
 
     /**
@@ -337,6 +358,8 @@ public final class JdbcCrmSettings {
         private ZoneId databaseTimeZone = ZoneOffset.UTC;
         private int idsPerQuery = 500;
         private CrmDialect dialect;
+        private String notifyChannel = "tasksync_task_change";
+        private Duration notifyReconnectMaxWait = Duration.ofSeconds(30);
 
         private Builder() {
             fieldColumns.put(A1Field.REP, "rep_id");
@@ -388,6 +411,8 @@ public final class JdbcCrmSettings {
             databaseTimeZone = s.databaseTimeZone;
             idsPerQuery = s.idsPerQuery;
             dialect = s.dialect;
+            notifyChannel = s.notifyChannel;
+            notifyReconnectMaxWait = s.notifyReconnectMaxWait;
         }
 
         public Builder taskTable(String name) { taskTable = identifier(TASK_TABLE, name); return this; }
@@ -516,6 +541,26 @@ public final class JdbcCrmSettings {
         /** Forces a SQL dialect; null (the default) chooses it from the database's product name. */
         public Builder dialect(CrmDialect dialectOrNull) {
             dialect = dialectOrNull;
+            return this;
+        }
+
+        /** The NOTIFY channel of the change feed (lower case, at most 63 characters), or null to switch the feed off. */
+        public Builder notifyChannel(String channelOrNull) {
+            if (channelOrNull != null && !CHANNEL.matcher(channelOrNull).matches()) {
+                throw new IllegalArgumentException(NOTIFY_CHANNEL + " = '" + channelOrNull
+                        + "' is not a lower-case PostgreSQL channel name (a letter or '_', then letters, digits"
+                        + " or '_', at most 63 characters)");
+            }
+            notifyChannel = channelOrNull;
+            return this;
+        }
+
+        public Builder notifyReconnectMaxWait(Duration wait) {
+            if (wait == null || wait.compareTo(Duration.ofMillis(100)) < 0 || wait.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(NOTIFY_RECONNECT_MAX_WAIT + " = '" + wait
+                        + "' must be between PT0.1S and PT1H");
+            }
+            notifyReconnectMaxWait = wait;
             return this;
         }
 

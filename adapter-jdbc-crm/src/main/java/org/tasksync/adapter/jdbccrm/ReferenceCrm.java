@@ -140,6 +140,80 @@ public final class ReferenceCrm {
         return this;
     }
 
+    /**
+     * The reference DDL of the change trigger ({@code notify-postgresql.sql}) for PostgreSQL, as
+     * shipped: for the reference schema's task table and the default channel.
+     */
+    public static String changeNotificationSql() {
+        try (InputStream in = ReferenceCrm.class.getResourceAsStream("notify-postgresql.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("resource notify-postgresql.sql is missing from the adapter's jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The change trigger's statements for these settings: the reference DDL with the task table,
+     * its id column and the channel of the settings in place of the reference names. A function
+     * body between {@code $$} stays one statement.
+     */
+    public static List<String> changeNotificationStatements(JdbcCrmSettings settings) {
+        String channel = settings.notifyChannel().orElseThrow(() -> new IllegalArgumentException(
+                JdbcCrmSettings.NOTIFY_CHANNEL + " is empty: there is no channel to install the trigger for"));
+        String sql = changeNotificationSql()
+                .replaceAll("(?m)^\\s*--.*$", "")
+                .replaceAll("\\bON a1_task\\b", "ON " + settings.taskTable())
+                .replaceAll("\\b(OLD|NEW)\\.id\\b", "$1." + settings.taskIdColumn())
+                .replace("'tasksync_task_change'", "'" + channel + "'")
+                // a function per table, so that triggers on two tables do not replace each other's
+                .replace("tasksync_a1_task_notify", "tasksync_" + settings.taskTable() + "_notify");
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean inBody = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char ch = sql.charAt(i);
+            if (ch == '$' && i + 1 < sql.length() && sql.charAt(i + 1) == '$') {
+                inBody = !inBody;
+                current.append("$$");
+                i++;
+            } else if (ch == ';' && !inBody) {
+                if (!current.toString().isBlank()) {
+                    out.add(current.toString().trim());
+                }
+                current.setLength(0);
+            } else {
+                current.append(ch);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().trim());
+        }
+        return out;
+    }
+
+    /**
+     * Installs the change trigger on this CRM's task table (PostgreSQL only), as a DBA would run
+     * {@link #changeNotificationSql()}; again is harmless (the function is replaced, the trigger re-created).
+     */
+    public ReferenceCrm installChangeNotifications() {
+        run(c -> {
+            if (Dialect.of(c) != Dialect.POSTGRESQL) {
+                throw new IllegalStateException("change notifications need PostgreSQL's NOTIFY, not "
+                        + c.getMetaData().getDatabaseProductName());
+            }
+            try (Statement st = c.createStatement()) {
+                for (String sql : changeNotificationStatements(settings)) {
+                    st.execute(sql);
+                }
+            }
+            return null;
+        });
+        return this;
+    }
+
     /** Deletes every task, rep and deletion log entry (rows, not marks). */
     public void clear() {
         run(c -> {

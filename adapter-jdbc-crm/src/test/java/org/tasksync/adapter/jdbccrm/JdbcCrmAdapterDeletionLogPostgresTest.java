@@ -4,7 +4,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.tasksync.testkit.crm.CrmAdapterCompatibilityKit;
 import org.tasksync.testkit.crm.CrmFixture;
 
-/** The CRM adapter contract in PostgreSQL, for a CRM that deletes rows and logs them in a table. */
+/**
+ * The CRM adapter contract in PostgreSQL, for a CRM that deletes rows and logs them in a table; the
+ * change trigger is installed (it hears the row deletions).
+ */
 class JdbcCrmAdapterDeletionLogPostgresTest extends CrmAdapterCompatibilityKit {
 
     private static JdbcCrmFixture crm;
@@ -12,6 +15,7 @@ class JdbcCrmAdapterDeletionLogPostgresTest extends CrmAdapterCompatibilityKit {
     @BeforeAll
     static void startPostgres() {
         crm = JdbcCrmFixture.deletionLog(TestDatabases.postgres());
+        crm.crm().installChangeNotifications();
     }
 
     @Override

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.tasksync.testkit.crm.CrmAdapterCompatibilityKit;
 import org.tasksync.testkit.crm.CrmFixture;
 
-/** The CRM adapter contract, on the reference schema in an embedded PostgreSQL. */
+/** The CRM adapter contract, on the reference schema in an embedded PostgreSQL with the change trigger installed. */
 class JdbcCrmAdapterPostgresTest extends CrmAdapterCompatibilityKit {
 
     private static JdbcCrmFixture crm;
@@ -12,6 +12,7 @@ class JdbcCrmAdapterPostgresTest extends CrmAdapterCompatibilityKit {
     @BeforeAll
     static void startPostgres() {
         crm = JdbcCrmFixture.referenceSchema(TestDatabases.postgres());
+        crm.crm().installChangeNotifications();
     }
 
     @Override

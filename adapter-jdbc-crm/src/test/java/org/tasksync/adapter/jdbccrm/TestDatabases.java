@@ -61,7 +61,16 @@ public final class TestDatabases {
     }
 
     /** A new, empty PostgreSQL database on the shared embedded server, behind a small test pool. */
-    public static synchronized DataSource postgres() {
+    public static DataSource postgres() {
+        return postgresDatabase().pooled();
+    }
+
+    /** One PostgreSQL database, behind the test pool and directly (a new connection each time). */
+    public record Postgres(DataSource pooled, DataSource direct) {
+    }
+
+    /** A new, empty PostgreSQL database on the shared embedded server, pooled and direct. */
+    public static synchronized Postgres postgresDatabase() {
         try {
             if (postgres == null) {
                 // the server must answer within this (the library's default, 10 s, is short on a loaded machine)
@@ -79,7 +88,8 @@ public final class TestDatabases {
             try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE DATABASE " + name);
             }
-            return new PooledDataSource(postgres.getDatabase("postgres", name));
+            DataSource direct = postgres.getDatabase("postgres", name);
+            return new Postgres(new PooledDataSource(direct), direct);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {

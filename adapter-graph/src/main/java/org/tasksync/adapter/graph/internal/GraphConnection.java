@@ -105,6 +105,11 @@ public final class GraphConnection implements MailboxConnection {
         return resolved;
     }
 
+    /** The id of the mailbox's target list (looked up once, then remembered), for the hot-set feed's delta. */
+    public String targetListId() throws MailboxException {
+        return list().id();
+    }
+
     private String cacheKey() {
         return user() + "\u0000" + (config.listName() == null ? "" : config.listName());
     }

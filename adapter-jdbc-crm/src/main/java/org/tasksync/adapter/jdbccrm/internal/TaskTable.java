@@ -390,8 +390,18 @@ public final class TaskTable {
      */
     public String writeStatus() {
         return "UPDATE " + settings.taskTable() + " SET " + settings.fieldColumn(A1Field.STATUS).orElseThrow()
-                + " = ?, " + modified() + " = ? WHERE " + id() + " = ? AND " + modified() + " = ?" + andNotDeleted;
+                + " = ?, " + modified() + " = ? WHERE " + id() + " = ? AND " + modified() + " = ?" + andNotDeleted
+                + (dialect == CrmDialect.POSTGRESQL ? ORIGIN_MARK : "");
     }
+
+    /**
+     * On PostgreSQL the status write marks its own transaction (a setting local to it), so that the
+     * change trigger of notify-postgresql.sql leaves the write-back out. A condition of the UPDATE
+     * rather than a statement of its own: a row is updated only after every condition held for it,
+     * so the mark is set before the row's trigger runs, without a second round trip or a transaction
+     * the adapter would have to open on an autocommit connection.
+     */
+    public static final String ORIGIN_MARK = " AND set_config('tasksync.origin', 'engine', true) = 'engine'";
 
     /** The modification time and deletion mark of one row. Params: id. */
     public String currentState() {
