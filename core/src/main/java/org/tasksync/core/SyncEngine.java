@@ -110,6 +110,19 @@ public final class SyncEngine {
         return java.util.Optional.ofNullable(parts.leaseDuration());
     }
 
+    // LiveSync (same package) opens the adapters' change feeds and checks hints against the links
+    org.tasksync.core.spi.ExchangeAdapter exchangeAdapter() {
+        return parts.exchange();
+    }
+
+    org.tasksync.core.spi.CrmAdapter crmAdapter() {
+        return parts.crm();
+    }
+
+    org.tasksync.core.spi.SyncStateStore stateStore() {
+        return parts.store();
+    }
+
     @Override
     public String toString() {
         return "SyncEngine{crm=" + parts.crm().getClass().getSimpleName() + ", exchange=" + parts.exchange().name()
