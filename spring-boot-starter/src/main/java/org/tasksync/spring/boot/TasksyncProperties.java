@@ -81,6 +81,9 @@ public final class TasksyncProperties {
             "tasksync.graph.list-name", "tasksync.graph.batch-size", "tasksync.graph.page-size",
             "tasksync.graph.throttle.max-retries", "tasksync.graph.throttle.max-wait-seconds",
             "tasksync.graph.request-timeout-seconds", "tasksync.graph.assignment-apps");
+    /** Keys of live sync ({@code LiveSettings.fromProperties}). */
+    static final List<String> LIVE_KEYS = List.of("tasksync.live.enabled", "tasksync.live.quiet-period-ms",
+            "tasksync.live.max-delay-ms", "tasksync.live.threads");
     /** Keys of this starter. */
     static final List<String> STARTER_KEYS = List.of(EXCHANGE, CRM_DATA_SOURCE, STATE_DATA_SOURCE, STATE_URL,
             STATE_USERNAME, STATE_PASSWORD, STATE_TABLE_PREFIX, STATE_DIALECT, SCHEDULER_ENABLED, SCHEDULER_STOP_GRACE);
@@ -93,7 +96,7 @@ public final class TasksyncProperties {
     /** Where each reader's keys start; a key outside all of them is a typo. */
     private static final List<String> NAMESPACES = List.of("tasksync.tasks.", "tasksync.status.", "tasksync.priority.",
             "tasksync.reminder.", "tasksync.mass-delete.", "tasksync.fields.", "tasksync.body.", "tasksync.buffer.",
-            "tasksync.crm.jdbc.", "tasksync.ews.", "tasksync.graph.",
+            "tasksync.crm.jdbc.", "tasksync.ews.", "tasksync.graph.", "tasksync.live.",
             // read by tasksync-cluster-quartz, which a host may wire itself
             "tasksync.cluster.");
     private static final Set<String> SINGLE_KEYS = new TreeSet<>();
@@ -103,6 +106,7 @@ public final class TasksyncProperties {
         SINGLE_KEYS.addAll(EWS_KEYS);
         SINGLE_KEYS.addAll(GRAPH_KEYS);
         SINGLE_KEYS.addAll(STARTER_KEYS);
+        SINGLE_KEYS.addAll(LIVE_KEYS);
     }
 
     static final int MIN_SEARCHED_SECRET = 6;

@@ -52,6 +52,7 @@ class ConfigurationMetadataTest {
         read.addAll(TasksyncProperties.CRM_JDBC_KEYS);
         read.addAll(TasksyncProperties.EWS_KEYS);
         read.addAll(TasksyncProperties.GRAPH_KEYS);
+        read.addAll(TasksyncProperties.LIVE_KEYS);
         TasksyncProperties.MAP_PREFIXES.forEach(p -> read.add(p.substring(0, p.length() - 1)));
         assertThat(new TreeSet<>(metadata.keySet())).isEqualTo(read);
         TasksyncProperties.MAP_PREFIXES.forEach(p ->
@@ -61,6 +62,8 @@ class ConfigurationMetadataTest {
     @Test
     void theStartersKeyListsAreTheAdaptersOwn() throws Exception {
         assertThat(new TreeSet<>(TasksyncProperties.EWS_KEYS)).isEqualTo(keyConstants(EwsConfig.class));
+        assertThat(new TreeSet<>(TasksyncProperties.LIVE_KEYS))
+                .isEqualTo(new TreeSet<>(org.tasksync.core.LiveSettings.KEYS));
         Set<String> crm = keyConstants(JdbcCrmSettings.class);
         crm.removeIf(k -> k.endsWith("."));
         assertThat(new TreeSet<>(TasksyncProperties.CRM_JDBC_KEYS)).isEqualTo(crm);

@@ -175,6 +175,33 @@ class TasksyncAutoConfigurationTest {
     }
 
     @Test
+    void withLiveSyncEnabledTheScheduleRunsLiveSyncAndStopsItWithTheApplication() {
+        ewsApp().withPropertyValues("tasksync.scheduler.enabled=true", "tasksync.live.enabled=true",
+                "tasksync.live.quiet-period-ms=200", "tasksync.live.threads=2").run(context -> {
+            TasksyncSchedule schedule = context.getBean(TasksyncSchedule.class);
+            TasksyncRuns runs = context.getBean(TasksyncRuns.class);
+            assertThat(schedule.isRunning()).isTrue();
+            assertThat(schedule.liveSync()).hasValueSatisfying(l -> {
+                assertThat(l.settings().quietPeriod()).isEqualTo(java.time.Duration.ofMillis(200));
+                assertThat(l.settings().threads()).isEqualTo(2);
+            });
+            SyncReport first = awaitFirstCycle(runs);
+            assertThat(first.created()).isPositive();
+
+            context.close();
+
+            assertThat(schedule.isRunning()).isFalse();
+            assertThat(schedule.liveSync()).isEmpty();
+        });
+    }
+
+    @Test
+    void aMisspeltLiveKeyFailsTheStart() {
+        ewsApp().withPropertyValues("tasksync.live.quiet-ms=200").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("tasksync.live.quiet-ms"));
+    }
+
+    @Test
     void stoppingTheApplicationLetsTheCycleInFlightFinish() throws Exception {
         // every request takes a while, so the first cycle is still running when the application stops
         ews.close();
