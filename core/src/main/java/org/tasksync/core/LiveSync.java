@@ -93,8 +93,9 @@ public final class LiveSync implements AutoCloseable {
     private final AtomicBoolean fullCycleRequested = new AtomicBoolean();
     private volatile Set<String> watched = Set.of();
     private volatile boolean closed;
-    private ExchangeChangeFeed exchangeFeed;
-    private CrmChangeFeed crmFeed;
+    // set once in start(); a feed may deliver hints from its own threads before that returns
+    private volatile ExchangeChangeFeed exchangeFeed;
+    private volatile CrmChangeFeed crmFeed;
 
     private final LongAdder hints = new LongAdder();
     private final LongAdder coalesced = new LongAdder();
@@ -199,8 +200,8 @@ public final class LiveSync implements AutoCloseable {
         if (now.equals(watched)) {
             return;
         }
+        // slots stay: one of a mailbox watched again may still have a run in flight (one run at a time)
         watched = Set.copyOf(now);
-        slots.keySet().retainAll(now);
         if (exchangeFeed != null) {
             List<Mailbox> boxes = new ArrayList<>();
             for (String a : now) {
@@ -291,17 +292,14 @@ public final class LiveSync implements AutoCloseable {
         }
         runs.shutdown();
         try {
-            long deadline = System.nanoTime() + grace.toNanos();
-            boolean done = runs.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)
-                    && (cycles == null || cycles.awaitTermination(Math.max(0, deadline - System.nanoTime()),
-                    TimeUnit.NANOSECONDS));
+            // as SyncScheduler.stop: up to grace for the work in flight, then interrupted, up to grace again
+            boolean done = awaitRunsAndCycles(System.nanoTime() + grace.toNanos());
             if (!done) {
                 runs.shutdownNow();
                 if (cycles != null) {
                     cycles.shutdownNow();
                 }
-                done = runs.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)
-                        && (cycles == null || cycles.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS));
+                done = awaitRunsAndCycles(System.nanoTime() + grace.toNanos());
             }
             timer.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
             log.info("live sync stopped: {}", stats());
@@ -314,6 +312,14 @@ public final class LiveSync implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private boolean awaitRunsAndCycles(long deadline) throws InterruptedException {
+        boolean done = runs.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (cycles != null) {
+            done &= cycles.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        return done;
     }
 
     /** {@link #stop(Duration)} with a minute's grace. */
