@@ -2,6 +2,7 @@ package org.tasksync.core;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Metrics hooks of {@link LiveSync}: hints, echoes, gaps, runs and how long a change waited. Every
@@ -41,5 +42,36 @@ public interface LiveListener {
 
     /** A full cycle that live sync ran or was told of ended; the watched mailboxes follow its report. */
     default void fullCycle(SyncReport report) {
+    }
+
+    /** One listener that calls each of these in turn (one that throws does not keep the others from it). */
+    static LiveListener all(List<? extends LiveListener> listeners) {
+        List<LiveListener> each = List.copyOf(listeners);
+        if (each.size() == 1) {
+            return each.get(0);
+        }
+        return new LiveListener() {
+            private void forEach(java.util.function.Consumer<LiveListener> call) {
+                for (LiveListener l : each) {
+                    try {
+                        call.accept(l);
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(LiveListener.class).warn("a live sync listener threw; ignored", e);
+                    }
+                }
+            }
+
+            @Override public void hint(String mailbox, int items) { forEach(l -> l.hint(mailbox, items)); }
+            @Override public void gap(String mailbox, String reason) { forEach(l -> l.gap(mailbox, reason)); }
+            @Override public void echoDropped(String mailbox, int hints) { forEach(l -> l.echoDropped(mailbox, hints)); }
+            @Override public void mailboxRunStarted(String mailbox) { forEach(l -> l.mailboxRunStarted(mailbox)); }
+            @Override public void mailboxRun(String mailbox, int hints, Duration waited, MailboxReport report, String error) {
+                forEach(l -> l.mailboxRun(mailbox, hints, waited, report, error));
+            }
+            @Override public void crmRun(Collection<String> ids, Duration waited, SyncReport report, String error) {
+                forEach(l -> l.crmRun(ids, waited, report, error));
+            }
+            @Override public void fullCycle(SyncReport report) { forEach(l -> l.fullCycle(report)); }
+        };
     }
 }

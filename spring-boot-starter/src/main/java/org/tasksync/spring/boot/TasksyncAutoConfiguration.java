@@ -26,6 +26,7 @@ import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.graph.GraphTokenSource;
 import org.tasksync.adapter.jdbccrm.JdbcCrmAdapter;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
+import org.tasksync.core.LiveListener;
 import org.tasksync.core.LiveSettings;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncListener;
@@ -131,8 +132,9 @@ public class TasksyncAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = TasksyncProperties.SCHEDULER_ENABLED, havingValue = "true", matchIfMissing = true)
     public TasksyncSchedule tasksyncSchedule(SyncEngine engine, TasksyncRuns runs, TasksyncProperties properties,
-                                             LiveSettings live) {
-        return new TasksyncSchedule(engine, runs, properties.stopGrace(), live);
+                                             LiveSettings live, ObjectProvider<LiveListener> liveListeners) {
+        return new TasksyncSchedule(engine, runs, properties.stopGrace(), live,
+                LiveListener.all(liveListeners.orderedStream().toList()));
     }
 
     /** Live sync's {@code tasksync.live.*} keys; with {@code tasksync.live.enabled} the schedule runs live sync. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.tasksync.core.LiveListener;
 import org.tasksync.core.LiveSettings;
 import org.tasksync.core.LiveSync;
 import org.tasksync.core.SyncEngine;
@@ -25,19 +26,22 @@ public class TasksyncSchedule implements SmartLifecycle {
     private final TasksyncRuns runs;
     private final Duration stopGrace;
     private final LiveSettings live;
+    private final LiveListener liveListener;
     private volatile SyncScheduler scheduler;
     private volatile LiveSync liveSync;
 
     public TasksyncSchedule(SyncEngine engine, TasksyncRuns runs, Duration stopGrace) {
-        this(engine, runs, stopGrace, LiveSettings.ofDefaults());
+        this(engine, runs, stopGrace, LiveSettings.ofDefaults(), new LiveListener() { });
     }
 
-    /** With {@code live} enabled, the schedule is {@link LiveSync}'s. */
-    public TasksyncSchedule(SyncEngine engine, TasksyncRuns runs, Duration stopGrace, LiveSettings live) {
+    /** With {@code live} enabled, the schedule is {@link LiveSync}'s, reporting to {@code liveListener}. */
+    public TasksyncSchedule(SyncEngine engine, TasksyncRuns runs, Duration stopGrace, LiveSettings live,
+                            LiveListener liveListener) {
         this.engine = engine;
         this.runs = runs;
         this.stopGrace = stopGrace;
         this.live = live;
+        this.liveListener = liveListener;
     }
 
     @Override
@@ -50,7 +54,8 @@ public class TasksyncSchedule implements SmartLifecycle {
                 live.enabled() ? ", live sync in between" : "");
         runs.scheduleStarted();
         if (live.enabled()) {
-            liveSync = LiveSync.builder(engine).settings(live).onReport(this::finished).start();
+            liveSync = LiveSync.builder(engine).settings(live).listener(liveListener).onReport(this::finished)
+                    .start();
         } else {
             scheduler = SyncScheduler.start(engine, pause, this::finished);
         }

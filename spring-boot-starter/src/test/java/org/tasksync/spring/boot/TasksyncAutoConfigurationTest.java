@@ -176,7 +176,10 @@ class TasksyncAutoConfigurationTest {
 
     @Test
     void withLiveSyncEnabledTheScheduleRunsLiveSyncAndStopsItWithTheApplication() {
-        ewsApp().withPropertyValues("tasksync.scheduler.enabled=true", "tasksync.live.enabled=true",
+        ewsApp().withConfiguration(AutoConfigurations.of(TasksyncMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("tasksync.scheduler.enabled=true", "tasksync.live.enabled=true",
                 "tasksync.live.quiet-period-ms=200", "tasksync.live.threads=2").run(context -> {
             TasksyncSchedule schedule = context.getBean(TasksyncSchedule.class);
             TasksyncRuns runs = context.getBean(TasksyncRuns.class);
@@ -187,6 +190,9 @@ class TasksyncAutoConfigurationTest {
             });
             SyncReport first = awaitFirstCycle(runs);
             assertThat(first.created()).isPositive();
+            // live sync's meters, through the LiveListener bean of the metrics auto-configuration
+            assertThat(context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .get("tasksync.live.full.cycles").counter().count()).isEqualTo(1);
 
             context.close();
 
