@@ -19,6 +19,11 @@ public final class BenchmarkMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--live")) {
+            // the live-sync scenario is a suite of its own, with its own options (LiveScenario.main)
+            LiveScenario.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Options o = Options.parse(args);
         long t0 = System.nanoTime();
         String machine = machine();

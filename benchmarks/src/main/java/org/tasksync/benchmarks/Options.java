@@ -50,6 +50,7 @@ final class Options {
               --seed N             which tasks change [42]
               --engine-flag F      one more JVM flag for the engine's JVMs (e.g. to record a profile), repeatable
               --quick              1000 tasks / 10 mailboxes, big run 10000 / 100, JMH quick
+              --live ...           (first) the live-sync scenario instead, see LiveScenario and docs/live-sync.md
             """;
 
     static Options parse(String[] args) {

@@ -106,6 +106,25 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * Exchange to CRM for one participant mailbox through its durable cursor (live sync,
+     * docs/live-sync.md). STAND-IN until the engine's own version is merged: runs a whole cycle,
+     * which is correct, only slower.
+     */
+    public SyncReport runMailbox(String mailbox) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        return runOnce();
+    }
+
+    /**
+     * CRM to Exchange for exactly these tasks (live sync, docs/live-sync.md). STAND-IN until the
+     * engine's own version is merged: runs a whole cycle, which is correct, only slower.
+     */
+    public SyncReport runCrmTasks(java.util.Collection<String> crmTaskIds) {
+        Objects.requireNonNull(crmTaskIds, "crmTaskIds");
+        return runOnce();
+    }
+
     public SyncSettings settings() {
         return parts.settings();
     }
@@ -118,6 +137,19 @@ public final class SyncEngine {
     /** How long this node's mailbox leases last unless renewed; empty on a single node. */
     public java.util.Optional<Duration> leaseDuration() {
         return java.util.Optional.ofNullable(parts.leaseDuration());
+    }
+
+    // LiveSync (same package) opens the adapters' change feeds and checks hints against the links
+    org.tasksync.core.spi.ExchangeAdapter exchangeAdapter() {
+        return parts.exchange();
+    }
+
+    org.tasksync.core.spi.CrmAdapter crmAdapter() {
+        return parts.crm();
+    }
+
+    org.tasksync.core.spi.SyncStateStore stateStore() {
+        return parts.store();
     }
 
     @Override

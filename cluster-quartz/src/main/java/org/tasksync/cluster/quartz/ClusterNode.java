@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.quartz.JobDetail;
@@ -30,6 +31,8 @@ import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tasksync.core.LiveSettings;
+import org.tasksync.core.LiveSync;
 import org.tasksync.core.MailboxPartition;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
@@ -40,7 +43,9 @@ import org.tasksync.core.SyncReport;
  * partitions as jobs. Each partition ({@link MailboxPartition}) is one job with a trigger that
  * repeats at the sync interval; Quartz hands each firing to one node, never runs a partition twice at
  * once, and moves the partitions of a node that stops checking in to the others. The engine is
- * built with this node's id, so it takes mailbox leases in the shared state store.
+ * built with this node's id, so it takes mailbox leases in the shared state store. With
+ * {@code tasksync.live.enabled}, the node runs {@link LiveSync} beside its partition cycles: it
+ * watches the mailboxes of the partitions it ran lately (docs/live-sync.md).
  *
  * <pre>{@code
  * Properties props = ...;  // tasksync.*, tasksync.cluster.* and org.quartz.* keys
@@ -73,14 +78,21 @@ public final class ClusterNode implements AutoCloseable {
     private final String nodeId;
     private final ClusterSettings settings;
     private final Duration interval;
+    private final LiveSync live;
 
     private ClusterNode(Scheduler scheduler, SyncEngine engine, String nodeId, ClusterSettings settings,
-                        Duration interval) {
+                        Duration interval, LiveSync live) {
         this.scheduler = scheduler;
         this.engine = engine;
         this.nodeId = nodeId;
         this.settings = settings;
         this.interval = interval;
+        this.live = live;
+    }
+
+    /** This node's live sync, when {@code tasksync.live.enabled}; else empty. */
+    public java.util.Optional<LiveSync> liveSync() {
+        return java.util.Optional.ofNullable(live);
     }
 
     /**
@@ -129,6 +141,9 @@ public final class ClusterNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (live != null) {
+            live.close();
+        }
         try {
             if (!scheduler.isShutdown()) {
                 log.info("node {} stopping; waiting for the cycle in flight", nodeId);
@@ -152,6 +167,7 @@ public final class ClusterNode implements AutoCloseable {
         private DataSource dataSource;
         private BiConsumer<MailboxPartition, SyncReport> onReport = (p, r) -> { };
         private Duration interval;
+        private LiveSettings live = LiveSettings.ofDefaults();
 
         private Builder(SyncEngine.Builder engine) {
             this.engine = engine;
@@ -162,9 +178,20 @@ public final class ClusterNode implements AutoCloseable {
             return this;
         }
 
-        /** Same as {@code settings(ClusterSettings.fromProperties(p))}. */
+        /** Same as {@code settings(ClusterSettings.fromProperties(p))} and {@code live(LiveSettings.fromProperties(p))}. */
         public Builder properties(Properties p) {
+            live(LiveSettings.fromProperties(p));
             return settings(ClusterSettings.fromProperties(p));
+        }
+
+        /**
+         * Live sync on this node when {@link LiveSettings#enabled()}: it watches the mailboxes of the
+         * partitions this node ran within the last two intervals, and a CRM gap fires every partition
+         * job at once (each on whichever node Quartz gives it to).
+         */
+        public Builder live(LiveSettings v) {
+            live = Objects.requireNonNull(v, "live");
+            return this;
         }
 
         /**
@@ -230,20 +257,41 @@ public final class ClusterNode implements AutoCloseable {
             } catch (SchedulerException e) {
                 throw new IllegalStateException("creating the Quartz scheduler failed: " + e.getMessage(), e);
             }
+            AtomicReference<LiveSync> liveRef = new AtomicReference<>();
             try {
                 String nodeId = s.nodeId().orElse(scheduler.getSchedulerInstanceId());
                 SyncEngine built = engine.node(nodeId).leaseDuration(s.leaseDuration()).build();
                 Duration every = interval != null ? interval : Duration.ofMinutes(built.settings().intervalMinutes());
-                scheduler.setJobFactory(new PartitionJobFactory(built, nodeId, s.partitions(), onReport));
+                BiConsumer<MailboxPartition, SyncReport> reports = onReport;
+                if (live.enabled()) {
+                    reports = (partition, report) -> {
+                        LiveSync l = liveRef.get();
+                        if (l != null) {
+                            l.cycleFinished(partition, report);
+                        }
+                        onReport.accept(partition, report);
+                    };
+                }
+                scheduler.setJobFactory(new PartitionJobFactory(built, nodeId, s.partitions(), reports));
                 if (s.createQuartzTables()) {
                     createTables(dsName, s.tablePrefix());
                 }
                 schedulePartitions(scheduler, s.partitions(), every);
+                if (live.enabled()) {
+                    Scheduler sched = scheduler;
+                    int partitions = s.partitions();
+                    liveRef.set(LiveSync.builder(built).settings(live)
+                            .externalCycles(every.multipliedBy(2), () -> fireAll(sched, partitions)).start());
+                }
                 scheduler.start();
                 log.info("node {} started: {} partitions every {}, lease duration {}, Quartz scheduler '{}'", nodeId,
                         s.partitions(), every, s.leaseDuration(), scheduler.getSchedulerName());
-                return new ClusterNode(scheduler, built, nodeId, s, every);
+                return new ClusterNode(scheduler, built, nodeId, s, every, liveRef.get());
             } catch (SchedulerException | SQLException | RuntimeException e) {
+                LiveSync l = liveRef.get();
+                if (l != null) {
+                    l.close();
+                }
                 try {
                     scheduler.shutdown(false);
                 } catch (SchedulerException ignored) {
@@ -312,6 +360,18 @@ public final class ClusterNode implements AutoCloseable {
                 } else {
                     scheduler.rescheduleJob(triggerKey, trigger);
                 }
+            }
+        }
+    }
+
+    /** Fires every partition job once now (after a CRM gap): Quartz still runs each on one node at a time. */
+    static void fireAll(Scheduler scheduler, int partitions) {
+        for (int i = 0; i < partitions; i++) {
+            try {
+                scheduler.triggerJob(jobKey(i, partitions));
+            } catch (SchedulerException e) {
+                log.warn("could not fire partition job {} after a CRM gap; it runs at its next fire time",
+                        jobKey(i, partitions), e);
             }
         }
     }

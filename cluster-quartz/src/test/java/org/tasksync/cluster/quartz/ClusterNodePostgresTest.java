@@ -505,6 +505,106 @@ class ClusterNodePostgresTest {
         assertThat(quartzTables()).hasSize(QuartzTables.TABLES.size());
     }
 
+    @Test
+    void eachNodesLiveSyncWatchesOnlyThePartitionsItRunsAndLeasesStillHold() throws Exception {
+        Duration interval = Duration.ofSeconds(2);
+        Map<String, HintingExchange> feeds = new TreeMap<>();
+        for (String id : List.of("node-a", "node-b")) {
+            Properties p = properties(id, Duration.ofSeconds(30));
+            p.setProperty("tasksync.live.enabled", "true");
+            p.setProperty("tasksync.live.quiet-period-ms", "100");
+            p.setProperty("tasksync.live.max-delay-ms", "300");
+            SharedExchange.Node view = node(id);
+            HintingExchange feed = new HintingExchange(view.exchange());
+            feeds.put(id, feed);
+            SyncStateStore store = view.store(JdbcSyncStateStore.builder(pool(view.id, 3)).build());
+            nodes.add(ClusterNode.builder(SyncEngine.builder().crm(crm).exchange(feed).stateStore(store)
+                            .settings(SyncSettings.fromProperties(p)).clock(Clock.systemUTC()))
+                    .properties(p).intervalForTests(interval)
+                    .onReport((partition, report) -> cycles.add(new Cycle(view.id, partition, report)))
+                    .start());
+        }
+        assertThat(nodes).allSatisfy(n -> assertThat(n.liveSync()).isPresent());
+        Set<String> all = new java.util.TreeSet<>();
+        for (int i = 0; i < MAILBOXES; i++) {
+            all.add(mailbox(i));
+        }
+        await("every mailbox watched by some node", Duration.ofMinutes(1), () -> {
+            Set<String> union = new java.util.TreeSet<>();
+            feeds.values().forEach(f -> union.addAll(f.watched()));
+            return union.equals(all) && everyMailboxSubjectsStartWith("Call customer");
+        });
+
+        // a node watches only mailboxes of partitions it ran itself
+        for (Map.Entry<String, HintingExchange> e : feeds.entrySet()) {
+            Set<MailboxPartition> ran = new HashSet<>();
+            synchronized (cycles) {
+                cycles.stream().filter(c -> c.node().equals(e.getKey())).forEach(c -> ran.add(c.partition()));
+            }
+            assertThat(e.getValue().watched()).as("mailboxes %s watches", e.getKey())
+                    .allSatisfy(m -> assertThat(ran).anySatisfy(p -> assertThat(p.contains(m)).isTrue()));
+        }
+
+        // a rep's status, hinted to every node that watches the mailbox, reaches the CRM once
+        setStatusInOutlook(mailbox(0), "A1:0-0", "Completed");
+        feeds.values().forEach(f -> f.hint(mailbox(0)));
+        await("the rep's status in the CRM", Duration.ofMinutes(1),
+                () -> "Completed".equals(crm.task("A1:0-0").orElseThrow().status()));
+        assertNoMailboxSharedAtOnce();
+    }
+
+    /** A node's Exchange with a change feed the test fires; it reports a newly watched mailbox as a gap. */
+    static final class HintingExchange implements org.tasksync.core.spi.ExchangeAdapter {
+        private final org.tasksync.core.spi.ExchangeAdapter delegate;
+        private volatile org.tasksync.core.spi.ExchangeChangeListener listener;
+        private final Set<String> watched = Collections.synchronizedSet(new java.util.TreeSet<>());
+
+        HintingExchange(org.tasksync.core.spi.ExchangeAdapter delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public org.tasksync.core.spi.MailboxConnection connect(org.tasksync.core.model.Mailbox mailbox)
+                throws org.tasksync.core.spi.MailboxException {
+            return delegate.connect(mailbox);
+        }
+
+        @Override
+        public java.util.Optional<org.tasksync.core.spi.ExchangeChangeFeed> changeFeed(
+                org.tasksync.core.spi.ExchangeChangeListener l) {
+            listener = l;
+            return java.util.Optional.of(new org.tasksync.core.spi.ExchangeChangeFeed() {
+                @Override
+                public void watch(java.util.Collection<org.tasksync.core.model.Mailbox> mailboxes) {
+                    Set<String> now = new java.util.TreeSet<>();
+                    mailboxes.forEach(m -> now.add(m.address()));
+                    List<String> added = now.stream().filter(m -> !watched.contains(m)).toList();
+                    watched.retainAll(now);
+                    watched.addAll(now);
+                    added.forEach(m -> l.gap(m, "newly watched"));
+                }
+
+                @Override
+                public void close() {
+                    listener = null;
+                }
+            });
+        }
+
+        Set<String> watched() {
+            synchronized (watched) {
+                return Set.copyOf(watched);
+            }
+        }
+
+        void hint(String mailbox) {
+            org.tasksync.core.spi.ExchangeChangeListener l = listener;
+            if (l != null && watched().contains(mailbox)) {
+                l.changed(mailbox, List.of());
+            }
+        }
+    }
+
     private List<String> quartzTables() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = testPool.getConnection(); Statement st = c.createStatement();

@@ -26,6 +26,8 @@ import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.graph.GraphTokenSource;
 import org.tasksync.adapter.jdbccrm.JdbcCrmAdapter;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
+import org.tasksync.core.LiveListener;
+import org.tasksync.core.LiveSettings;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncListener;
 import org.tasksync.core.SyncSettings;
@@ -129,8 +131,17 @@ public class TasksyncAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = TasksyncProperties.SCHEDULER_ENABLED, havingValue = "true", matchIfMissing = true)
-    public TasksyncSchedule tasksyncSchedule(SyncEngine engine, TasksyncRuns runs, TasksyncProperties properties) {
-        return new TasksyncSchedule(engine, runs, properties.stopGrace());
+    public TasksyncSchedule tasksyncSchedule(SyncEngine engine, TasksyncRuns runs, TasksyncProperties properties,
+                                             LiveSettings live, ObjectProvider<LiveListener> liveListeners) {
+        return new TasksyncSchedule(engine, runs, properties.stopGrace(), live,
+                LiveListener.all(liveListeners.orderedStream().toList()));
+    }
+
+    /** Live sync's {@code tasksync.live.*} keys; with {@code tasksync.live.enabled} the schedule runs live sync. */
+    @Bean
+    @ConditionalOnMissingBean
+    public LiveSettings tasksyncLiveSettings(TasksyncProperties properties) {
+        return properties.read(LiveSettings::fromProperties);
     }
 
     /** The CRM adapter over JDBC, when tasksync-adapter-jdbc-crm is on the class path. */

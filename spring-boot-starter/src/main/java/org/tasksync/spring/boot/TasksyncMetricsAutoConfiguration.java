@@ -7,6 +7,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.tasksync.core.SyncListener;
+import org.tasksync.core.LiveListener;
+import org.tasksync.micrometer.LiveMetrics;
 import org.tasksync.micrometer.TasksyncMetrics;
 
 /**
@@ -24,5 +26,13 @@ public class TasksyncMetricsAutoConfiguration {
     @ConditionalOnMissingBean(name = "tasksyncMetrics")
     SyncListener tasksyncMetrics(MeterRegistry registry) {
         return new TasksyncMetrics(registry);
+    }
+
+    /** Live sync's meters ({@code tasksync.live.*}); the schedule takes every {@code LiveListener} bean. */
+    @Bean(name = "tasksyncLiveMetrics")
+    @ConditionalOnBean(MeterRegistry.class)
+    @ConditionalOnMissingBean(name = "tasksyncLiveMetrics")
+    LiveListener tasksyncLiveMetrics(MeterRegistry registry) {
+        return new LiveMetrics(registry);
     }
 }

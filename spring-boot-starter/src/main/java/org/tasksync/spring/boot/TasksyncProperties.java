@@ -20,6 +20,7 @@ import org.springframework.core.env.PropertySource;
 import org.tasksync.adapter.ews.EwsSettings;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.jdbccrm.JdbcCrmSettings;
+import org.tasksync.core.LiveSettings;
 import org.tasksync.core.SyncSettings;
 import org.tasksync.core.state.JdbcSyncStateStore;
 
@@ -73,7 +74,8 @@ public final class TasksyncProperties {
             JdbcCrmSettings.DELETION_LOG_TASK_ID_COLUMN, JdbcCrmSettings.DELETION_LOG_DELETED_AT_COLUMN,
             JdbcCrmSettings.REP_ID_COLUMN, JdbcCrmSettings.REP_DISPLAY_NAME_COLUMN, JdbcCrmSettings.REP_EMAIL_COLUMN,
             JdbcCrmSettings.REP_TIME_ZONE_COLUMN, JdbcCrmSettings.REP_ENABLED_COLUMN, JdbcCrmSettings.CHANGE_SAFETY_LAG,
-            JdbcCrmSettings.DATABASE_TIME_ZONE, JdbcCrmSettings.IDS_PER_QUERY, JdbcCrmSettings.DIALECT);
+            JdbcCrmSettings.DATABASE_TIME_ZONE, JdbcCrmSettings.IDS_PER_QUERY, JdbcCrmSettings.DIALECT,
+            JdbcCrmSettings.NOTIFY_CHANNEL, JdbcCrmSettings.NOTIFY_RECONNECT_MAX_WAIT);
     /** Keys of the EWS adapter ({@code EwsSettings.KEYS}). */
     static final List<String> EWS_KEYS = List.of(EwsSettings.URL, EwsSettings.USERNAME, EwsSettings.PASSWORD,
             EwsSettings.DOMAIN, EwsSettings.VERSION, EwsSettings.TIMEOUT_MS, EwsSettings.BATCH_SIZE,
@@ -83,7 +85,11 @@ public final class TasksyncProperties {
     static final List<String> GRAPH_KEYS = List.of(GraphSettings.TENANT_ID, GraphSettings.CLIENT_ID,
             GraphSettings.CLIENT_SECRET, GraphSettings.AUTHORITY_HOST, GraphSettings.BASE_URL, GraphSettings.LIST_NAME,
             GraphSettings.BATCH_SIZE, GraphSettings.PAGE_SIZE, GraphSettings.THROTTLE_MAX_RETRIES,
-            GraphSettings.THROTTLE_MAX_WAIT_SECONDS, GraphSettings.REQUEST_TIMEOUT_SECONDS, GraphSettings.ASSIGNMENT_APPS);
+            GraphSettings.THROTTLE_MAX_WAIT_SECONDS, GraphSettings.REQUEST_TIMEOUT_SECONDS, GraphSettings.ASSIGNMENT_APPS,
+            GraphSettings.LIVE_INTERVAL_MS, GraphSettings.LIVE_HOT_SET_SIZE, GraphSettings.LIVE_HOT_SECONDS,
+            GraphSettings.LIVE_REQUESTS_PER_MINUTE, GraphSettings.LIVE_THREADS);
+    /** Keys of live sync ({@code LiveSettings.KEYS}). */
+    static final List<String> LIVE_KEYS = LiveSettings.KEYS;
     /** Keys of this starter. */
     static final List<String> STARTER_KEYS = List.of(EXCHANGE, CRM_DATA_SOURCE, STATE_DATA_SOURCE, STATE_URL,
             STATE_USERNAME, STATE_PASSWORD, STATE_TABLE_PREFIX, STATE_DIALECT, SCHEDULER_ENABLED, SCHEDULER_STOP_GRACE);
@@ -98,7 +104,7 @@ public final class TasksyncProperties {
 
     private static List<String> namespaces() {
         List<String> out = new ArrayList<>(SyncSettings.NAMESPACES);
-        out.addAll(List.of(JdbcCrmSettings.PREFIX, EwsSettings.PREFIX, GraphSettings.PREFIX,
+        out.addAll(List.of(JdbcCrmSettings.PREFIX, EwsSettings.PREFIX, GraphSettings.PREFIX, LiveSettings.PREFIX,
                 // read by tasksync-cluster-quartz (ClusterSettings.PREFIX), which a host may wire itself
                 "tasksync.cluster."));
         return List.copyOf(out);
@@ -110,6 +116,7 @@ public final class TasksyncProperties {
         SINGLE_KEYS.addAll(EWS_KEYS);
         SINGLE_KEYS.addAll(GRAPH_KEYS);
         SINGLE_KEYS.addAll(STARTER_KEYS);
+        SINGLE_KEYS.addAll(LIVE_KEYS);
     }
 
     static final int MIN_SEARCHED_SECRET = 6;

@@ -4,6 +4,9 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.tasksync.core.LiveListener;
+import org.tasksync.core.LiveSettings;
+import org.tasksync.core.LiveSync;
 import org.tasksync.core.SyncEngine;
 import org.tasksync.core.SyncReport;
 import org.tasksync.core.SyncScheduler;
@@ -12,6 +15,8 @@ import org.tasksync.core.SyncScheduler;
  * The engine's {@link SyncScheduler}, started when the application has started and stopped when it
  * stops: the stop lets the cycle in flight finish for up to {@code tasksync.scheduler.stop-grace-seconds}
  * (then interrupts it; what it did not write is written next cycle), before the DataSources close.
+ * With {@code tasksync.live.enabled=true} it runs {@link LiveSync} instead, which keeps the same
+ * full cycles and runs changed mailboxes and CRM tasks within seconds in between (docs/live-sync.md).
  */
 public class TasksyncSchedule implements SmartLifecycle {
 
@@ -20,23 +25,45 @@ public class TasksyncSchedule implements SmartLifecycle {
     private final SyncEngine engine;
     private final TasksyncRuns runs;
     private final Duration stopGrace;
+    private final LiveSettings live;
+    private final LiveListener liveListener;
     private volatile SyncScheduler scheduler;
+    private volatile LiveSync liveSync;
 
     public TasksyncSchedule(SyncEngine engine, TasksyncRuns runs, Duration stopGrace) {
+        this(engine, runs, stopGrace, LiveSettings.ofDefaults(), new LiveListener() { });
+    }
+
+    /** With {@code live} enabled, the schedule is {@link LiveSync}'s, reporting to {@code liveListener}. */
+    public TasksyncSchedule(SyncEngine engine, TasksyncRuns runs, Duration stopGrace, LiveSettings live,
+                            LiveListener liveListener) {
         this.engine = engine;
         this.runs = runs;
         this.stopGrace = stopGrace;
+        this.live = live;
+        this.liveListener = liveListener;
     }
 
     @Override
     public synchronized void start() {
-        if (scheduler != null) {
+        if (scheduler != null || liveSync != null) {
             return;
         }
         Duration pause = Duration.ofMinutes(engine.settings().intervalMinutes());
-        log.info("tasksync schedule starting: a cycle now, then {} min after each cycle ends", pause.toMinutes());
+        log.info("tasksync schedule starting: a cycle now, then {} min after each cycle ends{}", pause.toMinutes(),
+                live.enabled() ? ", live sync in between" : "");
         runs.scheduleStarted();
-        scheduler = SyncScheduler.start(engine, pause, this::finished);
+        if (live.enabled()) {
+            liveSync = LiveSync.builder(engine).settings(live).listener(liveListener).onReport(this::finished)
+                    .start();
+        } else {
+            scheduler = SyncScheduler.start(engine, pause, this::finished);
+        }
+    }
+
+    /** The live sync this schedule runs, when {@code tasksync.live.enabled}; else empty. */
+    public java.util.Optional<LiveSync> liveSync() {
+        return java.util.Optional.ofNullable(liveSync);
     }
 
     private void finished(SyncReport report) {
@@ -55,15 +82,18 @@ public class TasksyncSchedule implements SmartLifecycle {
     @Override
     public void stop() {
         SyncScheduler s;
+        LiveSync l;
         synchronized (this) {
             s = scheduler;
+            l = liveSync;
             scheduler = null;
+            liveSync = null;
         }
-        if (s == null) {
+        if (s == null && l == null) {
             return;
         }
         log.info("tasksync schedule stopping: waiting up to {} s for the cycle in flight", stopGrace.toSeconds());
-        if (s.stop(stopGrace)) {
+        if (s != null ? s.stop(stopGrace) : l.stop(stopGrace)) {
             log.info("tasksync schedule stopped");
         } else {
             log.warn("tasksync schedule stopped; the cycle in flight did not finish within {} s and was interrupted",
@@ -87,7 +117,8 @@ public class TasksyncSchedule implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         SyncScheduler s = scheduler;
-        return s != null && s.isRunning();
+        LiveSync l = liveSync;
+        return (s != null && s.isRunning()) || (l != null && l.isRunning());
     }
 
     /** Starts after, and stops before, the web server and the other lifecycle beans of the default phase. */

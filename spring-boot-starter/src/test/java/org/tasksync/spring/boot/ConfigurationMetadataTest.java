@@ -52,6 +52,7 @@ class ConfigurationMetadataTest {
         read.addAll(TasksyncProperties.CRM_JDBC_KEYS);
         read.addAll(TasksyncProperties.EWS_KEYS);
         read.addAll(TasksyncProperties.GRAPH_KEYS);
+        read.addAll(TasksyncProperties.LIVE_KEYS);
         TasksyncProperties.MAP_PREFIXES.forEach(p -> read.add(p.substring(0, p.length() - 1)));
         assertThat(new TreeSet<>(metadata.keySet())).isEqualTo(read);
         TasksyncProperties.MAP_PREFIXES.forEach(p ->
@@ -70,6 +71,8 @@ class ConfigurationMetadataTest {
         List<String> prefixes = new ArrayList<>(SyncSettings.PREFIXES);
         prefixes.addAll(JdbcCrmSettings.PREFIXES);
         assertThat(TasksyncProperties.MAP_PREFIXES).isEqualTo(prefixes);
+        assertThat(new TreeSet<>(TasksyncProperties.LIVE_KEYS))
+                .isEqualTo(new TreeSet<>(org.tasksync.core.LiveSettings.KEYS));
     }
 
     @Test

@@ -175,6 +175,39 @@ class TasksyncAutoConfigurationTest {
     }
 
     @Test
+    void withLiveSyncEnabledTheScheduleRunsLiveSyncAndStopsItWithTheApplication() {
+        ewsApp().withConfiguration(AutoConfigurations.of(TasksyncMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("tasksync.scheduler.enabled=true", "tasksync.live.enabled=true",
+                "tasksync.live.quiet-period-ms=200", "tasksync.live.threads=2").run(context -> {
+            TasksyncSchedule schedule = context.getBean(TasksyncSchedule.class);
+            TasksyncRuns runs = context.getBean(TasksyncRuns.class);
+            assertThat(schedule.isRunning()).isTrue();
+            assertThat(schedule.liveSync()).hasValueSatisfying(l -> {
+                assertThat(l.settings().quietPeriod()).isEqualTo(java.time.Duration.ofMillis(200));
+                assertThat(l.settings().threads()).isEqualTo(2);
+            });
+            SyncReport first = awaitFirstCycle(runs);
+            assertThat(first.created()).isPositive();
+            // live sync's meters, through the LiveListener bean of the metrics auto-configuration
+            assertThat(context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .get("tasksync.live.full.cycles").counter().count()).isEqualTo(1);
+
+            context.close();
+
+            assertThat(schedule.isRunning()).isFalse();
+            assertThat(schedule.liveSync()).isEmpty();
+        });
+    }
+
+    @Test
+    void aMisspeltLiveKeyFailsTheStart() {
+        ewsApp().withPropertyValues("tasksync.live.quiet-ms=200").run(context ->
+                assertThat(context).hasFailed().getFailure().hasStackTraceContaining("tasksync.live.quiet-ms"));
+    }
+
+    @Test
     void stoppingTheApplicationLetsTheCycleInFlightFinish() throws Exception {
         // every request takes a while, so the first cycle is still running when the application stops
         ews.close();

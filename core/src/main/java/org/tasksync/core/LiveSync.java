@@ -1,0 +1,739 @@
+package org.tasksync.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tasksync.core.model.Mailbox;
+import org.tasksync.core.spi.CrmChangeFeed;
+import org.tasksync.core.spi.CrmChangeListener;
+import org.tasksync.core.spi.ExchangeChangeFeed;
+import org.tasksync.core.spi.ExchangeChangeListener;
+import org.tasksync.core.spi.ItemRef;
+import org.tasksync.core.spi.KnownVersions;
+import org.tasksync.core.spi.Link;
+
+/**
+ * Live sync (docs/live-sync.md): runs a mailbox within seconds of its adapter's hint that it changed,
+ * and CRM tasks within seconds of the CRM's hint, with the full cycle on its normal interval as the
+ * safety net.
+ *
+ * <p>Hints of one mailbox are coalesced: the mailbox runs ({@link SyncEngine#runMailbox}) once no
+ * hint came for the quiet period, at the latest the maximum delay after the first one. A mailbox
+ * runs once at a time; hints that come during its run make one more run after it. A gap (the feed
+ * may have missed changes) runs the mailbox at once, through its durable cursor. Hints that name
+ * only items at the change keys the engine holds are the engine's own writes coming back: dropped
+ * without a run. CRM hints are coalesced the same way, over all tasks, and run through
+ * {@link SyncEngine#runCrmTasks}; a CRM gap runs a full cycle at once, which reads the CRM's changes
+ * through its change cursor. Adapters without a feed leave only the full cycle: polling, as before.
+ *
+ * <p>The watched mailboxes are those of the last full cycle's report (with a partition, only the
+ * partition's). By default live sync runs the full cycles itself, every
+ * {@code tasksync.tasks.interval-minutes} (use it instead of {@link SyncScheduler}); a host that runs
+ * them itself (the Quartz cluster) chooses {@link Builder#externalCycles} and reports each cycle to
+ * {@link #cycleFinished}.
+ *
+ * <p>Thread-safe. Threads are daemons named {@code tasksync-live-*}, at most
+ * {@code tasksync.live.threads} of them run the engine; {@link #close()} stops the feeds and the
+ * threads.
+ */
+public final class LiveSync implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveSync.class);
+    /** Item refs held per mailbox for the echo check; a mailbox with more simply runs. */
+    private static final int MAX_REFS = 1_000;
+    /** CRM task ids held for one run; more (a bulk edit) make a full cycle instead. */
+    private static final int MAX_CRM_IDS = 10_000;
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    /** What live sync did so far; counts since start. */
+    public record Stats(long hints, long coalesced, long ignored, long echoesDropped, long gaps, long mailboxRuns,
+                        long failedRuns, long deferredRuns, long crmHints, long crmRuns, long fullCycles,
+                        int watched, boolean exchangeFeed, boolean crmFeed) {
+    }
+
+    private final SyncEngine engine;
+    private final LiveSettings settings;
+    private final MailboxPartition partition;
+    private final LiveListener listener;
+    private final Consumer<SyncReport> onReport;
+    private final Duration fullCycleInterval;
+    private final Duration ownership;
+    private final Runnable crmGapHandler;
+    private final long quietNanos;
+    private final long maxDelayNanos;
+
+    private final ScheduledThreadPoolExecutor timer;
+    private final ThreadPoolExecutor runs;
+    private final ScheduledExecutorService cycles;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final CrmSlot crm = new CrmSlot();
+    private final Map<MailboxPartition, Seen> seen = new ConcurrentHashMap<>();
+    private final AtomicBoolean fullCycleRequested = new AtomicBoolean();
+    private volatile Set<String> watched = Set.of();
+    private volatile boolean closed;
+    // set once in start(); a feed may deliver hints from its own threads before that returns
+    private volatile ExchangeChangeFeed exchangeFeed;
+    private volatile CrmChangeFeed crmFeed;
+
+    private final LongAdder hints = new LongAdder();
+    private final LongAdder coalesced = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+    private final LongAdder echoes = new LongAdder();
+    private final LongAdder gaps = new LongAdder();
+    private final LongAdder mailboxRuns = new LongAdder();
+    private final LongAdder failedRuns = new LongAdder();
+    private final LongAdder deferredRuns = new LongAdder();
+    private final LongAdder crmHints = new LongAdder();
+    private final LongAdder crmRuns = new LongAdder();
+    private final LongAdder fullCycles = new LongAdder();
+
+    private record Seen(Set<String> mailboxes, long atNanos) {
+    }
+
+    private LiveSync(Builder b) {
+        this.engine = b.engine;
+        this.settings = b.settings;
+        this.partition = b.partition;
+        this.listener = b.listener;
+        this.onReport = b.onReport;
+        this.fullCycleInterval = b.fullCycleInterval != null ? b.fullCycleInterval
+                : Duration.ofMinutes(engine.settings().intervalMinutes());
+        this.ownership = b.ownership;
+        this.crmGapHandler = b.crmGapHandler;
+        this.quietNanos = settings.quietPeriod().toNanos();
+        this.maxDelayNanos = settings.maxDelay().toNanos();
+        String name = "tasksync-live-" + INSTANCES.incrementAndGet();
+        this.timer = new ScheduledThreadPoolExecutor(1, threads(name + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.runs = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads(name + "-run"));
+        runs.allowCoreThreadTimeOut(true);
+        this.cycles = ownership == null ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                threads(name + "-cycle")) : null;
+    }
+
+    /** A live sync of {@code engine}; configure it and call {@link Builder#start()}. */
+    public static Builder builder(SyncEngine engine) {
+        return new Builder(Objects.requireNonNull(engine, "engine"));
+    }
+
+    private void start() {
+        try {
+            exchangeFeed = engine.exchangeAdapter().changeFeed(new ExchangeHints()).orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("the Exchange adapter {} could not open its change feed; its mailboxes are polled on the interval",
+                    engine.exchangeAdapter().name(), e);
+        }
+        try {
+            crmFeed = engine.crmAdapter().changeFeed(new CrmHints()).orElse(null);
+        } catch (RuntimeException e) {
+            log.warn("the CRM adapter could not open its change feed; the CRM is polled on the interval", e);
+        }
+        log.info("live sync started: {}, Exchange feed {}, CRM feed {}, full cycle {}", settings,
+                exchangeFeed == null ? "none (polling)" : "open", crmFeed == null ? "none (polling)" : "open",
+                cycles == null ? "run by the host" : "every " + fullCycleInterval);
+        if (cycles != null) {
+            cycles.scheduleWithFixedDelay(this::fullCycle, 0, fullCycleInterval.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            long every = Math.max(1_000, ownership.toMillis() / 2);
+            timer.scheduleWithFixedDelay(this::refreshWatched, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * A full cycle of {@code ran} ended with {@code report}: the mailboxes of its report are watched
+     * from now on. Live sync calls it for the cycles it runs; a host that runs them itself
+     * ({@link Builder#externalCycles}) calls it after each.
+     */
+    public void cycleFinished(MailboxPartition ran, SyncReport report) {
+        Objects.requireNonNull(ran, "partition");
+        Objects.requireNonNull(report, "report");
+        fullCycles.increment();
+        if (!report.enabled()) {
+            seen.clear();
+        } else if (!(report.mailboxes().isEmpty() && report.cycleError() != null)) {
+            // a cycle that failed before it reached a mailbox tells nothing about them: keep the old set
+            Set<String> mine = new HashSet<>();
+            for (MailboxReport m : report.mailboxes()) {
+                if (ran.contains(m.mailbox()) && partition.contains(m.mailbox())) {
+                    mine.add(m.mailbox());
+                }
+            }
+            seen.put(ran, new Seen(Set.copyOf(mine), System.nanoTime()));
+        }
+        refreshWatched();
+        safe(() -> listener.fullCycle(report));
+    }
+
+    private synchronized void refreshWatched() {
+        if (closed) {
+            return;
+        }
+        if (ownership != null) {
+            long oldest = System.nanoTime() - ownership.toNanos();
+            seen.values().removeIf(s -> s.atNanos() - oldest < 0);
+        }
+        Set<String> now = new TreeSet<>();
+        seen.values().forEach(s -> now.addAll(s.mailboxes()));
+        if (now.equals(watched)) {
+            return;
+        }
+        // slots stay: one of a mailbox watched again may still have a run in flight (one run at a time)
+        watched = Set.copyOf(now);
+        if (exchangeFeed != null) {
+            List<Mailbox> boxes = new ArrayList<>();
+            for (String a : now) {
+                boxes.add(new Mailbox(a, a, engine.settings().defaultZone()));
+            }
+            try {
+                exchangeFeed.watch(boxes);
+            } catch (RuntimeException e) {
+                log.warn("the Exchange feed refused the {} mailboxes to watch; they are polled on the interval",
+                        boxes.size(), e);
+            }
+        }
+        log.debug("live sync watches {} mailboxes", now.size());
+    }
+
+    private void fullCycle() {
+        fullCycleRequested.set(false);
+        if (closed) {
+            return;
+        }
+        try {
+            SyncReport report = partition.isAll() ? engine.runOnce() : engine.runOnce(partition);
+            cycleFinished(partition, report);
+            onReport.accept(report);
+        } catch (RuntimeException e) {
+            log.error("full sync cycle failed; the next one runs after the interval", e);
+        }
+    }
+
+    /** Runs a full cycle now (on live sync's cycle thread), unless one is already waiting to. */
+    private void requestFullCycle(String why) {
+        if (cycles == null) {
+            if (crmGapHandler != null) {
+                log.info("live sync: {}; asking the host for full cycles", why);
+                safe(crmGapHandler);
+            } else {
+                log.info("live sync: {}; the next full cycle catches up", why);
+            }
+            return;
+        }
+        if (fullCycleRequested.compareAndSet(false, true)) {
+            log.info("live sync: {}; running a full cycle now", why);
+            try {
+                cycles.execute(this::fullCycle);
+            } catch (RejectedExecutionException closing) {
+                fullCycleRequested.set(false);
+            }
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(hints.sum(), coalesced.sum(), ignored.sum(), echoes.sum(), gaps.sum(), mailboxRuns.sum(),
+                failedRuns.sum(), deferredRuns.sum(), crmHints.sum(), crmRuns.sum(), fullCycles.sum(), watched.size(),
+                exchangeFeed != null, crmFeed != null);
+    }
+
+    /** The mailboxes watched now (normalized addresses). */
+    public Set<String> watched() {
+        return watched;
+    }
+
+    public LiveSettings settings() {
+        return settings;
+    }
+
+    public boolean isRunning() {
+        return !closed;
+    }
+
+    /**
+     * Stops the feeds (no hint is taken after this), lets runs in flight finish for up to
+     * {@code grace}, then interrupts them.
+     *
+     * @return true if no run was left running
+     */
+    public boolean stop(Duration grace) {
+        synchronized (this) {
+            if (closed) {
+                return runs.isTerminated();
+            }
+            closed = true;
+        }
+        closeQuietly(exchangeFeed);
+        closeQuietly(crmFeed);
+        timer.shutdownNow();
+        if (cycles != null) {
+            cycles.shutdown();
+        }
+        runs.shutdown();
+        try {
+            // as SyncScheduler.stop: up to grace for the work in flight, then interrupted, up to grace again
+            boolean done = awaitRunsAndCycles(System.nanoTime() + grace.toNanos());
+            if (!done) {
+                runs.shutdownNow();
+                if (cycles != null) {
+                    cycles.shutdownNow();
+                }
+                done = awaitRunsAndCycles(System.nanoTime() + grace.toNanos());
+            }
+            timer.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("live sync stopped: {}", stats());
+            return done;
+        } catch (InterruptedException e) {
+            runs.shutdownNow();
+            if (cycles != null) {
+                cycles.shutdownNow();
+            }
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean awaitRunsAndCycles(long deadline) throws InterruptedException {
+        boolean done = runs.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (cycles != null) {
+            done &= cycles.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        return done;
+    }
+
+    /** {@link #stop(Duration)} with a minute's grace. */
+    @Override
+    public void close() {
+        stop(Duration.ofMinutes(1));
+    }
+
+    @Override
+    public String toString() {
+        return "LiveSync{" + settings + ", partition=" + (partition.isAll() ? "all" : partition.name()) + ", "
+                + stats() + "}";
+    }
+
+    private static void closeQuietly(AutoCloseable feed) {
+        if (feed == null) {
+            return;
+        }
+        try {
+            feed.close();
+        } catch (Exception e) {
+            log.warn("closing a change feed failed", e);
+        }
+    }
+
+    private void safe(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("a live sync listener threw; ignored", e);
+        }
+    }
+
+    private void schedule(Runnable r, long nanos) {
+        try {
+            timer.schedule(r, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile: nothing runs any more
+        }
+    }
+
+    /** The Exchange feed's listener: hands hints to the mailboxes' slots, never blocks. */
+    private final class ExchangeHints implements ExchangeChangeListener {
+        @Override
+        public void changed(String mailbox, Collection<ItemRef> items) {
+            if (closed || mailbox == null) {
+                return;
+            }
+            String mb = Mailbox.normalize(mailbox);
+            Collection<ItemRef> refs = items == null ? List.of() : items;
+            hints.increment();
+            safe(() -> listener.hint(mb, refs.size()));
+            if (!watched.contains(mb)) {
+                ignored.increment();
+                return;
+            }
+            slots.computeIfAbsent(mb, Slot::new).add(refs, false);
+        }
+
+        @Override
+        public void gap(String mailbox, String reason) {
+            if (closed || mailbox == null) {
+                return;
+            }
+            String mb = Mailbox.normalize(mailbox);
+            gaps.increment();
+            safe(() -> listener.gap(mb, reason));
+            if (!watched.contains(mb)) {
+                ignored.increment();
+                return;
+            }
+            log.debug("gap in mailbox {} ({}): catching up now", mb, reason);
+            slots.computeIfAbsent(mb, Slot::new).add(List.of(), true);
+        }
+    }
+
+    /** The CRM feed's listener. */
+    private final class CrmHints implements CrmChangeListener {
+        @Override
+        public void changed(Collection<String> crmTaskIds) {
+            if (closed || crmTaskIds == null || crmTaskIds.isEmpty()) {
+                return;
+            }
+            crmHints.increment();
+            safe(() -> listener.hint(null, crmTaskIds.size()));
+            crm.add(crmTaskIds);
+        }
+
+        @Override
+        public void gap(String reason) {
+            if (closed) {
+                return;
+            }
+            gaps.increment();
+            safe(() -> listener.gap(null, reason));
+            requestFullCycle("the CRM feed had a gap (" + reason + ")");
+        }
+    }
+
+    /** What one run of a mailbox covers. */
+    private record Batch(long firstNanos, int hints, boolean gap, boolean unknown, Set<ItemRef> refs) {
+    }
+
+    /**
+     * One mailbox's hints waiting for a run, and whether it runs. Guarded by itself. A timer, once
+     * armed, fires at or before the time the run is due (later hints only move that time later), and
+     * re-checks.
+     */
+    private final class Slot {
+        private final String mailbox;
+        private boolean running;
+        private boolean armed;
+        private long first = -1;
+        private long last;
+        private int count;
+        private boolean gap;
+        private boolean unknown;
+        private Set<ItemRef> refs = new HashSet<>();
+
+        Slot(String mailbox) {
+            this.mailbox = mailbox;
+        }
+
+        synchronized void add(Collection<ItemRef> items, boolean isGap) {
+            long now = System.nanoTime();
+            if (first >= 0) {
+                coalesced.increment();
+            } else {
+                first = now;
+            }
+            last = now;
+            count++;
+            if (isGap) {
+                gap = true;
+            } else if (unknown || items.isEmpty() || refs.size() + items.size() > MAX_REFS) {
+                // a hint that names no item (or too many) cannot be told from a rep's change
+                unknown = true;
+                refs = new HashSet<>();
+            } else {
+                refs.addAll(items);
+            }
+            if (!running) {
+                arm(now);
+            }
+        }
+
+        private void arm(long now) {
+            long due = gap ? now : Math.min(last + quietNanos, first + maxDelayNanos);
+            if (due - now <= 0) {
+                startRun();
+            } else if (!armed) {
+                armed = true;
+                schedule(this::fire, due - now);
+            }
+        }
+
+        synchronized void fire() {
+            armed = false;
+            if (!running && first >= 0 && !closed) {
+                arm(System.nanoTime());
+            }
+        }
+
+        private void startRun() {
+            Batch b = new Batch(first, count, gap, unknown, refs);
+            first = -1;
+            count = 0;
+            gap = false;
+            unknown = false;
+            refs = new HashSet<>();
+            running = true;
+            try {
+                runs.execute(() -> runMailbox(this, b));
+            } catch (RejectedExecutionException closing) {
+                running = false;
+            }
+        }
+
+        synchronized void done() {
+            running = false;
+            if (first >= 0 && !closed) {
+                arm(System.nanoTime());
+            }
+        }
+    }
+
+    private void runMailbox(Slot slot, Batch b) {
+        String mb = slot.mailbox;
+        try {
+            if (!b.gap() && !b.unknown() && !b.refs().isEmpty() && allKnown(mb, b.refs())) {
+                echoes.add(b.hints());
+                log.debug("mailbox {}: {} hints named only the engine's own writes; no run", mb, b.hints());
+                safe(() -> listener.echoDropped(mb, b.hints()));
+                return;
+            }
+            safe(() -> listener.mailboxRunStarted(mb));
+            SyncReport report = engine.runMailbox(mb);
+            mailboxRuns.increment();
+            MailboxReport mr = report.mailbox(mb).orElse(null);
+            if (mr != null && mr.failed()) {
+                failedRuns.increment();
+                log.warn("live run of mailbox {} failed: {}; the full cycle tries again", mb, mr.mailboxError());
+            } else if (mr != null && mr.deferred()) {
+                // another node holds the mailbox: its own feed and cycle cover it
+                deferredRuns.increment();
+                log.debug("live run of mailbox {} deferred: {}", mb, mr.deferredReason());
+            } else if (mr != null && exchangeFeed != null
+                    && mr.created() + mr.updated() + mr.deleted() + mr.statusesWrittenBack() > 0) {
+                exchangeFeed.activity(mb);
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - b.firstNanos());
+            safe(() -> listener.mailboxRun(mb, b.hints(), waited, mr, null));
+        } catch (RuntimeException e) {
+            failedRuns.increment();
+            log.warn("live run of mailbox {} failed; the full cycle tries again", mb, e);
+            Duration waited = Duration.ofNanos(System.nanoTime() - b.firstNanos());
+            safe(() -> listener.mailboxRun(mb, b.hints(), waited, null, String.valueOf(e)));
+        } finally {
+            slot.done();
+        }
+    }
+
+    /** True when every item is at the change key the engine's link holds: nobody but the engine changed it. */
+    private boolean allKnown(String mailbox, Set<ItemRef> refs) {
+        Map<String, String> keys;
+        try {
+            keys = knownVersions(mailbox).of(refs.stream().map(ItemRef::itemId).toList());
+        } catch (RuntimeException e) {
+            log.debug("echo check of mailbox {} failed; running it", mailbox, e);
+            return false;
+        }
+        for (ItemRef r : refs) {
+            if (r.changeKey() == null || !r.changeKey().equals(keys.get(r.itemId()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The change keys the engine's links hold for a mailbox's items. */
+    private KnownVersions knownVersions(String mailbox) {
+        return itemIds -> {
+            Map<String, String> out = new java.util.HashMap<>();
+            for (Map.Entry<String, Link> e : engine.stateStore().findLinksByItems(mailbox, itemIds).entrySet()) {
+                if (e.getValue().changeKey() != null && e.getValue().state() == Link.State.LINKED) {
+                    out.put(e.getKey(), e.getValue().changeKey());
+                }
+            }
+            return out;
+        };
+    }
+
+    /** The CRM's hints waiting for a run, over all tasks; the same timing as a mailbox's. */
+    private final class CrmSlot {
+        private boolean running;
+        private boolean armed;
+        private long first = -1;
+        private long last;
+        private Set<String> ids = new LinkedHashSet<>();
+
+        synchronized void add(Collection<String> more) {
+            long now = System.nanoTime();
+            if (first >= 0) {
+                coalesced.increment();
+            } else {
+                first = now;
+            }
+            last = now;
+            ids.addAll(more);
+            if (!running) {
+                arm(now);
+            }
+        }
+
+        private void arm(long now) {
+            long due = Math.min(last + quietNanos, first + maxDelayNanos);
+            if (due - now <= 0) {
+                startRun();
+            } else if (!armed) {
+                armed = true;
+                schedule(this::fire, due - now);
+            }
+        }
+
+        synchronized void fire() {
+            armed = false;
+            if (!running && first >= 0 && !closed) {
+                arm(System.nanoTime());
+            }
+        }
+
+        private void startRun() {
+            Set<String> batch = ids;
+            long since = first;
+            ids = new LinkedHashSet<>();
+            first = -1;
+            running = true;
+            try {
+                runs.execute(() -> runCrm(batch, since));
+            } catch (RejectedExecutionException closing) {
+                running = false;
+            }
+        }
+
+        synchronized void done() {
+            running = false;
+            if (first >= 0 && !closed) {
+                arm(System.nanoTime());
+            }
+        }
+    }
+
+    private void runCrm(Set<String> ids, long since) {
+        try {
+            if (ids.size() > MAX_CRM_IDS) {
+                requestFullCycle(ids.size() + " CRM tasks changed at once");
+                return;
+            }
+            SyncReport report = engine.runCrmTasks(List.copyOf(ids));
+            crmRuns.increment();
+            if (report.cycleError() != null) {
+                log.warn("live run of {} CRM tasks failed: {}; the full cycle tries again", ids.size(),
+                        report.cycleError());
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - since);
+            safe(() -> listener.crmRun(ids, waited, report, report.cycleError()));
+        } catch (RuntimeException e) {
+            failedRuns.increment();
+            log.warn("live run of {} CRM tasks failed; the full cycle tries again", ids.size(), e);
+            Duration waited = Duration.ofNanos(System.nanoTime() - since);
+            safe(() -> listener.crmRun(ids, waited, null, String.valueOf(e)));
+        } finally {
+            crm.done();
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Configures and starts a {@link LiveSync}. */
+    public static final class Builder {
+        private final SyncEngine engine;
+        private LiveSettings settings = LiveSettings.ofDefaults();
+        private MailboxPartition partition = MailboxPartition.ALL;
+        private LiveListener listener = new LiveListener() { };
+        private Consumer<SyncReport> onReport = r -> { };
+        private Duration fullCycleInterval;
+        private Duration ownership;
+        private Runnable crmGapHandler;
+
+        private Builder(SyncEngine engine) {
+            this.engine = engine;
+        }
+
+        public Builder settings(LiveSettings v) {
+            settings = Objects.requireNonNull(v, "settings");
+            return this;
+        }
+
+        /** Watches (and, running full cycles itself, syncs) only this partition's mailboxes. */
+        public Builder partition(MailboxPartition v) {
+            partition = Objects.requireNonNull(v, "partition");
+            return this;
+        }
+
+        public Builder listener(LiveListener v) {
+            listener = Objects.requireNonNull(v, "listener");
+            return this;
+        }
+
+        /** Called on the cycle thread after each full cycle live sync runs itself. */
+        public Builder onReport(Consumer<SyncReport> v) {
+            onReport = Objects.requireNonNull(v, "onReport");
+            return this;
+        }
+
+        /**
+         * The pause between full cycles instead of {@code tasksync.tasks.interval-minutes} (tests, hosts
+         * that manage the interval themselves); positive.
+         */
+        public Builder fullCycleInterval(Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("full cycle interval must be positive, was " + v);
+            }
+            fullCycleInterval = v;
+            return this;
+        }
+
+        /**
+         * The host runs the full cycles (the Quartz cluster runs partitions on whichever node) and
+         * reports each to {@link #cycleFinished}; the mailboxes of a partition stay watched for
+         * {@code ownership} after it last ran here, then another node is taken to run it.
+         * {@code onCrmGap} (may be null) is asked for full cycles after a CRM gap.
+         */
+        public Builder externalCycles(Duration ownership, Runnable onCrmGap) {
+            if (ownership == null || ownership.isNegative() || ownership.isZero()) {
+                throw new IllegalArgumentException("ownership must be positive, was " + ownership);
+            }
+            this.ownership = ownership;
+            this.crmGapHandler = onCrmGap;
+            return this;
+        }
+
+        /** Opens the feeds and, unless the host runs them, starts the full cycles (the first one now). */
+        public LiveSync start() {
+            LiveSync live = new LiveSync(this);
+            live.start();
+            return live;
+        }
+    }
+}
