@@ -106,25 +106,6 @@ public final class SyncEngine {
         }
     }
 
-    /**
-     * Exchange to CRM for one participant mailbox through its durable cursor (live sync,
-     * docs/live-sync.md). STAND-IN until the engine's own version is merged: runs a whole cycle,
-     * which is correct, only slower.
-     */
-    public SyncReport runMailbox(String mailbox) {
-        Objects.requireNonNull(mailbox, "mailbox");
-        return runOnce();
-    }
-
-    /**
-     * CRM to Exchange for exactly these tasks (live sync, docs/live-sync.md). STAND-IN until the
-     * engine's own version is merged: runs a whole cycle, which is correct, only slower.
-     */
-    public SyncReport runCrmTasks(java.util.Collection<String> crmTaskIds) {
-        Objects.requireNonNull(crmTaskIds, "crmTaskIds");
-        return runOnce();
-    }
-
     public SyncSettings settings() {
         return parts.settings();
     }
