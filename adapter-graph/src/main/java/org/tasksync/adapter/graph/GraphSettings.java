@@ -25,17 +25,6 @@ public final class GraphSettings {
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0";
     public static final String DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com/";
 
-    // the hot-set change feed (docs/graph.md "Live sync: the hot-set feed")
-    /** How often a hot mailbox's delta is checked, in milliseconds. */
-    public static final String LIVE_INTERVAL_MS = PREFIX + "live.interval-ms";
-    /** The most mailboxes checked at that interval at once. */
-    public static final String LIVE_HOT_SET_SIZE = PREFIX + "live.hot-set-size";
-    /** How long a mailbox stays hot after the engine's or the feed's last sight of a change, in seconds. */
-    public static final String LIVE_HOT_SECONDS = PREFIX + "live.hot-seconds";
-    /** The most requests the feed sends about one mailbox per minute (paced). */
-    public static final String LIVE_REQUESTS_PER_MINUTE = PREFIX + "live.requests-per-minute";
-    /** Threads that run the feed's checks: the most requests the feed has open at once. */
-    public static final String LIVE_THREADS = PREFIX + "live.threads";
     /** The namespace of these keys; another key in it is a typo. */
     public static final String PREFIX = "tasksync.graph.";
     public static final String TENANT_ID = PREFIX + "tenant-id";
@@ -52,6 +41,17 @@ public final class GraphSettings {
     public static final String REQUEST_TIMEOUT_SECONDS = PREFIX + "request-timeout-seconds";
     /** Comma-separated application names. */
     public static final String ASSIGNMENT_APPS = PREFIX + "assignment-apps";
+    // the hot-set change feed (docs/graph.md "Live sync: the hot-set feed")
+    /** How often a hot mailbox's delta is checked, in milliseconds. */
+    public static final String LIVE_INTERVAL_MS = PREFIX + "live.interval-ms";
+    /** The most mailboxes checked at that interval at once. */
+    public static final String LIVE_HOT_SET_SIZE = PREFIX + "live.hot-set-size";
+    /** How long a mailbox stays hot after the engine's or the feed's last sight of a change, in seconds. */
+    public static final String LIVE_HOT_SECONDS = PREFIX + "live.hot-seconds";
+    /** The most requests the feed sends about one mailbox per minute (paced). */
+    public static final String LIVE_REQUESTS_PER_MINUTE = PREFIX + "live.requests-per-minute";
+    /** Threads that run the feed's checks: the most requests the feed has open at once. */
+    public static final String LIVE_THREADS = PREFIX + "live.threads";
     /** Every key {@link #fromProperties} reads. */
     public static final List<String> KEYS = List.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET, AUTHORITY_HOST, BASE_URL,
             LIST_NAME, BATCH_SIZE, PAGE_SIZE, THROTTLE_MAX_RETRIES, THROTTLE_MAX_WAIT_SECONDS, REQUEST_TIMEOUT_SECONDS,
