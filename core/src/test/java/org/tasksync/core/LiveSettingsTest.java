@@ -52,7 +52,7 @@ class LiveSettingsTest {
         assertThatThrownBy(() -> LiveSettings.fromProperties(props("tasksync.live.threads", "0")))
                 .hasMessage("tasksync.live.threads must be between 1 and 256, was 0");
         assertThatThrownBy(() -> LiveSettings.fromProperties(props("tasksync.live.quiet-period-ms", "1s")))
-                .hasMessage("tasksync.live.quiet-period-ms must be a whole number, was '1s'");
+                .hasMessage("tasksync.live.quiet-period-ms must be a whole number of milliseconds, was '1s'");
         assertThatThrownBy(() -> LiveSettings.fromProperties(props("tasksync.live.quiet-period-ms", "-1")))
                 .hasMessageContaining("tasksync.live.quiet-period-ms").hasMessageContaining("-1");
         assertThatThrownBy(() -> LiveSettings.fromProperties(props("tasksync.live.quiet-period-ms", "2000",
