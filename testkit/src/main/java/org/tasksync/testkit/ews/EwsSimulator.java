@@ -228,6 +228,11 @@ public final class EwsSimulator implements AutoCloseable {
         return streaming.cutStreams("cut by the test");
     }
 
+    /** Cuts, as {@link #cutStreams()} does, only the open streams that carry a subscription of this mailbox. */
+    public int cutStreams(String mailbox) {
+        return streaming.cutStreams(mailbox, "cut by the test");
+    }
+
     /** While stalled, open streams send nothing, not even heartbeats or their closing message. */
     public void stallStreams(boolean stalled) {
         streaming.stall(stalled);
@@ -456,7 +461,9 @@ public final class EwsSimulator implements AutoCloseable {
                         ex.getResponseHeaders().set("Content-Type", "text/xml; charset=utf-8");
                         end.run(); // served once the stream is open: it hangs for minutes
                         ex.sendResponseHeaders(200, 0); // chunked
-                        return ex.getResponseBody();
+                        OutputStream out = ex.getResponseBody();
+                        out.flush(); // the headers go now, not with the first envelope
+                        return out;
                     }
 
                     @Override

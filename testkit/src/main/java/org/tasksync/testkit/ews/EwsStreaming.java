@@ -326,6 +326,7 @@ final class EwsStreaming {
                 before.wake(); // it no longer owns the subscription
             }
         }
+        stream.wake(); // events queued while no stream was open go out at once
         try {
             run(call, stream, sender.open(), sender);
         } finally {
@@ -456,6 +457,21 @@ final class EwsStreaming {
             s.cut = why;
             s.wake();
             n++;
+        }
+        return n;
+    }
+
+    /** Cuts the open streams that carry a subscription of this mailbox. */
+    int cutStreams(String address, String why) {
+        String key = EwsSimulator.mailboxKey(address);
+        int n = 0;
+        for (Stream s : streams) {
+            if (s.subscriptions.stream().anyMatch(x -> x.stream == s && !x.gone
+                    && EwsSimulator.mailboxKey(x.mailbox.address).equals(key))) {
+                s.cut = why;
+                s.wake();
+                n++;
+            }
         }
         return n;
     }
