@@ -468,7 +468,10 @@ public final class EwsSimulator implements AutoCloseable {
 
                     @Override
                     public byte[] envelope(SoapResponse r) {
-                        return validResponse(r) ? Xml.serialize(r.doc) : null;
+                        List<Element> renamed = EwsStreaming.schemaForm(r.doc);
+                        boolean valid = validResponse(r);
+                        EwsStreaming.wireForm(renamed);
+                        return valid ? Xml.serialize(r.doc) : null;
                     }
                 });
             }

@@ -362,37 +362,45 @@ final class EwsStreaming {
             List<Subscription> mine = stream.subscriptions.stream().filter(s -> s.stream == stream).toList();
             List<String> gone = mine.stream().filter(s -> s.gone).map(s -> s.id).toList();
             List<Subscription> alive = mine.stream().filter(s -> !s.gone).toList();
-            boolean end = System.nanoTime() >= deadline || alive.isEmpty();
-            SoapResponse r = new SoapResponse("GetStreamingEvents", call.version());
-            Element msg;
             if (!gone.isEmpty()) {
-                msg = r.error(notFound());
+                SoapResponse r = new SoapResponse("GetStreamingEvents", call.version());
+                Element msg = r.error(notFound());
                 errorIds(msg, gone);
+                add(msg, M, "ConnectionStatus", alive.isEmpty() ? "Closed" : "OK");
                 stream.subscriptions.removeIf(s -> s.gone);
-            } else {
-                msg = r.success();
-                boolean beat = System.nanoTime() >= nextBeat;
-                Element notifications = null;
-                for (Subscription s : alive) {
-                    List<TaskMailbox.ItemEvent> events = s.take(MAX_EVENTS_PER_NOTIFICATION);
-                    if (events.isEmpty() && !beat) {
-                        continue;
-                    }
-                    if (notifications == null) {
-                        notifications = add(msg, M, "Notifications");
-                    }
-                    notification(notifications, s, events);
+                write(out, sender.envelope(r));
+                if (alive.isEmpty()) {
+                    return;
                 }
-                if (notifications == null && !end) {
-                    continue; // woken for nothing (another stream took a subscription)
-                }
-                if (beat) {
-                    nextBeat = System.nanoTime() + heartbeat;
-                }
+                continue;
             }
-            add(msg, M, "ConnectionStatus", end ? "Closed" : "OK");
-            write(out, sender.envelope(r));
+            boolean end = System.nanoTime() >= deadline;
+            boolean beat = System.nanoTime() >= nextBeat;
+            SoapResponse r = new SoapResponse("GetStreamingEvents", call.version());
+            Element msg = r.success();
+            Element notifications = null;
+            for (Subscription s : alive) {
+                List<TaskMailbox.ItemEvent> events = s.take(MAX_EVENTS_PER_NOTIFICATION);
+                if (events.isEmpty() && (!beat || end)) {
+                    continue;
+                }
+                if (notifications == null) {
+                    notifications = add(msg, M, "Notifications");
+                }
+                notification(notifications, s, events);
+            }
+            // As the operation page's example: a message with notifications carries no ConnectionStatus
+            // (ews-java-api reads one or the other); Closed comes in a message of its own.
+            if (notifications != null) {
+                write(out, sender.envelope(r));
+            }
+            if (beat) {
+                nextBeat = System.nanoTime() + heartbeat;
+            }
             if (end) {
+                SoapResponse closed = new SoapResponse("GetStreamingEvents", call.version());
+                add(closed.success(), M, "ConnectionStatus", "Closed");
+                write(out, sender.envelope(closed));
                 return;
             }
         }
@@ -414,8 +422,8 @@ final class EwsStreaming {
     }
 
     private void notification(Element notifications, Subscription s, List<TaskMailbox.ItemEvent> events) {
-        // t:Notification as the schema has it (NonEmptyArrayOfNotificationsType); the operation page's example shows m:
-        Element n = add(notifications, T, "Notification");
+        // m:Notification as the operation page's example shows and ews-java-api reads; the schema has t: (see wireForm)
+        Element n = add(notifications, M, "Notification");
         add(n, T, "SubscriptionId", s.id);
         if (events.isEmpty()) {
             add(n, T, "StatusEvent"); // GetStreamingEvents operation, Remarks step 4
@@ -433,6 +441,25 @@ final class EwsStreaming {
             parent.setAttribute("Id", s.mailbox.folderId);
             parent.setAttribute("ChangeKey", s.mailbox.folderChangeKey);
         }
+    }
+
+    /**
+     * Renames the envelope's {@code m:Notification}s to the schema's {@code t:Notification} for
+     * validation, and back with {@link #wireForm}: the one place where the simulator follows
+     * Microsoft's example and the Managed API over the schema (docs/conformance.md).
+     */
+    static List<Element> schemaForm(org.w3c.dom.Document doc) {
+        List<Element> out = new ArrayList<>();
+        org.w3c.dom.NodeList list = doc.getElementsByTagNameNS(M, "Notification");
+        for (int i = 0; i < list.getLength(); i++) {
+            out.add((Element) list.item(i));
+        }
+        out.replaceAll(e -> (Element) doc.renameNode(e, T, "t:Notification"));
+        return out;
+    }
+
+    static void wireForm(List<Element> renamed) {
+        renamed.forEach(e -> e.getOwnerDocument().renameNode(e, M, "m:Notification"));
     }
 
     /** ErrorSubscriptionIds: t:SubscriptionId children, as the schema types them. */
