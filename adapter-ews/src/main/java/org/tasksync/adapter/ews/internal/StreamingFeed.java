@@ -252,11 +252,6 @@ public final class StreamingFeed implements ExchangeChangeFeed {
             if (thread.isAlive()) {
                 log.warn("EWS live feed: {} did not stop within 10 s", thread.getName());
             }
-            try {
-                http.close();
-            } catch (IOException e) {
-                log.debug("EWS live feed: closing the HTTP client failed", e);
-            }
         }
 
         private void abortCurrent() {
@@ -309,6 +304,12 @@ public final class StreamingFeed implements ExchangeChangeFeed {
             } catch (RuntimeException | Error e) {
                 log.error("EWS live feed: {} failed; its mailboxes are only polled from now on", thread.getName(), e);
                 members.forEach(m -> gap(m, "the live feed failed: " + e));
+            } finally {
+                try {
+                    http.close(); // the group's connections go with its thread, whoever stopped it
+                } catch (IOException e) {
+                    log.debug("EWS live feed: closing the HTTP client failed", e);
+                }
             }
         }
 
