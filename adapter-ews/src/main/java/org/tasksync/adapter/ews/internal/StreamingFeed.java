@@ -277,6 +277,7 @@ public final class StreamingFeed implements ExchangeChangeFeed {
                         failures = pause(failures + 1);
                         continue;
                     }
+                    long opened = System.nanoTime();
                     End end = stream();
                     if (!live()) {
                         return;
@@ -289,6 +290,10 @@ public final class StreamingFeed implements ExchangeChangeFeed {
                     }
                     if (end.clean()) {
                         failures = 0;
+                        if (System.nanoTime() - opened < settings.initialBackoff().toNanos() && !changed) {
+                            // a server or proxy that closes at once must not make us spin
+                            pause(1);
+                        }
                         continue; // the ConnectionTimeout passed: events wait in the subscriptions' queues
                     }
                     // Events sent just before the break may be lost; lost subscriptions report theirs on resubscribing.
