@@ -12,9 +12,12 @@ import org.apache.http.client.AuthCache;
 import org.apache.http.impl.client.BasicAuthCache;
 import org.tasksync.adapter.ews.internal.AuthCachingExchangeService;
 import org.tasksync.adapter.ews.internal.EwsMailboxConnection;
+import org.tasksync.adapter.ews.internal.StreamingFeed;
 import org.tasksync.adapter.ews.internal.TaskProperties;
 import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.spi.ExchangeAdapter;
+import org.tasksync.core.spi.ExchangeChangeFeed;
+import org.tasksync.core.spi.ExchangeChangeListener;
 import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 
@@ -103,6 +106,30 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
             throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
                     "cannot set up the EWS client: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * The live feed with {@link EwsStreamingSettings#defaults()}: streaming notifications on the watched
+     * mailboxes' Tasks folders (docs/ews-adapter.md, "Live sync").
+     */
+    @Override
+    public java.util.Optional<ExchangeChangeFeed> changeFeed(ExchangeChangeListener listener) {
+        return java.util.Optional.of(changeFeed(listener, EwsStreamingSettings.defaults()));
+    }
+
+    /** The live feed with these streaming settings; it watches nothing until {@code watch} is called. */
+    public ExchangeChangeFeed changeFeed(ExchangeChangeListener listener, EwsStreamingSettings streaming) {
+        Objects.requireNonNull(streaming, "streaming");
+        // Streaming needs Exchange 2010 SP1 or later in RequestServerVersion.
+        String version = switch (config.version()) {
+            case Exchange2007_SP1, Exchange2010 -> "Exchange2010_SP1";
+            default -> config.version().name();
+        };
+        return new StreamingFeed(new StreamingFeed.Server(config.url(), config.username(), config.password(),
+                config.domain(), version, config.timeout()),
+                new StreamingFeed.Settings(streaming.connectionTimeoutMinutes(), streaming.silenceTimeout(),
+                        streaming.subscriptionsPerConnection(), streaming.maxConnections(), streaming.initialBackoff(),
+                        streaming.maxBackoff()), listener);
     }
 
     @Override

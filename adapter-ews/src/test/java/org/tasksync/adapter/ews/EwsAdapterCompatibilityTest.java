@@ -3,6 +3,7 @@ package org.tasksync.adapter.ews;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.tasksync.core.model.ExchangeStatus;
+import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.exchange.ExchangeAdapterCompatibilityKit;
@@ -29,6 +30,16 @@ class EwsAdapterCompatibilityTest extends ExchangeAdapterCompatibilityKit {
     @Override
     protected ExchangeAdapter adapter() {
         return adapter;
+    }
+
+    @Override
+    protected boolean cutChangeFeedConnection(Mailbox watched) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        int cut;
+        while ((cut = ews.cutStreams(watched.address())) == 0 && System.nanoTime() < until) {
+            Thread.sleep(10); // the feed opens its stream just after it subscribed
+        }
+        return cut > 0;
     }
 
     @Override

@@ -54,8 +54,8 @@ final class EwsOperations {
 
     static boolean supports(String operation) {
         return switch (operation) {
-            case "CreateItem", "GetItem", "UpdateItem", "DeleteItem", "FindItem", "SyncFolderItems", "GetFolder" ->
-                    true;
+            case "CreateItem", "GetItem", "UpdateItem", "DeleteItem", "FindItem", "SyncFolderItems", "GetFolder",
+                    "Subscribe", "GetStreamingEvents", "Unsubscribe" -> true;
             default -> false;
         };
     }
@@ -106,7 +106,7 @@ final class EwsOperations {
     }
 
     /** The mailbox of a DistinguishedFolderId (its Mailbox, else the impersonated one) or FolderId. */
-    private TaskMailbox folder(SoapCall call, Element folderId) throws EwsError {
+    TaskMailbox folder(SoapCall call, Element folderId) throws EwsError {
         if (Xml.is(folderId, T, "DistinguishedFolderId")) {
             String id = folderId.getAttribute("Id");
             if (!id.equals("tasks")) {

@@ -84,6 +84,7 @@ public final class EwsSimulator implements AutoCloseable {
     private final String password;
     private final boolean rejectUnknownMailboxes;
     private final long latencyMillis;
+    private final EwsStreaming streaming;
 
     private EwsSimulator(Builder b) throws IOException {
         this.clock = b.clock;
@@ -92,6 +93,8 @@ public final class EwsSimulator implements AutoCloseable {
         this.password = b.password;
         this.rejectUnknownMailboxes = b.rejectUnknownMailboxes;
         this.schema = b.validate ? EwsSchema.shared().orElse(null) : null;
+        this.streaming = new EwsStreaming(new EwsStreaming.Settings(b.timeScale, b.heartbeat,
+                b.hangingConnectionLimit, b.mailboxServers, b.subscriptionIdleExpiry));
         this.operations = new EwsOperations(new EwsOperations.Mailboxes() {
             @Override
             public TaskMailbox resolve(String address, boolean impersonation) throws EwsError {
@@ -171,7 +174,11 @@ public final class EwsSimulator implements AutoCloseable {
         if (address.isBlank()) {
             throw new IllegalArgumentException("a mailbox address must not be blank");
         }
-        return mailboxes.computeIfAbsent(mailboxKey(address), k -> new TaskMailbox(address.trim(), clock));
+        return mailboxes.computeIfAbsent(mailboxKey(address), k -> {
+            TaskMailbox mb = new TaskMailbox(address.trim(), clock);
+            mb.onEvent(e -> streaming.event(mb, e));
+            return mb;
+        });
     }
 
     private TaskMailbox resolve(String address, boolean impersonation) throws EwsError {
@@ -211,6 +218,64 @@ public final class EwsSimulator implements AutoCloseable {
         faults.clear();
     }
 
+    // ------------------------------------------------------------------ streaming notifications
+
+    /**
+     * Cuts every open GetStreamingEvents stream in the middle of an envelope: the client holds half a
+     * SOAP message when the connection drops. Returns how many streams were cut. Subscriptions live on.
+     */
+    public int cutStreams() {
+        return streaming.cutStreams("cut by the test");
+    }
+
+    /** Cuts, as {@link #cutStreams()} does, only the open streams that carry a subscription of this mailbox. */
+    public int cutStreams(String mailbox) {
+        return streaming.cutStreams(mailbox, "cut by the test");
+    }
+
+    /** While stalled, open streams send nothing, not even heartbeats or their closing message. */
+    public void stallStreams(boolean stalled) {
+        streaming.stall(stalled);
+    }
+
+    /**
+     * The mailbox's subscriptions end as when they expire on the server: an open stream reports them
+     * in {@code ErrorSubscriptionIds} with {@code ErrorSubscriptionNotFound}, later requests too.
+     */
+    public int expireSubscriptions(String address) {
+        return streaming.expire(address);
+    }
+
+    /** The EWS process restarts: every subscription is lost and every open stream dropped. */
+    public void restartNotifications() {
+        streaming.restart();
+    }
+
+    /** GetStreamingEvents connections open now. */
+    public int openStreams() {
+        return streaming.openStreams();
+    }
+
+    /** How many subscription ids each open stream carries. */
+    public List<Integer> streamSizes() {
+        return streaming.streamSizes();
+    }
+
+    /** Live streaming subscriptions per mailbox (address in lower case). */
+    public java.util.Map<String, Integer> subscriptions() {
+        return streaming.subscriptionsByMailbox();
+    }
+
+    /** The Mailbox server that holds this mailbox, as named in {@code X-BackEndOverrideCookie}. */
+    public String mailboxServer(String address) {
+        return streaming.serverOf(address);
+    }
+
+    /** How long a simulated duration lasts here (see {@link Builder#timeScale(long)}). */
+    public Duration real(Duration simulated) {
+        return streaming.real(simulated);
+    }
+
     public EwsTraffic traffic() {
         return traffic;
     }
@@ -245,8 +310,14 @@ public final class EwsSimulator implements AutoCloseable {
     // ------------------------------------------------------------------ HTTP
 
     private void handle(HttpExchange ex) {
+        boolean cut = false;
         try {
             serve(ex);
+        } catch (EwsStreaming.Cut e) {
+            // Thrown on to the HTTP server, which then drops the connection without ending the chunked body.
+            cut = true;
+            LOG.debug("EWS simulator: stream cut ({})", e.getMessage());
+            throw e;
         } catch (IOException e) {
             LOG.debug("EWS simulator: connection failed while answering", e);
         } catch (RuntimeException | Error e) {
@@ -258,7 +329,9 @@ public final class EwsSimulator implements AutoCloseable {
                 // the response may have been under way already
             }
         } finally {
-            ex.close();
+            if (!cut) {
+                ex.close();
+            }
         }
     }
 
@@ -335,6 +408,10 @@ public final class EwsSimulator implements AutoCloseable {
                 strike(ex, fault.fault(), call);
                 return;
             }
+            if (STREAMING_OPERATIONS.contains(op)) {
+                serveStreaming(ex, call, end);
+                return;
+            }
             SoapResponse response;
             try {
                 response = operations.handle(call);
@@ -347,6 +424,77 @@ public final class EwsSimulator implements AutoCloseable {
             ANSWERING.remove();
             end.run();
         }
+    }
+
+    private static final Set<String> STREAMING_OPERATIONS = Set.of("Subscribe", "GetStreamingEvents", "Unsubscribe");
+
+    /** Subscribe, GetStreamingEvents and Unsubscribe (see {@link EwsStreaming}). */
+    private void serveStreaming(HttpExchange ex, EwsOperations.SoapCall call, Runnable end) throws IOException {
+        EwsStreaming.Routing routing = routing(ex);
+        String budget = call.impersonated() != null ? "impersonated " + mailboxKey(call.impersonated())
+                : "account " + (user == null ? "(anonymous)" : user);
+        try {
+            if (call.impersonated() != null) {
+                resolve(call.impersonated(), true); // unknown or denied: a SOAP fault, as for every operation
+            }
+            switch (call.name()) {
+                case "Subscribe" -> {
+                    EwsOperations.SoapCall c = call;
+                    SoapResponse r = streaming.subscribe(call, routing, budget,
+                            id -> id == null ? resolve(c.impersonated(), true) : operations.folder(c, id));
+                    if (routing.preferAffinity() && routing.anchor() != null && routing.cookieServer() == null) {
+                        // The affinity article: the anchor's subscription response carries the cookie.
+                        ex.getResponseHeaders().add("Set-Cookie", EwsStreaming.COOKIE + "="
+                                + streaming.landing(routing, call.impersonated()) + "; path=/");
+                    }
+                    sendResponse(ex, r);
+                }
+                case "Unsubscribe" -> sendResponse(ex, streaming.unsubscribe(call));
+                default -> streaming.stream(call, routing, budget, new EwsStreaming.Sender() {
+                    @Override
+                    public void answer(SoapResponse r) throws IOException {
+                        sendResponse(ex, r);
+                    }
+
+                    @Override
+                    public OutputStream open() throws IOException {
+                        ex.getResponseHeaders().set("Content-Type", "text/xml; charset=utf-8");
+                        end.run(); // served once the stream is open: it hangs for minutes
+                        ex.sendResponseHeaders(200, 0); // chunked
+                        OutputStream out = ex.getResponseBody();
+                        out.flush(); // the headers go now, not with the first envelope
+                        return out;
+                    }
+
+                    @Override
+                    public byte[] envelope(SoapResponse r) {
+                        List<Element> renamed = EwsStreaming.schemaForm(r.doc);
+                        boolean valid = validResponse(r);
+                        EwsStreaming.wireForm(renamed);
+                        return valid ? Xml.serialize(r.doc) : null;
+                    }
+                });
+            }
+        } catch (EwsError e) {
+            sendFault(ex, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down
+        }
+    }
+
+    private EwsStreaming.Routing routing(HttpExchange ex) {
+        String anchor = ex.getRequestHeaders().getFirst("X-AnchorMailbox");
+        boolean prefer = "true".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-PreferServerAffinity"));
+        String server = null;
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String pair : header.split(";")) {
+                String[] kv = pair.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].equals(EwsStreaming.COOKIE) && streaming.isServer(kv[1].trim())) {
+                    server = kv[1].trim();
+                }
+            }
+        }
+        return new EwsStreaming.Routing(anchor, prefer, server);
     }
 
     /** Ends the traffic span of the request this thread is answering; see {@link #send}. */
@@ -523,6 +671,16 @@ public final class EwsSimulator implements AutoCloseable {
     }
 
     private void sendResponse(HttpExchange ex, SoapResponse r) throws IOException {
+        if (!validResponse(r)) {
+            sendFault(ex, EwsError.fault("ErrorInternalServerError",
+                    "EWS simulator bug: " + responseErrors.get(responseErrors.size() - 1)));
+            return;
+        }
+        send(ex, 200, "text/xml; charset=utf-8", Xml.serialize(r.doc));
+    }
+
+    /** Validates a response against the schema; one that fails is a simulator bug, recorded and logged. */
+    private boolean validResponse(SoapResponse r) {
         if (schema != null) {
             List<String> errors = new ArrayList<>(schema.validate(r.operationResponse));
             for (Element h : Xml.children(r.header)) {
@@ -533,11 +691,10 @@ public final class EwsSimulator implements AutoCloseable {
                         + String.join("; ", errors);
                 responseErrors.add(what);
                 LOG.error("EWS simulator BUG: {}", what);
-                sendFault(ex, EwsError.fault("ErrorInternalServerError", "EWS simulator bug: " + what));
-                return;
+                return false;
             }
         }
-        send(ex, 200, "text/xml; charset=utf-8", Xml.serialize(r.doc));
+        return true;
     }
 
     private static void sendFault(HttpExchange ex, EwsError e) throws IOException {
@@ -573,8 +730,69 @@ public final class EwsSimulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int port;
         private Duration latency = Duration.ZERO;
+        private long timeScale = 1;
+        private Duration heartbeat = Duration.ofSeconds(45);
+        private int hangingConnectionLimit = 10;
+        private int mailboxServers = 1;
+        private Duration subscriptionIdleExpiry = Duration.ofMinutes(30);
 
         private Builder() {
+        }
+
+        /**
+         * Streaming time runs this many times faster than real time: with 600, a 30-minute
+         * ConnectionTimeout lasts 3 s, as do heartbeats and the idle expiry of subscriptions.
+         */
+        public Builder timeScale(long factor) {
+            if (factor < 1) {
+                throw new IllegalArgumentException("timeScale must be at least 1, was " + factor);
+            }
+            this.timeScale = factor;
+            return this;
+        }
+
+        /** How often an open stream sends a heartbeat (a StatusEvent per subscription), in simulated time; 45 s by default. */
+        public Builder heartbeat(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("heartbeat must be positive, was " + interval);
+            }
+            this.heartbeat = interval;
+            return this;
+        }
+
+        /**
+         * Open GetStreamingEvents connections per budget (the impersonated mailbox, else the
+         * account): HangingConnectionLimit, 10 by default as in Exchange 2016/2019.
+         */
+        public Builder hangingConnectionLimit(int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("hangingConnectionLimit must be at least 1, was " + limit);
+            }
+            this.hangingConnectionLimit = limit;
+            return this;
+        }
+
+        /**
+         * How many Mailbox servers the mailboxes are spread over (1 by default). With more, a
+         * GetStreamingEvents must reach the server holding its subscriptions (affinity).
+         */
+        public Builder mailboxServers(int servers) {
+            if (servers < 1) {
+                throw new IllegalArgumentException("mailboxServers must be at least 1, was " + servers);
+            }
+            this.mailboxServers = servers;
+            return this;
+        }
+
+        /** A subscription no stream has carried for this long (simulated time) is gone; 30 minutes by default. */
+        public Builder subscriptionIdleExpiry(Duration expiry) {
+            Objects.requireNonNull(expiry, "expiry");
+            if (expiry.isNegative() || expiry.isZero()) {
+                throw new IllegalArgumentException("subscriptionIdleExpiry must be positive, was " + expiry);
+            }
+            this.subscriptionIdleExpiry = expiry;
+            return this;
         }
 
         /** Requires HTTP Basic authentication with these credentials (401 otherwise). */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * One simulated mailbox with its Tasks folder.
@@ -56,6 +57,12 @@ final class TaskMailbox {
     };
     private long seq;
     private volatile boolean impersonationDenied;
+    /** Told of every item created, changed or deleted, under the mailbox's lock (streaming notifications). */
+    private volatile Consumer<ItemEvent> events = e -> { };
+
+    /** One change of an item for notification subscriptions: the EWS event type and the item's new version. */
+    record ItemEvent(String type, String itemId, String changeKey, Instant at) {
+    }
 
     TaskMailbox(String address, Clock clock) {
         this.address = address;
@@ -64,6 +71,10 @@ final class TaskMailbox {
         this.folderChangeKey = "AQAAABYAAA" + randomBase64(9);
         this.rootId = "AQMkAD" + randomBase64(30);
         this.msgFolderRootId = "AQMkAD" + randomBase64(30);
+    }
+
+    void onEvent(Consumer<ItemEvent> listener) {
+        this.events = listener;
     }
 
     boolean impersonationDenied() {
@@ -122,6 +133,7 @@ final class TaskMailbox {
      * (see {@link #coupleStatus}); today, for a task that becomes Completed, is today in {@code zone}.
      */
     synchronized void apply(StoredTask t, TaskChange change, ZoneId zone) {
+        boolean created = t.version == 0;
         Map<TaskField, Object> before = new EnumMap<>(TaskField.class);
         before.putAll(t.fields);
         for (Map.Entry<TaskField, Object> e : change.fields.entrySet()) {
@@ -160,6 +172,7 @@ final class TaskMailbox {
         for (Object key : change.extended.keySet()) {
             t.fieldVersions.put(key, t.version);
         }
+        events.accept(new ItemEvent(created ? "CreatedEvent" : "ModifiedEvent", t.id, t.changeKey, t.lastModified));
     }
 
     /**
@@ -283,6 +296,7 @@ final class TaskMailbox {
             return false;
         }
         tombstones.put(id, ++seq);
+        events.accept(new ItemEvent("DeletedEvent", id, null, now()));
         return true;
     }
 
