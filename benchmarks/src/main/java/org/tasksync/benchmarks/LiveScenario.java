@@ -105,7 +105,7 @@ final class LiveScenario {
         try (HikariDataSource crmDb = new HikariDataSource(hc);
              EwsSimulator ews = EwsSimulator.builder().basicAuth(USER, SECRET).schemaValidation(false)
                      .latency(Duration.ofMillis(c.latencyMillis())).start()) {
-            ReferenceCrm reference = ReferenceCrm.of(crmDb).createSchema();
+            ReferenceCrm reference = ReferenceCrm.of(crmDb).createSchema().installChangeNotifications();
             load(crmDb, c);
             for (int r = 0; r < c.mailboxes(); r++) {
                 ews.registerMailbox(CrmDatabase.mailbox(r));
@@ -173,7 +173,7 @@ final class LiveScenario {
             drivers.scheduleAtFixedRate(burst, c.burstEvery().toMillis(), c.burstEvery().toMillis(), TimeUnit.MILLISECONDS);
             drivers.scheduleWithFixedDelay(check, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             if (c.cutEvery() != null) {
-                drivers.scheduleAtFixedRate(() -> cuts.addAndGet(cutStreams(postgres)), c.cutEvery().toMillis(),
+                drivers.scheduleAtFixedRate(() -> cuts.addAndGet(cutStreams(postgres) + ews.cutStreams()), c.cutEvery().toMillis(),
                         c.cutEvery().toMillis(), TimeUnit.MILLISECONDS);
             }
             sleep(c.duration());
@@ -304,9 +304,8 @@ final class LiveScenario {
     }
 
     /**
-     * Cuts the feeds' connections, as a network or a server would: every PostgreSQL session that
-     * listens (a CRM feed's) is terminated. The EWS simulator has no streaming connection to cut
-     * until the EWS feed (issue 15, ewsfeed) brings one; then its cut belongs here too.
+     * Cuts the CRM feed's connections, as a network or a server would: every PostgreSQL session that
+     * listens is terminated. The EWS simulator's streams are cut beside it ({@code EwsSimulator.cutStreams}).
      */
     static int cutStreams(EmbeddedPostgres postgres) {
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
