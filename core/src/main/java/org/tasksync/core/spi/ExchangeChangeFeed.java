@@ -17,7 +17,9 @@ public interface ExchangeChangeFeed extends AutoCloseable {
 
     /**
      * The mailboxes to watch from now on (replaces the previous set). A mailbox newly added is
-     * reported as a gap once it is watched, since changes before that were not seen.
+     * reported as a gap once it is watched, since changes before that were not seen: at once by a
+     * feed that pushes; by a feed that polls only the mailboxes with {@link #activity} (Graph's hot
+     * set, docs/graph.md), when the mailbox becomes active.
      */
     void watch(Collection<Mailbox> mailboxes);
 

@@ -368,17 +368,26 @@ public final class HotSetFeed implements ExchangeChangeFeed {
         try {
             if (!ticker.awaitTermination(10, TimeUnit.SECONDS) || !checkers.awaitTermination(10, TimeUnit.SECONDS)) {
                 log.warn("The Graph feed's threads have not ended yet; they deliver nothing more");
+            } else {
+                // an executor is terminated when its tasks are; its threads end a moment later
+                for (Thread t : started) {
+                    t.join(TimeUnit.SECONDS.toMillis(10));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static ThreadFactory daemons(String name) {
+    // every thread the feed started, so that close() can wait until each has ended, not only its tasks
+    private final java.util.Queue<Thread> started = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private ThreadFactory daemons(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            started.add(t);
             return t;
         };
     }
