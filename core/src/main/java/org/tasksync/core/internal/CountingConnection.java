@@ -31,6 +31,12 @@ final class CountingConnection implements MailboxConnection {
     }
 
     @Override
+    public ChangePage changes(String cursor, org.tasksync.core.spi.KnownVersions known) throws MailboxException {
+        calls.incrementAndGet();
+        return delegate.changes(cursor, known);
+    }
+
+    @Override
     public List<WriteOutcome> create(List<NewExchangeTask> tasks) throws MailboxException {
         calls.incrementAndGet();
         return checked(delegate.create(tasks), tasks.size(), "create");

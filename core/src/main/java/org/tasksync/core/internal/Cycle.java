@@ -360,7 +360,16 @@ public final class Cycle {
                     first = false;
                     ChangePage page;
                     try {
-                        page = conn.changes(cursor);
+                        // TEMP wiring (issue 16 measurements): the engine helper wires this in the new engine
+                        page = conn.changes(cursor, ids -> {
+                            Map<String, String> held = new HashMap<>();
+                            store.findLinksByItems(w.address(), ids).forEach((id, l) -> {
+                                if (l.state() == Link.State.LINKED && l.changeKey() != null) {
+                                    held.put(id, l.changeKey());
+                                }
+                            });
+                            return held;
+                        });
                     } catch (CursorRejectedException e) {
                         w.tally.warn("change cursor rejected by the server; read the mailbox again and adopted tagged tasks");
                         log.warn("{}; reading the mailbox again", e.getMessage());
