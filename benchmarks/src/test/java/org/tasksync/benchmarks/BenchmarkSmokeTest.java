@@ -135,4 +135,23 @@ class BenchmarkSmokeTest {
         b.differingFields(bh);
         bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
     }
+
+    @Test
+    void theStateStoreBenchmarkSavesEveryLinkAsTheEngineDoes() throws Exception {
+        StateStoreBenchmark b = new StateStoreBenchmark();
+        b.setUp();
+        try {
+            b.createSavedTwice();
+            b.createSavedOnce();
+            assertThat(b.store().countLinks("rep0@example.com")).isEqualTo(StateStoreBenchmark.BATCH);
+            assertThat(b.store().findLinksByItems("rep0@example.com", List.of("AAMkADT000007-0000000")))
+                    .hasEntrySatisfying("AAMkADT000007-0000000", l -> {
+                        assertThat(l.state()).isEqualTo(org.tasksync.core.spi.Link.State.LINKED);
+                        assertThat(l.changeKey()).isEqualTo("CQAAABYAAAT000007-0000000");
+                    });
+            assertThat(b.store().countLinks("rep1@example.com")).isEqualTo(StateStoreBenchmark.BATCH);
+        } finally {
+            b.tearDown();
+        }
+    }
 }
