@@ -13,14 +13,18 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
-/** Runs {@link MappingBenchmark} through JMH's runner (in a forked JVM) and prints tasks per second. */
+/**
+ * Runs {@link MappingBenchmark} and {@link StateStoreBenchmark} through JMH's runner (in forked JVMs)
+ * and prints tasks per second.
+ */
 final class JmhRun {
 
     private JmhRun() {
     }
 
     static List<String> run(boolean quick) {
-        ChainedOptionsBuilder b = new OptionsBuilder().include(MappingBenchmark.class.getName() + "\\.")
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("(" + MappingBenchmark.class.getName() + "|" + StateStoreBenchmark.class.getName() + ")\\.")
                 .verbosity(VerboseMode.SILENT);
         if (quick) {
             b.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(1)

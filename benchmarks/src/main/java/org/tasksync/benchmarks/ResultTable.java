@@ -8,7 +8,7 @@ import java.util.StringJoiner;
 /** Prints rows as a fixed-width plain-text table. */
 final class ResultTable {
 
-    private static final String FORMAT = "%-16s %-5s %7s %6s %8s  %-38s %5s %7s %8s %8s %7s %11s %6s %17s  %s%n";
+    private static final String FORMAT = "%-16s %-5s %7s %6s %8s  %-38s %5s %7s %8s %8s %7s %11s %11s %6s %17s  %s%n";
 
     private ResultTable() {
     }
@@ -16,7 +16,7 @@ final class ResultTable {
     static String format(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, FORMAT, "scenario", "adapt", "tasks", "mboxes", "requests",
-                "by operation", "401s", "fewest", "wall s", "bound s", "ratio", "CPU s e/w", "CRM st", "heap MB used/gc",
+                "by operation", "401s", "fewest", "wall s", "bound s", "ratio", "CPU s e/w", "eng µs/task", "CRM st", "heap MB used/gc",
                 "done (created/updated/status back)"));
         for (Row r : rows) {
             CycleResult c = r.cycle();
@@ -25,6 +25,8 @@ final class ResultTable {
                     seconds(r.wallMillis()), seconds(r.lowerBoundMillis()),
                     Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.1f", r.ratio()),
                     String.format(Locale.ROOT, "%.1f/%.1f", c.cpuMillis() / 1000.0, r.worldCpuMillis() / 1000.0),
+                    Double.isNaN(r.engineCpuMicrosPerTask()) ? "-"
+                            : String.format(Locale.ROOT, "%.0f", r.engineCpuMicrosPerTask()),
                     c.crmStatements(), heap(c), c.created() + "/" + c.updated() + "/" + c.statusesWrittenBack()
                             + (c.taskErrors() + c.failedMailboxes() > 0 ? " ERR " + c.taskErrors() + " tasks, "
                             + c.failedMailboxes() + " mailboxes" : "")));

@@ -20,6 +20,14 @@ record Row(String scenario, String adapter, int tasks, int mailboxes, Map<String
         return requests.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * The engine JVM's CPU time of the cycle spread over the estate's tasks: what one task costs the
+     * engine, whatever the wall time on a shared machine.
+     */
+    double engineCpuMicrosPerTask() {
+        return tasks == 0 ? Double.NaN : cycle.cpuMillis() * 1000.0 / tasks;
+    }
+
     double ratio() {
         return lowerBoundMillis == 0 ? Double.NaN : (double) wallMillis / lowerBoundMillis;
     }

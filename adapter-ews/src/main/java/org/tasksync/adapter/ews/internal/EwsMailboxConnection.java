@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import microsoft.exchange.webservices.data.core.ExchangeService;
@@ -45,6 +46,7 @@ import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.spi.ChangePage;
 import org.tasksync.core.spi.ExchangeTaskUpdate;
 import org.tasksync.core.spi.ItemRef;
+import org.tasksync.core.spi.KnownVersions;
 import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.spi.NewExchangeTask;
@@ -110,10 +112,22 @@ public final class EwsMailboxConnection implements MailboxConnection {
 
     @Override
     public ChangePage changes(String cursor) throws MailboxException {
+        return changes(cursor, KnownVersions.NONE);
+    }
+
+    /**
+     * SyncFolderItems reports each created or updated item with its current ChangeKey; an item whose
+     * key is the one {@code known} holds is unchanged since the engine wrote or read it, so it is left
+     * out of the page instead of being read with GetItem (the read-back of the engine's own writes).
+     */
+    @Override
+    public ChangePage changes(String cursor, KnownVersions known) throws MailboxException {
+        Objects.requireNonNull(known, "known");
         open();
         ChangeCollection<ItemChange> changes = call("SyncFolderItems", () -> service.syncFolderItems(tasksFolder,
                 TaskProperties.idsOnly(), null, limits.syncPageSize(), SyncFolderItemsScope.NormalItems, cursor));
         Map<String, ItemId> toRead = new LinkedHashMap<>();
+        Map<String, String> reportedKeys = new HashMap<>();
         Set<String> deleted = new LinkedHashSet<>();
         Set<String> reported = new HashSet<>();
         try {
@@ -124,6 +138,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
                 if (type == ChangeType.Create || type == ChangeType.Update) {
                     deleted.remove(id);
                     toRead.put(id, new ItemId(id));
+                    reportedKeys.put(id, c.getItemId().getChangeKey());
                 } else if (type == ChangeType.Delete) {
                     toRead.remove(id);
                     deleted.add(id);
@@ -134,6 +149,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
             throw new MailboxException(mailbox.address(), MailboxException.Kind.PROTOCOL,
                     "SyncFolderItems: unreadable change: " + e);
         }
+        int unchanged = leaveOutKnown(toRead, reportedKeys, known);
         List<ExchangeTask> changed = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         List<UnreadableItem> unreadable = new ArrayList<>();
@@ -141,10 +157,27 @@ public final class EwsMailboxConnection implements MailboxConnection {
         deleted.addAll(gone); // deleted between SyncFolderItems and GetItem: the next sync says so too
         deleted.addAll(shared.vanished.page(mailbox.address(), cursor, reported, changes.getSyncState(),
                 changes.getMoreChangesAvailable()));
-        log.debug("mailbox {}: {} changed, {} deleted, {} unreadable since {}", mailbox.address(), changed.size(),
-                deleted.size(), unreadable.size(), cursor == null ? "the beginning" : "the last sync state");
+        log.debug("mailbox {}: {} changed, {} deleted, {} unreadable, {} at the version the engine holds since {}",
+                mailbox.address(), changed.size(), deleted.size(), unreadable.size(), unchanged,
+                cursor == null ? "the beginning" : "the last sync state");
         return new ChangePage(changed, new ArrayList<>(deleted), changes.getSyncState(),
                 changes.getMoreChangesAvailable(), unreadable);
+    }
+
+    /** Drops from {@code toRead} the items reported at the change key {@code known} holds; returns how many. */
+    private static int leaveOutKnown(Map<String, ItemId> toRead, Map<String, String> reportedKeys,
+                                     KnownVersions known) {
+        if (toRead.isEmpty() || known == KnownVersions.NONE) {
+            return 0;
+        }
+        Map<String, String> held = known.of(List.copyOf(toRead.keySet()));
+        int before = toRead.size();
+        // a missing key on either side proves nothing, so the item is read
+        toRead.keySet().removeIf(id -> {
+            String key = reportedKeys.get(id);
+            return key != null && !key.isEmpty() && key.equals(held.get(id));
+        });
+        return before - toRead.size();
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -35,6 +36,7 @@ import org.tasksync.core.spi.ChangePage;
 import org.tasksync.core.spi.CursorRejectedException;
 import org.tasksync.core.spi.ExchangeTaskUpdate;
 import org.tasksync.core.spi.ItemRef;
+import org.tasksync.core.spi.KnownVersions;
 import org.tasksync.core.spi.MailboxConnection;
 import org.tasksync.core.spi.MailboxException;
 import org.tasksync.core.spi.NewExchangeTask;
@@ -168,10 +170,21 @@ public final class GraphConnection implements MailboxConnection {
 
     @Override
     public ChangePage changes(String cursor) throws MailboxException {
-        return changes(cursor, 0);
+        return changes(cursor, KnownVersions.NONE, 0);
     }
 
-    private ChangePage changes(String cursor, int listLookups) throws MailboxException {
+    /**
+     * Every delta entry carries the task's {@code @odata.etag} ("todoTask: delta", Response); a task
+     * at the etag {@code known} holds is unchanged since the engine wrote or read it, so it is left
+     * out of the page instead of being read again with its extension and linked resources.
+     */
+    @Override
+    public ChangePage changes(String cursor, KnownVersions known) throws MailboxException {
+        Objects.requireNonNull(known, "known");
+        return changes(cursor, known, 0);
+    }
+
+    private ChangePage changes(String cursor, KnownVersions known, int listLookups) throws MailboxException {
         TargetList l = list();
         if (cursor != null && !isCursorOf(cursor, l)) {
             throw new CursorRejectedException(user(), "the cursor is not a delta link of the mailbox's target list "
@@ -203,11 +216,11 @@ public final class GraphConnection implements MailboxConnection {
                 if (listLookups > 0) {
                     throw calls.failure("read changes", e);
                 }
-                return changes(null, listLookups + 1);
+                return changes(null, known, listLookups + 1);
             }
             throw calls.failure("read changes", e);
         }
-        return page(page, l);
+        return page(page, l, known);
     }
 
     /**
@@ -252,7 +265,7 @@ public final class GraphConnection implements MailboxConnection {
     }
 
     /** A page of delta: Graph's JSON, read entry by entry. */
-    private ChangePage page(byte[] body, TargetList l) throws MailboxException {
+    private ChangePage page(byte[] body, TargetList l, KnownVersions known) throws MailboxException {
         JsonObject page = jsonObject("read changes", body, "Graph's delta answer");
         JsonElement value = page.get("value");
         if (value == null || !value.isJsonArray()) {
@@ -260,6 +273,7 @@ public final class GraphConnection implements MailboxConnection {
         }
         List<String> deleted = new ArrayList<>();
         Set<String> changedIds = new LinkedHashSet<>();
+        Map<String, String> etags = new HashMap<>();
         JsonArray entries = value.getAsJsonArray();
         for (int i = 0; i < entries.size(); i++) {
             JsonElement e = entries.get(i);
@@ -274,6 +288,7 @@ public final class GraphConnection implements MailboxConnection {
                 deleted.add(id);
             } else {
                 changedIds.add(id);
+                etags.put(id, TaskJson.string(e.getAsJsonObject(), "@odata.etag"));
             }
         }
         String nextLink = link(page, "@odata.nextLink");
@@ -281,6 +296,10 @@ public final class GraphConnection implements MailboxConnection {
         String next = nextLink != null ? nextLink : deltaLink;
         if (next == null) {
             throw protocol("read changes: Graph's delta answer has neither @odata.nextLink nor @odata.deltaLink");
+        }
+        int unchanged = leaveOutKnown(changedIds, etags, known);
+        if (unchanged > 0) {
+            log.debug("{}: {} task(s) in delta at the etag the engine holds, not read again", user(), unchanged);
         }
         List<ExchangeTask> changed = new ArrayList<>();
         List<UnreadableItem> unreadable = new ArrayList<>();
@@ -291,6 +310,21 @@ public final class GraphConnection implements MailboxConnection {
             log.warn("{}: {} changed task(s) could not be read: {}", user(), unreadable.size(), unreadable);
         }
         return new ChangePage(changed, deleted, next, nextLink != null, unreadable);
+    }
+
+    /** Drops from {@code ids} the tasks delta reports at the etag {@code known} holds; returns how many. */
+    private static int leaveOutKnown(Set<String> ids, Map<String, String> etags, KnownVersions known) {
+        if (ids.isEmpty() || known == KnownVersions.NONE) {
+            return 0;
+        }
+        Map<String, String> held = known.of(List.copyOf(ids));
+        int before = ids.size();
+        // an entry without an etag proves nothing, so the task is read
+        ids.removeIf(id -> {
+            String etag = etags.get(id);
+            return etag != null && !etag.isEmpty() && etag.equals(held.get(id));
+        });
+        return before - ids.size();
     }
 
     private String link(JsonObject page, String name) throws MailboxException {
