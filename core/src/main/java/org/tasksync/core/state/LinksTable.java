@@ -173,22 +173,23 @@ final class LinksTable {
         });
     }
 
+    /** A row of {@link #select}, read by column position (in the order of {@link #COLUMNS}), not by name. */
     private static Link read(ResultSet rs) throws SQLException {
-        String id = rs.getString("crm_task_id");
+        String id = rs.getString(1);
         String column = "state";
         try {
-            Link.State state = Link.State.valueOf(rs.getString("state"));
+            Link.State state = Link.State.valueOf(rs.getString(5));
             column = "last_written";
-            TaskValues written = TaskValuesCodec.decode(rs.getString("last_written"));
+            TaskValues written = TaskValuesCodec.decode(rs.getString(6));
             column = "last_crm_modified_at";
-            String modified = rs.getString("last_crm_modified_at");
+            String modified = rs.getString(8);
+            Instant modifiedAt = modified == null ? null : TaskValuesCodec.parseInstant(modified);
             column = "last_exchange_status";
-            String exchangeStatus = rs.getString("last_exchange_status");
+            String exchangeStatus = rs.getString(9);
             column = "item_id";
-            return new Link(id, rs.getString("mailbox"), rs.getString("item_id"), rs.getString("change_key"), state,
-                    written, rs.getString("last_crm_status"), modified == null ? null : Instant.parse(modified),
-                    exchangeStatus == null ? null : ExchangeStatus.valueOf(exchangeStatus),
-                    rs.getBoolean("delegated"));
+            return new Link(id, rs.getString(2), rs.getString(3), rs.getString(4), state, written, rs.getString(7),
+                    modifiedAt, exchangeStatus == null ? null : ExchangeStatus.valueOf(exchangeStatus),
+                    rs.getBoolean(10));
         } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
             throw new SQLDataException("the row of crm_task_id '" + id + "' has an unreadable " + column + ": "
                     + e.getMessage(), e);
