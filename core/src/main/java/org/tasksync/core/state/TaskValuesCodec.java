@@ -232,7 +232,7 @@ public final class TaskValuesCodec {
 
     private static LocalDate date(String raw, String field) {
         try {
-            return LocalDate.parse(raw);
+            return parseDate(raw);
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("TaskValues field '" + field + "' is not an ISO date: " + quote(raw),
                     e);
@@ -241,11 +241,69 @@ public final class TaskValuesCodec {
 
     private static Instant instant(String raw, String field) {
         try {
-            return Instant.parse(raw);
+            return parseInstant(raw);
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("TaskValues field '" + field + "' is not an ISO instant: "
                     + quote(raw), e);
         }
+    }
+
+    /**
+     * {@link LocalDate#parse}, without its formatter for the {@code yyyy-MM-dd} form the codec writes:
+     * the formatter was a sixth of the CPU of reading links back (docs/state-store.md). Any other
+     * form, and any value {@link LocalDate#of} rejects, goes to {@code LocalDate.parse}, which
+     * accepts or rejects it as before.
+     */
+    static LocalDate parseDate(CharSequence raw) {
+        if (raw.length() == 10 && raw.charAt(4) == '-' && raw.charAt(7) == '-') {
+            int y = digits(raw, 0, 4);
+            int m = digits(raw, 5, 7);
+            int d = digits(raw, 8, 10);
+            if (y >= 0 && m >= 0 && d >= 0) {
+                try {
+                    return LocalDate.of(y, m, d);
+                } catch (DateTimeException e) {
+                    // fall through: parse gives the message (and the verdict) it always gave
+                }
+            }
+        }
+        return LocalDate.parse(raw);
+    }
+
+    /**
+     * {@link Instant#parse}, without its formatter for the {@code yyyy-MM-ddTHH:mm:ssZ} form that
+     * {@link Instant#toString()} gives a whole second; every other form (fractions, leap second,
+     * hour 24) goes to {@code Instant.parse} as before.
+     */
+    static Instant parseInstant(CharSequence raw) {
+        if (raw.length() == 20 && raw.charAt(10) == 'T' && raw.charAt(13) == ':' && raw.charAt(16) == ':'
+                && raw.charAt(19) == 'Z') {
+            int h = digits(raw, 11, 13);
+            int min = digits(raw, 14, 16);
+            int sec = digits(raw, 17, 19);
+            if (h >= 0 && h < 24 && min >= 0 && min < 60 && sec >= 0 && sec < 60) {
+                try {
+                    LocalDate day = parseDate(raw.subSequence(0, 10));
+                    return Instant.ofEpochSecond(day.toEpochDay() * 86_400L + h * 3_600L + min * 60L + sec);
+                } catch (DateTimeException e) {
+                    // fall through to Instant.parse
+                }
+            }
+        }
+        return Instant.parse(raw);
+    }
+
+    /** The ASCII digits from {@code from} to {@code to} as a number, or -1 if any is not a digit. */
+    private static int digits(CharSequence s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     private static Integer integer(String raw, String field) {
