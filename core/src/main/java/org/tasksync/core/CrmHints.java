@@ -17,6 +17,7 @@ import org.tasksync.core.spi.CrmChangeListener;
  */
 final class CrmHints implements CrmChangeListener {
 
+    // under LiveSync's name, as before the split: a host's log configuration for live sync still applies
     private static final Logger log = LoggerFactory.getLogger(LiveSync.class);
     /** CRM task ids held for one run; more (a bulk edit) make a full cycle instead. */
     private static final int MAX_CRM_IDS = 10_000;

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 /** The threads, counters and listener one {@link LiveSync} shares with its hint queues. */
 final class LiveRuntime {
 
+    // under LiveSync's name, as before the split: a host's log configuration for live sync still applies
     private static final Logger log = LoggerFactory.getLogger(LiveSync.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 

@@ -95,7 +95,8 @@ public final class LiveSync implements AutoCloseable {
 
     private void start() {
         try {
-            exchangeFeed = engine.exchangeAdapter().changeFeed(new MailboxHints(rt, () -> watched, () -> exchangeFeed)).orElse(null);
+            exchangeFeed = engine.exchangeAdapter()
+                    .changeFeed(new MailboxHints(rt, () -> watched, () -> exchangeFeed)).orElse(null);
         } catch (RuntimeException e) {
             log.warn("the Exchange adapter {} could not open its change feed; its mailboxes are polled on the interval",
                     engine.exchangeAdapter().name(), e);

@@ -25,6 +25,7 @@ import org.tasksync.core.spi.Link;
  */
 final class MailboxHints implements ExchangeChangeListener {
 
+    // under LiveSync's name, as before the split: a host's log configuration for live sync still applies
     private static final Logger log = LoggerFactory.getLogger(LiveSync.class);
     /** Item refs held per mailbox for the echo check; a mailbox with more simply runs. */
     private static final int MAX_REFS = 1_000;
