@@ -2,37 +2,23 @@ package org.tasksync.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.spi.CrmChangeFeed;
-import org.tasksync.core.spi.CrmChangeListener;
 import org.tasksync.core.spi.ExchangeChangeFeed;
-import org.tasksync.core.spi.ExchangeChangeListener;
-import org.tasksync.core.spi.ItemRef;
-import org.tasksync.core.spi.KnownVersions;
-import org.tasksync.core.spi.Link;
 
 /**
  * Live sync (docs/live-sync.md): runs a mailbox within seconds of its adapter's hint that it changed,
@@ -61,11 +47,6 @@ import org.tasksync.core.spi.Link;
 public final class LiveSync implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveSync.class);
-    /** Item refs held per mailbox for the echo check; a mailbox with more simply runs. */
-    private static final int MAX_REFS = 1_000;
-    /** CRM task ids held for one run; more (a bulk edit) make a full cycle instead. */
-    private static final int MAX_CRM_IDS = 10_000;
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** What live sync did so far; counts since start. */
     public record Stats(long hints, long coalesced, long ignored, long echoesDropped, long gaps, long mailboxRuns,
@@ -81,33 +62,14 @@ public final class LiveSync implements AutoCloseable {
     private final Duration fullCycleInterval;
     private final Duration ownership;
     private final Runnable crmGapHandler;
-    private final long quietNanos;
-    private final long maxDelayNanos;
-
-    private final ScheduledThreadPoolExecutor timer;
-    private final ThreadPoolExecutor runs;
+    private final LiveRuntime rt;
     private final ScheduledExecutorService cycles;
-    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
-    private final CrmSlot crm = new CrmSlot();
     private final Map<MailboxPartition, Seen> seen = new ConcurrentHashMap<>();
     private final AtomicBoolean fullCycleRequested = new AtomicBoolean();
     private volatile Set<String> watched = Set.of();
-    private volatile boolean closed;
     // set once in start(); a feed may deliver hints from its own threads before that returns
     private volatile ExchangeChangeFeed exchangeFeed;
     private volatile CrmChangeFeed crmFeed;
-
-    private final LongAdder hints = new LongAdder();
-    private final LongAdder coalesced = new LongAdder();
-    private final LongAdder ignored = new LongAdder();
-    private final LongAdder echoes = new LongAdder();
-    private final LongAdder gaps = new LongAdder();
-    private final LongAdder mailboxRuns = new LongAdder();
-    private final LongAdder failedRuns = new LongAdder();
-    private final LongAdder deferredRuns = new LongAdder();
-    private final LongAdder crmHints = new LongAdder();
-    private final LongAdder crmRuns = new LongAdder();
-    private final LongAdder fullCycles = new LongAdder();
 
     private record Seen(Set<String> mailboxes, long atNanos) {
     }
@@ -122,16 +84,8 @@ public final class LiveSync implements AutoCloseable {
                 : Duration.ofMinutes(engine.settings().intervalMinutes());
         this.ownership = b.ownership;
         this.crmGapHandler = b.crmGapHandler;
-        this.quietNanos = settings.quietPeriod().toNanos();
-        this.maxDelayNanos = settings.maxDelay().toNanos();
-        String name = "tasksync-live-" + INSTANCES.incrementAndGet();
-        this.timer = new ScheduledThreadPoolExecutor(1, threads(name + "-timer"));
-        timer.setRemoveOnCancelPolicy(true);
-        this.runs = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads(name + "-run"));
-        runs.allowCoreThreadTimeOut(true);
-        this.cycles = ownership == null ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                threads(name + "-cycle")) : null;
+        this.rt = new LiveRuntime(engine, settings, listener, ownership == null);
+        this.cycles = rt.cycles;
     }
 
     /** A live sync of {@code engine}; configure it and call {@link Builder#start()}. */
@@ -141,13 +95,14 @@ public final class LiveSync implements AutoCloseable {
 
     private void start() {
         try {
-            exchangeFeed = engine.exchangeAdapter().changeFeed(new ExchangeHints()).orElse(null);
+            exchangeFeed = engine.exchangeAdapter()
+                    .changeFeed(new MailboxHints(rt, () -> watched, () -> exchangeFeed)).orElse(null);
         } catch (RuntimeException e) {
             log.warn("the Exchange adapter {} could not open its change feed; its mailboxes are polled on the interval",
                     engine.exchangeAdapter().name(), e);
         }
         try {
-            crmFeed = engine.crmAdapter().changeFeed(new CrmHints()).orElse(null);
+            crmFeed = engine.crmAdapter().changeFeed(new CrmHints(rt, this::requestFullCycle)).orElse(null);
         } catch (RuntimeException e) {
             log.warn("the CRM adapter could not open its change feed; the CRM is polled on the interval", e);
         }
@@ -158,7 +113,7 @@ public final class LiveSync implements AutoCloseable {
             cycles.scheduleWithFixedDelay(this::fullCycle, 0, fullCycleInterval.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             long every = Math.max(1_000, ownership.toMillis() / 2);
-            timer.scheduleWithFixedDelay(this::refreshWatched, every, every, TimeUnit.MILLISECONDS);
+            rt.timer.scheduleWithFixedDelay(this::refreshWatched, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -170,7 +125,7 @@ public final class LiveSync implements AutoCloseable {
     public void cycleFinished(MailboxPartition ran, SyncReport report) {
         Objects.requireNonNull(ran, "partition");
         Objects.requireNonNull(report, "report");
-        fullCycles.increment();
+        rt.fullCycles.increment();
         if (!report.enabled()) {
             seen.clear();
         } else if (!(report.mailboxes().isEmpty() && report.cycleError() != null)) {
@@ -188,7 +143,7 @@ public final class LiveSync implements AutoCloseable {
     }
 
     private synchronized void refreshWatched() {
-        if (closed) {
+        if (rt.closed()) {
             return;
         }
         if (ownership != null) {
@@ -219,7 +174,7 @@ public final class LiveSync implements AutoCloseable {
 
     private void fullCycle() {
         fullCycleRequested.set(false);
-        if (closed) {
+        if (rt.closed()) {
             return;
         }
         try {
@@ -253,9 +208,7 @@ public final class LiveSync implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(hints.sum(), coalesced.sum(), ignored.sum(), echoes.sum(), gaps.sum(), mailboxRuns.sum(),
-                failedRuns.sum(), deferredRuns.sum(), crmHints.sum(), crmRuns.sum(), fullCycles.sum(), watched.size(),
-                exchangeFeed != null, crmFeed != null);
+        return rt.stats(watched.size(), exchangeFeed != null, crmFeed != null);
     }
 
     /** The mailboxes watched now (normalized addresses). */
@@ -268,7 +221,7 @@ public final class LiveSync implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return !closed;
+        return !rt.closed();
     }
 
     /**
@@ -279,33 +232,33 @@ public final class LiveSync implements AutoCloseable {
      */
     public boolean stop(Duration grace) {
         synchronized (this) {
-            if (closed) {
-                return runs.isTerminated();
+            if (rt.closed()) {
+                return rt.runs.isTerminated();
             }
-            closed = true;
+            rt.markClosed();
         }
         closeQuietly(exchangeFeed);
         closeQuietly(crmFeed);
-        timer.shutdownNow();
+        rt.timer.shutdownNow();
         if (cycles != null) {
             cycles.shutdown();
         }
-        runs.shutdown();
+        rt.runs.shutdown();
         try {
             // as SyncScheduler.stop: up to grace for the work in flight, then interrupted, up to grace again
             boolean done = awaitRunsAndCycles(System.nanoTime() + grace.toNanos());
             if (!done) {
-                runs.shutdownNow();
+                rt.runs.shutdownNow();
                 if (cycles != null) {
                     cycles.shutdownNow();
                 }
                 done = awaitRunsAndCycles(System.nanoTime() + grace.toNanos());
             }
-            timer.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            rt.timer.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
             log.info("live sync stopped: {}", stats());
             return done;
         } catch (InterruptedException e) {
-            runs.shutdownNow();
+            rt.runs.shutdownNow();
             if (cycles != null) {
                 cycles.shutdownNow();
             }
@@ -315,7 +268,7 @@ public final class LiveSync implements AutoCloseable {
     }
 
     private boolean awaitRunsAndCycles(long deadline) throws InterruptedException {
-        boolean done = runs.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        boolean done = rt.runs.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (cycles != null) {
             done &= cycles.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
@@ -346,323 +299,7 @@ public final class LiveSync implements AutoCloseable {
     }
 
     private void safe(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("a live sync listener threw; ignored", e);
-        }
-    }
-
-    private void schedule(Runnable r, long nanos) {
-        try {
-            timer.schedule(r, nanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-            // closed meanwhile: nothing runs any more
-        }
-    }
-
-    /** The Exchange feed's listener: hands hints to the mailboxes' slots, never blocks. */
-    private final class ExchangeHints implements ExchangeChangeListener {
-        @Override
-        public void changed(String mailbox, Collection<ItemRef> items) {
-            if (closed || mailbox == null) {
-                return;
-            }
-            String mb = Mailbox.normalize(mailbox);
-            Collection<ItemRef> refs = items == null ? List.of() : items;
-            hints.increment();
-            safe(() -> listener.hint(mb, refs.size()));
-            if (!watched.contains(mb)) {
-                ignored.increment();
-                return;
-            }
-            slots.computeIfAbsent(mb, Slot::new).add(refs, false);
-        }
-
-        @Override
-        public void gap(String mailbox, String reason) {
-            if (closed || mailbox == null) {
-                return;
-            }
-            String mb = Mailbox.normalize(mailbox);
-            gaps.increment();
-            safe(() -> listener.gap(mb, reason));
-            if (!watched.contains(mb)) {
-                ignored.increment();
-                return;
-            }
-            log.debug("gap in mailbox {} ({}): catching up now", mb, reason);
-            slots.computeIfAbsent(mb, Slot::new).add(List.of(), true);
-        }
-    }
-
-    /** The CRM feed's listener. */
-    private final class CrmHints implements CrmChangeListener {
-        @Override
-        public void changed(Collection<String> crmTaskIds) {
-            if (closed || crmTaskIds == null || crmTaskIds.isEmpty()) {
-                return;
-            }
-            crmHints.increment();
-            safe(() -> listener.hint(null, crmTaskIds.size()));
-            crm.add(crmTaskIds);
-        }
-
-        @Override
-        public void gap(String reason) {
-            if (closed) {
-                return;
-            }
-            gaps.increment();
-            safe(() -> listener.gap(null, reason));
-            requestFullCycle("the CRM feed had a gap (" + reason + ")");
-        }
-    }
-
-    /** What one run of a mailbox covers. */
-    private record Batch(long firstNanos, int hints, boolean gap, boolean unknown, Set<ItemRef> refs) {
-    }
-
-    /**
-     * One mailbox's hints waiting for a run, and whether it runs. Guarded by itself. A timer, once
-     * armed, fires at or before the time the run is due (later hints only move that time later), and
-     * re-checks.
-     */
-    private final class Slot {
-        private final String mailbox;
-        private boolean running;
-        private boolean armed;
-        private long first = -1;
-        private long last;
-        private int count;
-        private boolean gap;
-        private boolean unknown;
-        private Set<ItemRef> refs = new HashSet<>();
-
-        Slot(String mailbox) {
-            this.mailbox = mailbox;
-        }
-
-        synchronized void add(Collection<ItemRef> items, boolean isGap) {
-            long now = System.nanoTime();
-            if (first >= 0) {
-                coalesced.increment();
-            } else {
-                first = now;
-            }
-            last = now;
-            count++;
-            if (isGap) {
-                gap = true;
-            } else if (unknown || items.isEmpty() || refs.size() + items.size() > MAX_REFS) {
-                // a hint that names no item (or too many) cannot be told from a rep's change
-                unknown = true;
-                refs = new HashSet<>();
-            } else {
-                refs.addAll(items);
-            }
-            if (!running) {
-                arm(now);
-            }
-        }
-
-        private void arm(long now) {
-            long due = gap ? now : Math.min(last + quietNanos, first + maxDelayNanos);
-            if (due - now <= 0) {
-                startRun();
-            } else if (!armed) {
-                armed = true;
-                schedule(this::fire, due - now);
-            }
-        }
-
-        synchronized void fire() {
-            armed = false;
-            if (!running && first >= 0 && !closed) {
-                arm(System.nanoTime());
-            }
-        }
-
-        private void startRun() {
-            Batch b = new Batch(first, count, gap, unknown, refs);
-            first = -1;
-            count = 0;
-            gap = false;
-            unknown = false;
-            refs = new HashSet<>();
-            running = true;
-            try {
-                runs.execute(() -> runMailbox(this, b));
-            } catch (RejectedExecutionException closing) {
-                running = false;
-            }
-        }
-
-        synchronized void done() {
-            running = false;
-            if (first >= 0 && !closed) {
-                arm(System.nanoTime());
-            }
-        }
-    }
-
-    private void runMailbox(Slot slot, Batch b) {
-        String mb = slot.mailbox;
-        try {
-            if (!b.gap() && !b.unknown() && !b.refs().isEmpty() && allKnown(mb, b.refs())) {
-                echoes.add(b.hints());
-                log.debug("mailbox {}: {} hints named only the engine's own writes; no run", mb, b.hints());
-                safe(() -> listener.echoDropped(mb, b.hints()));
-                return;
-            }
-            safe(() -> listener.mailboxRunStarted(mb));
-            SyncReport report = engine.runMailbox(mb);
-            mailboxRuns.increment();
-            MailboxReport mr = report.mailbox(mb).orElse(null);
-            if (mr != null && mr.failed()) {
-                failedRuns.increment();
-                log.warn("live run of mailbox {} failed: {}; the full cycle tries again", mb, mr.mailboxError());
-            } else if (mr != null && mr.deferred()) {
-                // another node holds the mailbox: its own feed and cycle cover it
-                deferredRuns.increment();
-                log.debug("live run of mailbox {} deferred: {}", mb, mr.deferredReason());
-            } else if (mr != null && exchangeFeed != null
-                    && mr.created() + mr.updated() + mr.deleted() + mr.statusesWrittenBack() > 0) {
-                exchangeFeed.activity(mb);
-            }
-            Duration waited = Duration.ofNanos(System.nanoTime() - b.firstNanos());
-            safe(() -> listener.mailboxRun(mb, b.hints(), waited, mr, null));
-        } catch (RuntimeException e) {
-            failedRuns.increment();
-            log.warn("live run of mailbox {} failed; the full cycle tries again", mb, e);
-            Duration waited = Duration.ofNanos(System.nanoTime() - b.firstNanos());
-            safe(() -> listener.mailboxRun(mb, b.hints(), waited, null, String.valueOf(e)));
-        } finally {
-            slot.done();
-        }
-    }
-
-    /** True when every item is at the change key the engine's link holds: nobody but the engine changed it. */
-    private boolean allKnown(String mailbox, Set<ItemRef> refs) {
-        Map<String, String> keys;
-        try {
-            keys = knownVersions(mailbox).of(refs.stream().map(ItemRef::itemId).toList());
-        } catch (RuntimeException e) {
-            log.debug("echo check of mailbox {} failed; running it", mailbox, e);
-            return false;
-        }
-        for (ItemRef r : refs) {
-            if (r.changeKey() == null || !r.changeKey().equals(keys.get(r.itemId()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The change keys the engine's links hold for a mailbox's items. */
-    private KnownVersions knownVersions(String mailbox) {
-        return itemIds -> {
-            Map<String, String> out = new java.util.HashMap<>();
-            for (Map.Entry<String, Link> e : engine.stateStore().findLinksByItems(mailbox, itemIds).entrySet()) {
-                if (e.getValue().changeKey() != null && e.getValue().state() == Link.State.LINKED) {
-                    out.put(e.getKey(), e.getValue().changeKey());
-                }
-            }
-            return out;
-        };
-    }
-
-    /** The CRM's hints waiting for a run, over all tasks; the same timing as a mailbox's. */
-    private final class CrmSlot {
-        private boolean running;
-        private boolean armed;
-        private long first = -1;
-        private long last;
-        private Set<String> ids = new LinkedHashSet<>();
-
-        synchronized void add(Collection<String> more) {
-            long now = System.nanoTime();
-            if (first >= 0) {
-                coalesced.increment();
-            } else {
-                first = now;
-            }
-            last = now;
-            ids.addAll(more);
-            if (!running) {
-                arm(now);
-            }
-        }
-
-        private void arm(long now) {
-            long due = Math.min(last + quietNanos, first + maxDelayNanos);
-            if (due - now <= 0) {
-                startRun();
-            } else if (!armed) {
-                armed = true;
-                schedule(this::fire, due - now);
-            }
-        }
-
-        synchronized void fire() {
-            armed = false;
-            if (!running && first >= 0 && !closed) {
-                arm(System.nanoTime());
-            }
-        }
-
-        private void startRun() {
-            Set<String> batch = ids;
-            long since = first;
-            ids = new LinkedHashSet<>();
-            first = -1;
-            running = true;
-            try {
-                runs.execute(() -> runCrm(batch, since));
-            } catch (RejectedExecutionException closing) {
-                running = false;
-            }
-        }
-
-        synchronized void done() {
-            running = false;
-            if (first >= 0 && !closed) {
-                arm(System.nanoTime());
-            }
-        }
-    }
-
-    private void runCrm(Set<String> ids, long since) {
-        try {
-            if (ids.size() > MAX_CRM_IDS) {
-                requestFullCycle(ids.size() + " CRM tasks changed at once");
-                return;
-            }
-            SyncReport report = engine.runCrmTasks(List.copyOf(ids));
-            crmRuns.increment();
-            if (report.cycleError() != null) {
-                log.warn("live run of {} CRM tasks failed: {}; the full cycle tries again", ids.size(),
-                        report.cycleError());
-            }
-            Duration waited = Duration.ofNanos(System.nanoTime() - since);
-            safe(() -> listener.crmRun(ids, waited, report, report.cycleError()));
-        } catch (RuntimeException e) {
-            failedRuns.increment();
-            log.warn("live run of {} CRM tasks failed; the full cycle tries again", ids.size(), e);
-            Duration waited = Duration.ofNanos(System.nanoTime() - since);
-            safe(() -> listener.crmRun(ids, waited, null, String.valueOf(e)));
-        } finally {
-            crm.done();
-        }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        rt.safe(r);
     }
 
     /** Configures and starts a {@link LiveSync}. */

@@ -16,6 +16,7 @@ import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -335,6 +336,18 @@ class EngineStateMachineProperties {
         check(scenario, SyncSettings.Reassignment.KEEP_ORIGINAL, EngineStateMachineProperties::h2Store);
     }
 
+    /**
+     * Regression of exploring seeds -8881058074586723750 and -5377100525698246711: the CRM's In Progress
+     * at 0 % is written as InProgress at 1 %, the rep sets WaitingOnOthers, and that status stays with
+     * its 1 % (the oracle wanted 0 %, though the engine rightly leaves the percent written).
+     */
+    @Example
+    void repsWaitingOnOthersKeepsThePercentWrittenForInProgress() {
+        check(List.of(new CrmCreate(0, 0, null, 1, 0, 0), new RunCycle(),
+                new OutlookStatus(0, ExchangeStatus.WAITING_ON_OTHERS), new RunCycle()),
+                SyncSettings.Reassignment.KEEP_ORIGINAL);
+    }
+
     @Property(tries = 1000)
     @Tag("explore")
     void exploreWithKeepOriginal(@ForAll("scenarios") List<Action> scenario) {
@@ -419,11 +432,18 @@ class EngineStateMachineProperties {
                     assertThat(statuses.sameCrmStatus(statuses.toCrm(actual.status()), t.status()))
                             .as("status of %s: Exchange %s, CRM %s", t.id(), actual.status(), t.status()).isTrue();
                 } else if (f.equals(ExchangeField.PERCENT_COMPLETE) && actual.status() != null) {
-                    // the percent that goes with the status Exchange holds (a rep's WaitingOnOthers kept
-                    // for the CRM's In Progress needs no 1 %), docs/engine.md "Percent by status"
+                    // docs/engine.md "Percent by status": the percent that goes with the status Exchange
+                    // holds; where that is the rep's status kept for the CRM's (WaitingOnOthers for In
+                    // Progress), the percent written for the CRM's status is right too and stays (In
+                    // Progress at 0 % was written as 1 %; a rep's WaitingOnOthers does not make it 0 %)
                     int crmPercent = t.percentComplete() == null ? 0 : t.percentComplete();
+                    Set<Integer> allowed = new HashSet<>();
+                    allowed.add(TaskMapper.percentFor(actual.status(), crmPercent));
+                    if (actual.status() != expected.status()) {
+                        allowed.add(expected.percentComplete());
+                    }
                     assertThat(actual.percentComplete()).as("%s of %s (Exchange %s, CRM %s)", f, t.id(), actual, t)
-                            .isEqualTo(TaskMapper.percentFor(actual.status(), crmPercent));
+                            .isIn(allowed);
                 } else if (f.equals(ExchangeField.COMPLETE_DATE) && t.completeDate() == null) {
                     assertThat(actual.completeDate() != null).as("completion date of %s", t.id())
                             .isEqualTo(actual.status() == ExchangeStatus.COMPLETED);
