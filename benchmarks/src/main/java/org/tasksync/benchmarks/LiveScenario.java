@@ -62,11 +62,10 @@ final class LiveScenario {
     /** How often the harness looks for changes on the other side: the resolution of the latencies. */
     static final Duration CHECK_EVERY = Duration.ofMillis(50);
     /**
-     * A task is changed again only this long after its last change was seen on the other side. The
-     * engine's writes to Exchange overwrite (the EWS adapter's UpdateItem uses AlwaysOverwrite), so a
-     * rep's change made while the engine's follow-up write to the same item (the percent that goes
-     * with a status) is in flight is lost; reps do not flip one task twice within seconds, and the
-     * benchmark measures latency, not that race.
+     * A task is changed again only this long after its last change was seen on the other side. Reps do
+     * not flip one task twice within seconds, and the benchmark measures latency, not the race of a
+     * rep's change with the engine's follow-up write to the same item (which the EWS adapter now meets
+     * with the change key and NeverOverwrite: a conflict, decided again next cycle, see docs/live-sync.md).
      */
     static final Duration SETTLE = Duration.ofSeconds(10);
 

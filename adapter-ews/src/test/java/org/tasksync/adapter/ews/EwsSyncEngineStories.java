@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +26,7 @@ import org.tasksync.testkit.MutableClock;
 import org.tasksync.testkit.ews.EwsFault;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.ews.ExtendedPropertyKey;
+import org.tasksync.testkit.ews.InjectedFault;
 import org.tasksync.testkit.ews.OutlookRep;
 import org.tasksync.testkit.ews.OutlookTask;
 
@@ -190,6 +194,42 @@ abstract class EwsSyncEngineStories {
         assertThat(requests(ANNA, "UpdateItem")).as("nothing to write back to Outlook").isZero();
         assertThat(inOutlook(ANNA, "A1:3-1").status()).isEqualTo("Completed");
         assertThat(inOutlook(ANNA, "A1:3-1").percentComplete()).isEqualTo(100.0);
+    }
+
+    @Test
+    void aStatusTheRepSetsWhileTheEngineWritesAnEditReachesTheCrm() throws Exception {
+        task("A1:3-2", "anna", b -> b);
+        cycle();
+        cycle(); // reads back the engine's own creation
+        String itemId = inOutlook(ANNA, "A1:3-2").itemId();
+        editTask("A1:3-2", b -> b.subject("Call customer back"));
+        CountDownLatch release = new CountDownLatch(1);
+        InjectedFault held = ews.inject(EwsFault.hold(release).forMailbox(ANNA).forOperation("UpdateItem").times(1));
+
+        // the engine has read the mailbox and decided on the CRM's edit; its UpdateItem waits while the
+        // rep completes the task in Outlook
+        CompletableFuture<SyncReport> racing = CompletableFuture.supplyAsync(this::cycleAllowingFailures);
+        for (int i = 0; i < 6000 && held.hits() == 0 && !racing.isDone(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(held.hits()).as("the engine's UpdateItem held in the simulator").isEqualTo(1);
+        outlook(ANNA).setStatus(itemId, "Completed");
+        release.countDown();
+        SyncReport raced = racing.get(60, TimeUnit.SECONDS);
+
+        assertThat(raced.allTaskErrors()).singleElement().satisfies(e -> {
+            assertThat(e.taskId()).isEqualTo("A1:3-2");
+            assertThat(e.reason()).contains("conflict with a change made in Outlook");
+        });
+        assertThat(inOutlook(ANNA, "A1:3-2").status()).as("the rep's change is not undone").isEqualTo("Completed");
+
+        cycle(); // reads the rep's change and decides again
+        cycle();
+
+        assertThat(crm.task("A1:3-2").orElseThrow().status()).as("nothing lost: the CRM has it").isEqualTo("Completed");
+        OutlookTask after = inOutlook(ANNA, "A1:3-2");
+        assertThat(after.status()).isEqualTo("Completed");
+        assertThat(after.subject()).as("and the CRM's edit is written after all").isEqualTo("Call customer back");
     }
 
     @Test

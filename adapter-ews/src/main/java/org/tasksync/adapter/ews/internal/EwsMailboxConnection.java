@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import microsoft.exchange.webservices.data.core.ExchangeService;
 import microsoft.exchange.webservices.data.core.PropertySet;
 import microsoft.exchange.webservices.data.core.enumeration.misc.TraceFlags;
@@ -492,45 +493,113 @@ public final class EwsMailboxConnection implements MailboxConnection {
         };
     }
 
-    /** One update of a batch, by its position in the caller's list. */
-    private record Change(int index, String itemId, Task task) {
+    /** One update of a batch, by its position in the caller's list; heldKey is the engine's version, or null. */
+    private record Change(int index, String itemId, String heldKey, Task task) {
     }
 
+    /** What ErrorIrresolvableConflict means for the engine, in the failed outcome's message. */
+    static final String CONFLICT = "conflict with a change made in Outlook since the connector last read the item"
+            + " (the update was not written; the change is read and decided again next cycle)";
+
+    /**
+     * Writes each update with the change key the engine holds and ConflictResolution NeverOverwrite, so
+     * that Exchange refuses it when anybody changed the item since the engine's last read or write
+     * (UpdateItem, ConflictResolution attribute): a rep's change is then read by the next cycle instead
+     * of being silently undone, and the change key a successful write returns covers only what the
+     * engine wrote on the version it had read, which the read-back skip relies on (see docs/ews-adapter.md,
+     * "Writing updates"). An update without a held key is written as before, AlwaysOverwrite.
+     */
     @Override
     public List<WriteOutcome> update(List<ExchangeTaskUpdate> updates) throws MailboxException {
         open();
         WriteOutcome[] out = new WriteOutcome[updates.size()];
-        List<Change> items = new ArrayList<>();
+        List<Change> guarded = new ArrayList<>();
+        List<Change> unguarded = new ArrayList<>();
         for (int i = 0; i < updates.size(); i++) {
             ExchangeTaskUpdate u = updates.get(i);
+            String held = u.item().changeKey() == null || u.item().changeKey().isEmpty() ? null : u.item().changeKey();
             try {
-                items.add(new Change(i, u.item().itemId(),
-                        TaskItems.updateOf(service, u.item().itemId(), u.values(), u.fields())));
+                Task task = TaskItems.updateOf(service, u.item().itemId(), u.values(), u.fields());
+                if (held != null) {
+                    itemId(task).setChangeKey(held);
+                }
+                (held != null ? guarded : unguarded).add(new Change(i, u.item().itemId(), held, task));
                 u.fields().stream().filter(f -> f.isExtended()).forEach(f -> shared.extendedFields.add(f.name()));
             } catch (Exception e) {
                 out[i] = WriteOutcome.failed(u.item().itemId(), "cannot build the update of fields " + u.fields()
                         + ": " + e);
             }
         }
-        for (List<Change> chunk : chunks(items, limits.batchSize())) {
-            batch("UpdateItem", chunk,
-                    pending -> service.updateItems(pending.stream().map(c -> (Item) c.task()).toList(), null,
-                            ConflictResolutionMode.AlwaysOverwrite, MessageDisposition.SaveOnly, null),
-                    (c, r) -> {
-                        if (r.getResult() == ServiceResult.Error) {
-                            out[c.index()] = r.getErrorCode() == ServiceError.ErrorItemNotFound
-                                    ? WriteOutcome.gone(c.itemId(), describe(r))
-                                    : WriteOutcome.failed(c.itemId(), describe(r));
-                        } else {
-                            out[c.index()] = WriteOutcome.ok(c.itemId(), itemId(c.task()).getChangeKey());
-                        }
-                    },
-                    null); // an update sent twice writes the same values twice: nothing to reconcile
+        Set<Integer> resent = new HashSet<>();
+        Map<Change, ExchangeTaskUpdate> conflicts = new LinkedHashMap<>();
+        sendUpdates(guarded, ConflictResolutionMode.NeverOverwrite, out, resent,
+                c -> conflicts.put(c, updates.get(c.index())));
+        sendUpdates(unguarded, ConflictResolutionMode.AlwaysOverwrite, out, resent, c -> { });
+        if (!conflicts.isEmpty()) {
+            ownWritesAfterLostAnswers(conflicts, out);
         }
         log.debug("mailbox {}: updated {} of {} tasks", mailbox.address(), count(out), updates.size());
         return outcomes(out);
     }
 
+    private void sendUpdates(List<Change> changes, ConflictResolutionMode mode, WriteOutcome[] out, Set<Integer> resent,
+                             Consumer<Change> resentConflict) throws MailboxException {
+        for (List<Change> chunk : chunks(changes, limits.batchSize())) {
+            batch("UpdateItem", chunk,
+                    pending -> service.updateItems(pending.stream().map(c -> (Item) c.task()).toList(), null,
+                            mode, MessageDisposition.SaveOnly, null),
+                    (c, r) -> {
+                        if (r.getResult() != ServiceResult.Error) {
+                            out[c.index()] = WriteOutcome.ok(c.itemId(), itemId(c.task()).getChangeKey());
+                        } else if (r.getErrorCode() == ServiceError.ErrorItemNotFound) {
+                            out[c.index()] = WriteOutcome.gone(c.itemId(), describe(r));
+                        } else if (r.getErrorCode() == ServiceError.ErrorIrresolvableConflict) {
+                            out[c.index()] = WriteOutcome.failed(c.itemId(), CONFLICT + ": " + describe(r));
+                            if (resent.contains(c.index())) {
+                                resentConflict.accept(c);
+                            }
+                        } else {
+                            out[c.index()] = WriteOutcome.failed(c.itemId(), describe(r));
+                        }
+                    },
+                    // An update sent twice writes the same values twice; but the first may have been
+                    // written, and then the second meets the change key of the engine's own write.
+                    pending -> {
+                        pending.forEach(c -> resent.add(c.index()));
+                        return pending;
+                    });
+        }
+    }
+
+    /**
+     * A guarded update sent again after a lost answer may be refused because the lost one was written:
+     * the item is read, and when every field the update names holds the value it wrote, the update counts
+     * as written. Its outcome then carries no change key, so the engine keeps the key it held and the
+     * next change read reads the item and compares it with what was written: a change the rep made after
+     * the lost write is still seen. Otherwise the conflict stands.
+     */
+    private void ownWritesAfterLostAnswers(Map<Change, ExchangeTaskUpdate> conflicts, WriteOutcome[] out)
+            throws MailboxException {
+        List<ExchangeTask> found = new ArrayList<>();
+        read(conflicts.keySet().stream().map(c -> idOf(c.itemId())).toList(), found, new ArrayList<>(),
+                new ArrayList<>());
+        Map<String, ExchangeTask> byId = new HashMap<>();
+        found.forEach(t -> byId.put(t.itemId(), t));
+        conflicts.forEach((c, u) -> {
+            ExchangeTask now = byId.get(c.itemId());
+            if (now != null && u.fields().stream().allMatch(f -> Objects.equals(now.values().get(f), u.values().get(f)))) {
+                log.info("mailbox {}: the lost UpdateItem answer had written item {}; its retry's conflict is its own",
+                        mailbox.address(), c.itemId());
+                out[c.index()] = WriteOutcome.ok(c.itemId(), null);
+            }
+        });
+    }
+
+    /**
+     * Removes the CRM id tag with AlwaysOverwrite: the tag is the connector's own property, which no rep
+     * edits, so overwriting cannot undo a rep's change, and a release must not fail because the rep
+     * edited the series meanwhile (the engine lets go of the item and keeps no change key of it).
+     */
     @Override
     public List<WriteOutcome> removeTag(List<ItemRef> items) throws MailboxException {
         open();
@@ -539,7 +608,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
         for (int i = 0; i < items.size(); i++) {
             String id = items.get(i).itemId();
             try {
-                all.add(new Change(i, id, TaskItems.untagOf(service, id)));
+                all.add(new Change(i, id, null, TaskItems.untagOf(service, id)));
             } catch (Exception e) {
                 out[i] = WriteOutcome.failed(id, "cannot build the removal of the CRM tag: " + e);
             }
