@@ -49,7 +49,8 @@ class LiveScenarioSmokeTest {
             assertThat(r.requests()).isPositive();
             assertThat(r.idleCycleRequests()).as("an idle cycle: one SyncFolderItems per mailbox").isEqualTo(3);
         }
-        assertThat(live.cuts()).as("no LISTEN connection to cut without a CRM feed").isZero();
+        assertThat(live.cuts()).as("the feeds' connections (PostgreSQL LISTEN, EWS streams) were cut while nothing was lost")
+                .isPositive();
 
         String table = LiveScenario.format(List.of(live, polling), Duration.ofMinutes(15));
         assertThat(table).contains("live", "polling", "Outlook -> CRM", "CRM -> Outlook", "polling-15min (computed)");
