@@ -6,11 +6,14 @@ import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.testkit.ews.EwsSimulator;
-import org.tasksync.testkit.exchange.ExchangeAdapterCompatibilityKit;
+import org.tasksync.testkit.exchange.ExchangeChangeFeedCompatibilityKit;
 import org.tasksync.testkit.exchange.ExchangeUser;
 
-/** The EWS adapter passes the Exchange-side kit, through the real ews-java-api client against the simulator. */
-class EwsAdapterCompatibilityTest extends ExchangeAdapterCompatibilityKit {
+/**
+ * The EWS adapter passes the Exchange-side kit and its streaming feed the feed kit, through the real
+ * ews-java-api client against the simulator.
+ */
+class EwsAdapterCompatibilityTest extends ExchangeChangeFeedCompatibilityKit {
 
     private static EwsSimulator ews;
     private static EwsExchangeAdapter adapter;

@@ -3,13 +3,17 @@ package org.tasksync.adapter.graph;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.tasksync.core.model.ExchangeStatus;
+import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.spi.ExchangeAdapter;
-import org.tasksync.testkit.exchange.ExchangeAdapterCompatibilityKit;
+import org.tasksync.testkit.exchange.ExchangeChangeFeedCompatibilityKit;
 import org.tasksync.testkit.exchange.ExchangeUser;
 import org.tasksync.testkit.graph.GraphSimulator;
 
-/** The Graph adapter passes the Exchange kit, through the real Graph SDK against the simulator over HTTP. */
-class GraphAdapterCompatibilityTest extends ExchangeAdapterCompatibilityKit {
+/**
+ * The Graph adapter passes the Exchange kit and its hot-set feed the feed kit, through the real Graph
+ * SDK against the simulator over HTTP.
+ */
+class GraphAdapterCompatibilityTest extends ExchangeChangeFeedCompatibilityKit {
 
     private static GraphSimulator simulator;
     private static GraphExchangeAdapter adapter;
@@ -29,6 +33,18 @@ class GraphAdapterCompatibilityTest extends ExchangeAdapterCompatibilityKit {
     @Override
     protected ExchangeAdapter adapter() {
         return adapter;
+    }
+
+    /**
+     * The hot-set feed holds no connection; what it follows is the mailbox's delta link, so the cut is
+     * the simulator expiring the mailbox's delta tokens (docs/graph.md "Live sync: the hot-set feed").
+     * The kit calls this after the feed reported the mailbox watched closely, which it does only once
+     * it holds a delta link, so the next check meets the expired token.
+     */
+    @Override
+    protected boolean cutChangeFeedConnection(Mailbox watched) {
+        simulator.expireDeltaTokens(watched.address());
+        return true;
     }
 
     @Override

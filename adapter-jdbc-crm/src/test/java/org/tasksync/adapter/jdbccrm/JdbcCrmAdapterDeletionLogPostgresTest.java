@@ -1,14 +1,14 @@
 package org.tasksync.adapter.jdbccrm;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.tasksync.testkit.crm.CrmAdapterCompatibilityKit;
+import org.tasksync.testkit.crm.CrmChangeFeedCompatibilityKit;
 import org.tasksync.testkit.crm.CrmFixture;
 
 /**
- * The CRM adapter contract in PostgreSQL, for a CRM that deletes rows and logs them in a table; the
- * change trigger is installed (it hears the row deletions).
+ * The CRM adapter contract and its change feed's in PostgreSQL, for a CRM that deletes rows and logs
+ * them in a table; the change trigger is installed (it hears the row deletions).
  */
-class JdbcCrmAdapterDeletionLogPostgresTest extends CrmAdapterCompatibilityKit {
+class JdbcCrmAdapterDeletionLogPostgresTest extends CrmChangeFeedCompatibilityKit {
 
     private static JdbcCrmFixture crm;
 

@@ -1,11 +1,14 @@
 package org.tasksync.adapter.jdbccrm;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.tasksync.testkit.crm.CrmAdapterCompatibilityKit;
+import org.tasksync.testkit.crm.CrmChangeFeedCompatibilityKit;
 import org.tasksync.testkit.crm.CrmFixture;
 
-/** The CRM adapter contract, on the reference schema in an embedded PostgreSQL with the change trigger installed. */
-class JdbcCrmAdapterPostgresTest extends CrmAdapterCompatibilityKit {
+/**
+ * The CRM adapter contract and its change feed's, on the reference schema in an embedded PostgreSQL
+ * with the change trigger installed.
+ */
+class JdbcCrmAdapterPostgresTest extends CrmChangeFeedCompatibilityKit {
 
     private static JdbcCrmFixture crm;
 

@@ -25,15 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tasksync.core.TaskError;
 import org.tasksync.core.model.CrmTask;
 import org.tasksync.core.model.Rep;
 import org.tasksync.core.spi.CrmAdapter;
-import org.tasksync.core.spi.CrmChangeFeed;
-import org.tasksync.core.spi.CrmChangeListener;
 import org.tasksync.core.spi.CrmPage;
 import org.tasksync.core.spi.StatusWriteResult;
 import org.tasksync.core.spi.TimeFrameQuery;
@@ -56,11 +53,8 @@ import org.tasksync.core.spi.TimeFrameQuery;
  * modification time advancing, concurrent writers); and bad rows reported as per-task errors while
  * every other row goes on.
  *
- * <p>The change feed, when {@link CrmAdapter#changeFeed} gives one (the tests are skipped when it
- * does not): a task saved, edited or deleted by the CRM is hinted within {@link #feedBound()};
- * the adapter's own status write is not; a closed feed hints nothing more. To tell "not hinted"
- * without waiting on the clock, the kit saves another task afterwards and reads the hints up to
- * that one, so it expects a feed to hint changes in the order they were committed.
+ * <p>This kit has no change-feed tests: an adapter whose {@link CrmAdapter#changeFeed} gives a feed
+ * extends {@link CrmChangeFeedCompatibilityKit} instead, which runs these tests and the feed's.
  *
  * <p>The fixture is reset before each test. Change reads may return a change again in a later
  * read (the SPI allows it), so the kit never asserts that a read returns nothing old.
@@ -86,20 +80,22 @@ public abstract class CrmAdapterCompatibilityKit {
         return true;
     }
 
-    /**
-     * How long the feed tests wait for a hint before they fail: a bound for a broken feed, not a
-     * latency requirement (a loaded build machine must not fail them).
-     */
-    protected Duration feedBound() {
-        return Duration.ofSeconds(30);
-    }
-
     @BeforeEach
     void resetCrm() {
         crm = fixture();
         crm.reset();
         adapter = crm.adapter();
         threads = Executors.newFixedThreadPool(8);
+    }
+
+    /** The fixture of the running test, for kits and subclasses that add tests of their own. */
+    protected final CrmFixture crm() {
+        return crm;
+    }
+
+    /** The adapter of the running test. */
+    protected final CrmAdapter adapter() {
+        return adapter;
     }
 
     @AfterEach
@@ -566,88 +562,6 @@ public abstract class CrmAdapterCompatibilityKit {
                     assertThat(reported).as("%s is neither read nor reported", id).contains(id);
                 }
             });
-        }
-    }
-
-    // --- change feed (optional) --------------------------------------------------------------------
-
-    @Test
-    void aFeedHintsATaskSavedEditedOrDeletedBySomebodyElse() throws InterruptedException {
-        FeedHints hints = new FeedHints();
-        try (CrmChangeFeed feed = openFeed(hints)) {
-            crm.putTask(task("A1:feed-1").build());
-            assertThat(hints.idsUntil("A1:feed-1")).as("hints after a save").contains("A1:feed-1");
-            crm.putTask(task("A1:feed-1").subject("Edited").build());
-            assertThat(hints.idsUntil("A1:feed-1")).as("hints after an edit").contains("A1:feed-1");
-            crm.deleteTask("A1:feed-1");
-            assertThat(hints.idsUntil("A1:feed-1")).as("hints after a deletion").contains("A1:feed-1");
-        }
-    }
-
-    @Test
-    void aFeedLeavesOutTheAdaptersOwnStatusWrite() throws InterruptedException {
-        Instant stamp = crm.putTask(task("A1:feed-own").build());
-        FeedHints hints = new FeedHints();
-        try (CrmChangeFeed feed = openFeed(hints)) {
-            crm.putTask(task("A1:feed-before").build());
-            hints.idsUntil("A1:feed-before");
-
-            assertThat(adapter.writeStatus("A1:feed-own", "Completed", stamp).outcome())
-                    .isEqualTo(StatusWriteResult.Outcome.WRITTEN);
-            crm.putTask(task("A1:feed-after").build());
-
-            assertThat(hints.idsUntil("A1:feed-after")).as("hints up to a save after the adapter's status write")
-                    .doesNotContain("A1:feed-own");
-        }
-    }
-
-    @Test
-    void aClosedFeedHintsNothingMore() throws InterruptedException {
-        FeedHints closed = new FeedHints();
-        CrmChangeFeed feed = openFeed(closed);
-        FeedHints witness = new FeedHints();
-        try (CrmChangeFeed open = openFeed(witness)) {
-            feed.close();
-            int before = closed.received.size();
-            crm.putTask(task("A1:feed-closed").build());
-
-            witness.idsUntil("A1:feed-closed"); // the change was there to be hinted
-            assertThat(closed.received).as("hints after close()").hasSize(before);
-        } finally {
-            feed.close();
-        }
-    }
-
-    private CrmChangeFeed openFeed(CrmChangeListener listener) {
-        java.util.Optional<CrmChangeFeed> feed = adapter.changeFeed(listener);
-        Assumptions.assumeTrue(feed.isPresent(), "the adapter has no change feed");
-        return feed.get();
-    }
-
-    /** Records a feed's hints in the order they come; gaps are kept apart. */
-    protected final class FeedHints implements CrmChangeListener {
-        final java.util.concurrent.BlockingQueue<List<String>> received = new java.util.concurrent.LinkedBlockingQueue<>();
-        final List<String> gaps = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public void changed(java.util.Collection<String> crmTaskIds) {
-            received.add(List.copyOf(crmTaskIds));
-        }
-
-        @Override
-        public void gap(String reason) {
-            gaps.add(reason);
-        }
-
-        /** Every id hinted from now until the first hint that names {@code last}, that one included. */
-        public List<String> idsUntil(String last) throws InterruptedException {
-            List<String> ids = new ArrayList<>();
-            while (!ids.contains(last)) {
-                List<String> next = received.poll(feedBound().toMillis(), TimeUnit.MILLISECONDS);
-                assertThat(next).as("a hint naming %s within %s (gaps: %s)", last, feedBound(), gaps).isNotNull();
-                ids.addAll(next);
-            }
-            return ids;
         }
     }
 

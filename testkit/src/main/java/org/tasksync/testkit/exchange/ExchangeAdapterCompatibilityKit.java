@@ -3,18 +3,14 @@ package org.tasksync.testkit.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
@@ -25,8 +21,6 @@ import org.tasksync.core.model.TaskValues;
 import org.tasksync.core.spi.ChangePage;
 import org.tasksync.core.spi.CursorRejectedException;
 import org.tasksync.core.spi.ExchangeAdapter;
-import org.tasksync.core.spi.ExchangeChangeFeed;
-import org.tasksync.core.spi.ExchangeChangeListener;
 import org.tasksync.core.spi.ExchangeTaskUpdate;
 import org.tasksync.core.spi.ItemRef;
 import org.tasksync.core.spi.MailboxConnection;
@@ -39,6 +33,9 @@ import org.tasksync.core.spi.WriteOutcome;
  * Exchange adapter's test class extends in a few lines (like Micrometer's
  * {@code MeterRegistryCompatibilityKit}): supply the adapter, a mailbox that exists, one that does
  * not, and the rep's hand ({@link ExchangeUser}).
+ *
+ * <p>This kit has no change-feed tests: an adapter whose {@link ExchangeAdapter#changeFeed} gives a
+ * feed extends {@link ExchangeChangeFeedCompatibilityKit} instead, which runs these tests and the feed's.
  *
  * <p>Each test uses mailboxes of its own ({@link #mailbox(String)} gets a fresh address per test), so
  * subclasses may share one simulator across tests.
@@ -112,7 +109,8 @@ public abstract class ExchangeAdapterCompatibilityKit {
                 .orElseThrow(() -> new AssertionError("no task tagged " + crmId + " in " + tasks));
     }
 
-    private static String created(MailboxConnection c, String crmId, TaskValues v) throws MailboxException {
+    /** Creates one task and checks that the write succeeded; returns its item id. */
+    protected static String created(MailboxConnection c, String crmId, TaskValues v) throws MailboxException {
         WriteOutcome o = c.create(List.of(new NewExchangeTask(crmId, v))).get(0);
         assertThat(o.succeeded()).as("create of %s: %s", crmId, o.error()).isTrue();
         assertThat(o.itemId()).isNotBlank();
@@ -442,147 +440,6 @@ public abstract class ExchangeAdapterCompatibilityKit {
             cursor = page.next();
         } while (page.hasMore());
         return cursor;
-    }
-
-    // ------------------------------------------------------------------ change feed (optional)
-
-    /** How long a feed may take to hint a change or report a gap; adapters that poll override it. */
-    protected Duration changeFeedBound() {
-        return Duration.ofSeconds(10);
-    }
-
-    /**
-     * Cuts, on the server side, the feed connection that carries this mailbox once it is open (a
-     * dropped stream); returns false when the test setup cannot, and the kit skips the test that needs it.
-     */
-    protected boolean cutChangeFeedConnection(Mailbox watched) throws InterruptedException {
-        return false;
-    }
-
-    /** What a feed told its listener, in order; thread-safe. */
-    protected static final class FeedEvents implements ExchangeChangeListener {
-        /** One hint or gap: {@code items} is null for a gap. */
-        public record Event(String mailbox, List<ItemRef> items, String gapReason) {
-        }
-
-        private final List<Event> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void changed(String mailbox, java.util.Collection<ItemRef> items) {
-            events.add(new Event(mailbox, List.copyOf(items), null));
-        }
-
-        @Override
-        public void gap(String mailbox, String reason) {
-            events.add(new Event(mailbox, null, reason));
-        }
-
-        public List<Event> all() {
-            return List.copyOf(events);
-        }
-
-        public void clear() {
-            events.clear();
-        }
-
-        /** Waits up to {@code bound} for an event that matches; empty if none came. */
-        public Optional<Event> await(java.util.function.Predicate<Event> match, Duration bound) throws InterruptedException {
-            long until = System.nanoTime() + bound.toNanos();
-            do {
-                Optional<Event> e = events.stream().filter(match).findFirst();
-                if (e.isPresent()) {
-                    return e;
-                }
-                Thread.sleep(10);
-            } while (System.nanoTime() < until);
-            return Optional.empty();
-        }
-    }
-
-    private static java.util.function.Predicate<FeedEvents.Event> hint(Mailbox mb) {
-        return e -> e.mailbox().equals(mb.address()) && e.items() != null;
-    }
-
-    private static java.util.function.Predicate<FeedEvents.Event> gap(Mailbox mb) {
-        return e -> e.mailbox().equals(mb.address()) && e.gapReason() != null;
-    }
-
-    /** The feed, or the test is skipped: feeds are optional. */
-    private ExchangeChangeFeed feed(FeedEvents events) {
-        Optional<ExchangeChangeFeed> feed = adapter().changeFeed(events);
-        Assumptions.assumeTrue(feed.isPresent(), "this adapter has no change feed; it is polled");
-        return feed.get();
-    }
-
-    /**
-     * Watches the mailbox and says it is active, as the engine does after a run that found something: a
-     * feed that pushes ignores the activity, one that polls only the active mailboxes (Graph's hot set)
-     * starts watching it closely, and either reports the gap then (ExchangeChangeFeed#watch).
-     */
-    private static void watchActive(ExchangeChangeFeed feed, Mailbox mb) {
-        feed.watch(List.of(mb));
-        feed.activity(mb.address());
-    }
-
-    private String taskIn(Mailbox mb, String crmId) throws MailboxException {
-        TaskValues v = TaskValues.builder().subject("Feed " + crmId).status(ExchangeStatus.NOT_STARTED)
-                .importance(Importance.NORMAL).percentComplete(0).reminder(false, null).build();
-        try (MailboxConnection c = adapter().connect(mb)) {
-            return created(c, crmId, v);
-        }
-    }
-
-    @Test
-    void aChangeInAWatchedMailboxIsHintedAndOneInAnUnwatchedMailboxIsNot() throws Exception {
-        Mailbox watched = mailbox("feed-watched");
-        Mailbox other = mailbox("feed-other");
-        String item = taskIn(watched, "F1:1");
-        String otherItem = taskIn(other, "F1:2");
-        FeedEvents events = new FeedEvents();
-        try (ExchangeChangeFeed feed = feed(events)) {
-            watchActive(feed, watched);
-            assertThat(events.await(gap(watched), changeFeedBound()))
-                    .as("a mailbox newly watched is reported as a gap").isPresent();
-            user().setStatus(other.address(), otherItem, ExchangeStatus.COMPLETED);
-            user().setStatus(watched.address(), item, ExchangeStatus.COMPLETED);
-            FeedEvents.Event hint = events.await(hint(watched), changeFeedBound())
-                    .orElseThrow(() -> new AssertionError("no hint for " + watched.address() + " within "
-                            + changeFeedBound() + "; the feed said " + events.all()));
-            if (!hint.items().isEmpty()) {
-                assertThat(hint.items()).extracting(ItemRef::itemId).contains(item);
-            }
-            assertThat(events.all()).as("events of the mailbox not watched")
-                    .noneMatch(e -> e.mailbox().equals(other.address()));
-        }
-    }
-
-    @Test
-    void aCutFeedConnectionIsReportedAsAGap() throws Exception {
-        Mailbox mb = mailbox("feed-cut");
-        FeedEvents events = new FeedEvents();
-        try (ExchangeChangeFeed feed = feed(events)) {
-            watchActive(feed, mb);
-            assertThat(events.await(gap(mb), changeFeedBound())).isPresent();
-            events.clear();
-            Assumptions.assumeTrue(cutChangeFeedConnection(mb), "the test setup cannot cut the feed's connections");
-            assertThat(events.await(gap(mb), changeFeedBound()))
-                    .as("a gap after the connection was cut; the feed said %s", events.all()).isPresent();
-        }
-    }
-
-    @Test
-    void afterCloseNoHintArrives() throws Exception {
-        Mailbox mb = mailbox("feed-closed");
-        String item = taskIn(mb, "F3:1");
-        FeedEvents events = new FeedEvents();
-        ExchangeChangeFeed feed = feed(events);
-        watchActive(feed, mb);
-        assertThat(events.await(gap(mb), changeFeedBound())).isPresent();
-        feed.close();
-        int before = events.all().size();
-        user().setStatus(mb.address(), item, ExchangeStatus.COMPLETED);
-        Thread.sleep(Math.min(2_000, changeFeedBound().toMillis()));
-        assertThat(events.all()).hasSize(before);
     }
 
     /** For subclasses: the tasks of a mailbox by CRM id. */
