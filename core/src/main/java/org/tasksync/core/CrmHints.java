@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +23,13 @@ final class CrmHints implements CrmChangeListener {
 
     private final LiveRuntime rt;
     private final Consumer<String> requestFullCycle;
-    private final Slot slot = new Slot();
+    private final Slot slot;
 
     /** {@code requestFullCycle} is given why the full cycle is wanted. */
     CrmHints(LiveRuntime rt, Consumer<String> requestFullCycle) {
         this.rt = rt;
         this.requestFullCycle = requestFullCycle;
+        this.slot = new Slot(); // after rt, which it uses
     }
 
     @Override
@@ -52,63 +52,24 @@ final class CrmHints implements CrmChangeListener {
         requestFullCycle.accept("the CRM feed had a gap (" + reason + ")");
     }
 
-    /** The CRM's hints waiting for a run, over all tasks. Guarded by itself. */
-    private final class Slot {
-        private boolean running;
-        private boolean armed;
-        private long first = -1;
-        private long last;
+    /** The CRM's hints waiting for a run, over all tasks. */
+    private final class Slot extends HintSlot {
         private Set<String> ids = new LinkedHashSet<>();
 
+        Slot() {
+            super(CrmHints.this.rt);
+        }
+
         synchronized void add(Collection<String> more) {
-            long now = System.nanoTime();
-            if (first >= 0) {
-                rt.coalesced.increment();
-            } else {
-                first = now;
-            }
-            last = now;
             ids.addAll(more);
-            if (!running) {
-                arm(now);
-            }
+            hinted();
         }
 
-        private void arm(long now) {
-            long due = Math.min(last + rt.quietNanos, first + rt.maxDelayNanos);
-            if (due - now <= 0) {
-                startRun();
-            } else if (!armed) {
-                armed = true;
-                rt.schedule(this::fire, due - now);
-            }
-        }
-
-        synchronized void fire() {
-            armed = false;
-            if (!running && first >= 0 && !rt.closed()) {
-                arm(System.nanoTime());
-            }
-        }
-
-        private void startRun() {
+        @Override
+        Runnable takeRun(long firstNanos) {
             Set<String> batch = ids;
-            long since = first;
             ids = new LinkedHashSet<>();
-            first = -1;
-            running = true;
-            try {
-                rt.runs.execute(() -> run(batch, since));
-            } catch (RejectedExecutionException closing) {
-                running = false;
-            }
-        }
-
-        synchronized void done() {
-            running = false;
-            if (first >= 0 && !rt.closed()) {
-                arm(System.nanoTime());
-            }
+            return () -> run(batch, firstNanos);
         }
     }
 

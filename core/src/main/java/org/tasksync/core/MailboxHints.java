@@ -2,22 +2,19 @@ package org.tasksync.core;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tasksync.core.internal.state.EngineState;
 import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.spi.ExchangeChangeFeed;
 import org.tasksync.core.spi.ExchangeChangeListener;
 import org.tasksync.core.spi.ItemRef;
-import org.tasksync.core.spi.KnownVersions;
-import org.tasksync.core.spi.Link;
 
 /**
  * The Exchange feed's listener for {@link LiveSync}: coalesces each watched mailbox's hints, drops
@@ -78,34 +75,20 @@ final class MailboxHints implements ExchangeChangeListener {
     private record Batch(long firstNanos, int hints, boolean gap, boolean unknown, Set<ItemRef> refs) {
     }
 
-    /**
-     * One mailbox's hints waiting for a run, and whether it runs. Guarded by itself. A timer, once
-     * armed, fires at or before the time the run is due (later hints only move that time later), and
-     * re-checks.
-     */
-    private final class Slot {
+    /** One mailbox's hints waiting for a run. */
+    private final class Slot extends HintSlot {
         private final String mailbox;
-        private boolean running;
-        private boolean armed;
-        private long first = -1;
-        private long last;
         private int count;
         private boolean gap;
         private boolean unknown;
         private Set<ItemRef> refs = new HashSet<>();
 
         Slot(String mailbox) {
+            super(MailboxHints.this.rt);
             this.mailbox = mailbox;
         }
 
         synchronized void add(Collection<ItemRef> items, boolean isGap) {
-            long now = System.nanoTime();
-            if (first >= 0) {
-                rt.coalesced.increment();
-            } else {
-                first = now;
-            }
-            last = now;
             count++;
             if (isGap) {
                 gap = true;
@@ -116,48 +99,22 @@ final class MailboxHints implements ExchangeChangeListener {
             } else {
                 refs.addAll(items);
             }
-            if (!running) {
-                arm(now);
-            }
+            hinted();
         }
 
-        private void arm(long now) {
-            long due = gap ? now : Math.min(last + rt.quietNanos, first + rt.maxDelayNanos);
-            if (due - now <= 0) {
-                startRun();
-            } else if (!armed) {
-                armed = true;
-                rt.schedule(this::fire, due - now);
-            }
+        @Override
+        boolean urgent() {
+            return gap; // a gap catches up at once
         }
 
-        synchronized void fire() {
-            armed = false;
-            if (!running && first >= 0 && !rt.closed()) {
-                arm(System.nanoTime());
-            }
-        }
-
-        private void startRun() {
-            Batch b = new Batch(first, count, gap, unknown, refs);
-            first = -1;
+        @Override
+        Runnable takeRun(long firstNanos) {
+            Batch b = new Batch(firstNanos, count, gap, unknown, refs);
             count = 0;
             gap = false;
             unknown = false;
             refs = new HashSet<>();
-            running = true;
-            try {
-                rt.runs.execute(() -> run(this, b));
-            } catch (RejectedExecutionException closing) {
-                running = false;
-            }
-        }
-
-        synchronized void done() {
-            running = false;
-            if (first >= 0 && !rt.closed()) {
-                arm(System.nanoTime());
-            }
+            return () -> run(this, b);
         }
     }
 
@@ -202,7 +159,7 @@ final class MailboxHints implements ExchangeChangeListener {
     private boolean allKnown(String mailbox, Set<ItemRef> refs) {
         Map<String, String> keys;
         try {
-            keys = knownVersions(mailbox).of(refs.stream().map(ItemRef::itemId).toList());
+            keys = EngineState.knownVersions(rt.engine.stateStore(), mailbox).of(refs.stream().map(ItemRef::itemId).toList());
         } catch (RuntimeException e) {
             log.debug("echo check of mailbox {} failed; running it", mailbox, e);
             return false;
@@ -213,18 +170,5 @@ final class MailboxHints implements ExchangeChangeListener {
             }
         }
         return true;
-    }
-
-    /** The change keys the engine's links hold for a mailbox's items. */
-    private KnownVersions knownVersions(String mailbox) {
-        return itemIds -> {
-            Map<String, String> out = new HashMap<>();
-            for (Map.Entry<String, Link> e : rt.engine.stateStore().findLinksByItems(mailbox, itemIds).entrySet()) {
-                if (e.getValue().changeKey() != null && e.getValue().state() == Link.State.LINKED) {
-                    out.put(e.getKey(), e.getValue().changeKey());
-                }
-            }
-            return out;
-        };
     }
 }

@@ -10,8 +10,7 @@ import javax.sql.DataSource;
 /**
  * A minimal connection pool for tests, so that PostgreSQL tests do not pay a new server process
  * for every adapter call: {@code close()} hands the connection back (in autocommit, as a pool
- * would) instead of closing it. Not for production. (core keeps a copy in its tests: core cannot
- * depend on the testkit.)
+ * would) instead of closing it. Not for production.
  */
 public final class PooledDataSource extends WrappingDataSource {
 

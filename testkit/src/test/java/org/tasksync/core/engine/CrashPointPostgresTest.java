@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.tasksync.core.spi.SyncStateStore;
 import org.tasksync.core.state.JdbcSyncStateStore;
+import org.tasksync.testkit.jdbc.PooledDataSource;
 
 /** The crash points against the JDBC state store on a real PostgreSQL (each scenario its own tables). */
 class CrashPointPostgresTest extends CrashPointContract {

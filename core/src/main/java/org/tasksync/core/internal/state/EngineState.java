@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.tasksync.core.MailboxPartition;
+import org.tasksync.core.spi.KnownVersions;
+import org.tasksync.core.spi.Link;
 import org.tasksync.core.spi.SyncStateStore;
 
 /**
@@ -61,6 +63,23 @@ public final class EngineState {
 
     public Optional<String> crmStart() {
         return store.cursor(crmStartKey());
+    }
+
+    /**
+     * The versions the engine holds of a mailbox's items (linked, with a known change key): an item at
+     * that version was changed by nobody since the engine's own write or read. Used by the change read
+     * (adapters leave such items out) and by live sync's echo check of a feed's hints.
+     */
+    public static KnownVersions knownVersions(SyncStateStore store, String mailbox) {
+        return itemIds -> {
+            Map<String, String> out = new HashMap<>();
+            store.findLinksByItems(mailbox, itemIds).forEach((itemId, l) -> {
+                if (l.state() == Link.State.LINKED && l.changeKey() != null) {
+                    out.put(itemId, l.changeKey());
+                }
+            });
+            return out;
+        };
     }
 
     public Optional<String> mailboxCursor(String mailbox) {

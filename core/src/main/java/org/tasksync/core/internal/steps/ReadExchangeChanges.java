@@ -58,7 +58,7 @@ public final class ReadExchangeChanges {
         try {
             MailboxConnection conn = w.connection();
             String cursor = ctx.state().mailboxCursor(w.address()).orElse(null);
-            KnownVersions known = knownVersions(w.address());
+            KnownVersions known = EngineState.knownVersions(ctx.store(), w.address());
             boolean applied = true;
             boolean first = true;
             while (true) {
@@ -98,22 +98,6 @@ public final class ReadExchangeChanges {
         } finally {
             w.closeConnection(); // the CRM part opens one again if the mailbox has writes
         }
-    }
-
-    /**
-     * The versions the engine holds of the mailbox's items (linked, with a known change key), so that an
-     * adapter may leave out what nobody changed since the engine's own write or read.
-     */
-    private KnownVersions knownVersions(String mailbox) {
-        return itemIds -> {
-            Map<String, String> out = new HashMap<>();
-            ctx.store().findLinksByItems(mailbox, itemIds).forEach((itemId, l) -> {
-                if (l.state() == Link.State.LINKED && l.changeKey() != null) {
-                    out.put(itemId, l.changeKey());
-                }
-            });
-            return out;
-        };
     }
 
     /** Applies one page of Exchange changes; false when something must be read again next cycle. */
