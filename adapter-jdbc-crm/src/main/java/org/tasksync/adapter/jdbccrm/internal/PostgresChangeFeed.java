@@ -131,7 +131,7 @@ public final class PostgresChangeFeed implements CrmChangeFeed {
                 }
                 log.warn("Lost the LISTEN connection of channel {}: {}; listening again", channel, clean(e));
                 gap("lost the LISTEN connection of " + channel + ": " + clean(e));
-                closeQuietly(c);
+                discard(c);
                 c = null;
             }
         }
@@ -250,6 +250,26 @@ public final class PostgresChangeFeed implements CrmChangeFeed {
             // it delivers nothing more (closed is set) and ends when its connection attempt does
             log.warn("The listener thread of channel {} has not ended yet", channel);
         }
+    }
+
+    /**
+     * Closes a connection that failed. The failure was seen on the driver's own connection
+     * ({@code getNotifications} through {@code unwrap}), which a pool does not watch, so a pool would
+     * hand the dead connection to its next borrower (the engine's next CRM query would fail on it).
+     * A statement through the pool's connection first lets the pool see it fail (HikariCP drops a
+     * connection on SQLSTATE 08xxx); on a connection that is still alive it stops the listening, so
+     * the pool never gets it back listening.
+     */
+    private static void discard(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("UNLISTEN *");
+        } catch (SQLException | RuntimeException e) {
+            log.debug("The failed LISTEN connection is dead, as expected: {}", clean(e));
+        }
+        closeQuietly(c);
     }
 
     private static void closeQuietly(Connection c) {
