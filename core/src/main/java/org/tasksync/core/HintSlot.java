@@ -8,7 +8,9 @@ import java.util.concurrent.RejectedExecutionException;
  * once; a hint during a run makes one more run after it. Subclasses hold what the hints say. Guarded by
  * itself: subclasses record a hint in a method synchronized on the slot, then call {@link #hinted}.
  * A timer, once armed, fires at or before the time the run is due (later hints only move that time
- * later), and checks again.
+ * later), and checks again. A due run waits in {@link LiveRuntime#runs} with the slot's
+ * {@link #priority}; what the slot holds is taken when a thread starts it, so hints that come while it
+ * waits go with it, and one that raises its priority moves it forward in the queue.
  */
 abstract class HintSlot {
 
@@ -17,6 +19,8 @@ abstract class HintSlot {
     private boolean armed;
     private long first = -1;
     private long last;
+    /** The run waiting in the queue, not started yet; null otherwise. */
+    private LiveRuntime.QueuedRun queued;
 
     HintSlot(LiveRuntime rt) {
         this.rt = rt;
@@ -25,6 +29,14 @@ abstract class HintSlot {
     /** What the hints since the last run say must run now, without waiting for quiet (a gap). */
     boolean urgent() {
         return false;
+    }
+
+    /**
+     * The queue position of what the slot holds: {@link LiveRuntime#HINTED} for a change some hint
+     * named, {@link LiveRuntime#CATCH_UP} for a gap alone; called under the lock.
+     */
+    int priority() {
+        return LiveRuntime.HINTED;
     }
 
     /**
@@ -42,7 +54,9 @@ abstract class HintSlot {
             first = now;
         }
         last = now;
-        if (!running) {
+        if (queued != null) {
+            promote();
+        } else if (!running) {
             arm(now);
         }
     }
@@ -65,14 +79,31 @@ abstract class HintSlot {
     }
 
     private void startRun() {
-        Runnable run = takeRun(first);
-        first = -1;
         running = true;
-        try {
-            rt.runs.execute(run);
-        } catch (RejectedExecutionException closing) {
+        enqueue();
+    }
+
+    private void enqueue() {
+        queued = new LiveRuntime.QueuedRun(priority(), this::begin);
+        if (!rt.submit(queued)) {
+            queued = null;
             running = false;
         }
+    }
+
+    /** The waiting run now holds a change, not only a gap: it goes ahead of the catch-ups. */
+    private void promote() {
+        if (priority() < queued.priority() && rt.runs.remove(queued)) {
+            enqueue();
+        } // not removed: a thread has just taken it and takes this hint with the rest
+    }
+
+    /** A thread starts the queued run: takes what the slot holds now. */
+    private synchronized Runnable begin() {
+        queued = null;
+        Runnable run = takeRun(first);
+        first = -1;
+        return run;
     }
 
     /** The run has ended: hints that came meanwhile make one more. */

@@ -79,6 +79,8 @@ final class MailboxHints implements ExchangeChangeListener {
     private final class Slot extends HintSlot {
         private final String mailbox;
         private int count;
+        /** Hints that named a change (not gaps). */
+        private int changes;
         private boolean gap;
         private boolean unknown;
         private Set<ItemRef> refs = new HashSet<>();
@@ -91,13 +93,16 @@ final class MailboxHints implements ExchangeChangeListener {
         synchronized void add(Collection<ItemRef> items, boolean isGap) {
             count++;
             if (isGap) {
-                gap = true;
-            } else if (unknown || items.isEmpty() || refs.size() + items.size() > MAX_REFS) {
-                // a hint that names no item (or too many) cannot be told from a rep's change
-                unknown = true;
-                refs = new HashSet<>();
+                gap = true; // nothing more to hold: the run reads the mailbox through its cursor
             } else {
-                refs.addAll(items);
+                changes++;
+                if (unknown || items.isEmpty() || refs.size() + items.size() > MAX_REFS) {
+                    // a hint that names no item (or too many) cannot be told from a rep's change
+                    unknown = true;
+                    refs = new HashSet<>();
+                } else {
+                    refs.addAll(items);
+                }
             }
             hinted();
         }
@@ -108,9 +113,16 @@ final class MailboxHints implements ExchangeChangeListener {
         }
 
         @Override
+        int priority() {
+            // a known change first: a catch-up only may find one, and after a cut every mailbox has one
+            return changes > 0 ? LiveRuntime.HINTED : LiveRuntime.CATCH_UP;
+        }
+
+        @Override
         Runnable takeRun(long firstNanos) {
             Batch b = new Batch(firstNanos, count, gap, unknown, refs);
             count = 0;
+            changes = 0;
             gap = false;
             unknown = false;
             refs = new HashSet<>();

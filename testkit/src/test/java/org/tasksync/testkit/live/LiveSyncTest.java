@@ -78,10 +78,12 @@ class LiveSyncTest {
         final AtomicInteger maxInFlight = new AtomicInteger();
         final AtomicInteger echoes = new AtomicInteger();
         final List<Duration> waited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile Runnable onRunStart = () -> { };
 
         @Override
         public void mailboxRunStarted(String mailbox) {
+            started.add(mailbox);
             maxInFlight.accumulateAndGet(inFlight.computeIfAbsent(mailbox, m -> new AtomicInteger()).incrementAndGet(),
                     Math::max);
             onRunStart.run();
@@ -221,6 +223,48 @@ class LiveSyncTest {
         waitUntil(() -> "Completed".equals(crmStatus("anna")), "anna's status in the CRM");
         assertThat(live.stats().fullCycles()).isEqualTo(1);
         assertThat(live.stats().gaps()).isEqualTo(4);
+    }
+
+    /** With one run thread, holds it in a run of carl's until the returned latch is released. */
+    private CountDownLatch holdTheOnlyThread() throws InterruptedException {
+        start(timing(100, 300).withThreads(1));
+        CountDownLatch inRun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        feedExchange.blockConnect(CARL, inRun, release);
+        feedExchange.feed().hint(CARL);
+        assertThat(inRun.await(30, TimeUnit.SECONDS)).isTrue();
+        runs.started.clear();
+        return release;
+    }
+
+    @Test
+    void aHintedRunGoesAheadOfCatchUpsWaitingBeforeIt() throws Exception {
+        CountDownLatch release = holdTheOnlyThread();
+
+        feedExchange.feed().gap(ANNA, "stream cut"); // waits for the thread first
+        feedExchange.feed().hint(BEN);
+        pause(600); // past ben's quiet period and maximum delay: his run waits in the queue too
+        release.countDown();
+        waitUntil(() -> runs.of(ANNA) >= 2 && runs.of(BEN) >= 2, "both runs");
+
+        // after a cut every mailbox has a catch-up queued; a rep's known change must not wait behind them
+        assertThat(runs.started).containsExactly(BEN, ANNA);
+    }
+
+    @Test
+    void aHintForAMailboxWhoseCatchUpWaitsMovesItForwardAndRidesAlong() throws Exception {
+        CountDownLatch release = holdTheOnlyThread();
+
+        feedExchange.feed().gap(ANNA, "stream cut");
+        feedExchange.feed().gap(BEN, "stream cut");
+        feedExchange.feed().hint(BEN);
+        pause(600);
+        release.countDown();
+        waitUntil(() -> runs.of(ANNA) >= 2 && runs.of(BEN) >= 2, "both runs");
+        pause(1_000); // a second run of ben's, had the hint not gone with the first, would have come by now
+
+        assertThat(runs.started).containsExactly(BEN, ANNA);
+        assertThat(runs.of(BEN)).as("runs of ben after the first full cycle's catch-up").isEqualTo(2);
     }
 
     @Test
