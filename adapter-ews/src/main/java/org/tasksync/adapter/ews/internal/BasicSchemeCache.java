@@ -25,8 +25,8 @@ import org.apache.http.message.BasicNameValuePair;
  *
  * <p>HttpClient's cache stores a scheme serialized and deserializes a new copy on every request
  * that looks it up, so that no two requests share a scheme object, whose state a challenge changes.
- * With the shared cache, that is every request of every connection (a hundredth of the engine's CPU
- * in a first sync, docs/benchmarks.md). A Basic scheme's state is its credentials charset and the
+ * With the shared cache, that is every request of every connection (about 1 % of the engine's
+ * CPU in a first sync, docs/benchmarks.md). A Basic scheme's state is its credentials charset and the
  * parameters of the challenge it answered ({@code realm}, {@code charset}, RFC 7617): this cache
  * keeps those and makes each request a new {@link BasicScheme} from them, the same copy
  * deserialization would give, for the cost of parsing one header.
