@@ -8,10 +8,9 @@ import microsoft.exchange.webservices.data.credential.WebCredentials;
 import microsoft.exchange.webservices.data.misc.ImpersonatedUserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.http.client.AuthCache;
-import org.apache.http.impl.client.BasicAuthCache;
-import org.tasksync.adapter.ews.internal.AuthCachingExchangeService;
 import org.tasksync.adapter.ews.internal.EwsMailboxConnection;
+import org.tasksync.adapter.ews.internal.HttpSetup;
+import org.tasksync.adapter.ews.internal.SharingExchangeService;
 import org.tasksync.adapter.ews.internal.StreamingFeed;
 import org.tasksync.adapter.ews.internal.TaskProperties;
 import org.tasksync.core.model.Mailbox;
@@ -40,7 +39,8 @@ import org.tasksync.core.spi.MailboxException;
  * {@code ExchangeService} (which is not thread-safe) for the connection, closed with it; a mailbox
  * that does not exist or may not be impersonated fails on the connection's first request. The
  * connections share what authentication scheme the server accepted, so that only the first
- * connection pays a 401 challenge with Basic authentication.
+ * connection pays a 401 challenge with Basic authentication, and share one set of socket factories
+ * (one TLS context) instead of making one each.
  */
 public final class EwsExchangeAdapter implements ExchangeAdapter {
 
@@ -58,11 +58,12 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
     /** Extended fields read back (configured, and every one written), tasks created since the last read. */
     private final EwsMailboxConnection.Shared shared;
     /**
-     * The HTTP authentication schemes the server accepted, shared by all connections: once Basic has
-     * been accepted, every new connection sends it with its first request instead of waiting for a
-     * 401 (see {@link AuthCachingExchangeService}). Holds no credentials.
+     * What all connections share of their HTTP setup (see {@link SharingExchangeService}): the
+     * authentication schemes the server accepted (once Basic has been accepted, every new connection
+     * sends it with its first request instead of waiting for a 401; no credentials), and the socket
+     * factories with their TLS context, made once instead of per connection.
      */
-    private final AuthCache authCache = new BasicAuthCache();
+    private final HttpSetup httpSetup = new HttpSetup();
 
     private EwsExchangeAdapter(EwsSettings config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -92,7 +93,7 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
     @Override
     public MailboxConnection connect(Mailbox mailbox) throws MailboxException {
         Objects.requireNonNull(mailbox, "mailbox");
-        ExchangeService service = new AuthCachingExchangeService(config.version(), authCache);
+        ExchangeService service = SharingExchangeService.create(config.version(), httpSetup);
         try {
             service.setUrl(config.url());
             service.setCredentials(config.domain() == null ? new WebCredentials(config.username(), config.password())

@@ -12,13 +12,15 @@ import org.apache.http.auth.AuthProtocolState;
 import org.apache.http.auth.AuthScheme;
 import org.apache.http.auth.AuthState;
 import org.apache.http.client.AuthCache;
+import org.apache.http.config.Registry;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
 
 /**
- * An {@link ExchangeService} whose HTTP context keeps its authentication schemes in a cache shared
- * by all the connections of one adapter.
+ * An {@link ExchangeService} that takes from its adapter's {@link HttpSetup} what ews-java-api would
+ * otherwise make anew for every service: the cache of authentication schemes and the socket factories.
  *
- * <p>ews-java-api makes a new HttpClient context per service, so without this every connection (one
- * per mailbox and cycle) starts unauthenticated: the server answers its first request 401 and
+ * <p><b>Authentication.</b> ews-java-api makes a new HttpClient context per service, so without this every
+ * connection (one per mailbox and cycle) starts unauthenticated: the server answers its first request 401 and
  * HttpClient sends it again with credentials, one extra round trip each time. HttpClient itself
  * caches a Basic scheme that the server accepted (a scheme only, never credentials: those come
  * from each service's own credentials provider) and then sends Basic credentials with the first
@@ -29,16 +31,44 @@ import org.apache.http.client.AuthCache;
  * and once that other scheme has succeeded the Basic scheme is dropped from the shared cache, so
  * later connections no longer send Basic first.
  *
- * <p>Not thread-safe, like {@code ExchangeService}; the cache it is given must be ({@code BasicAuthCache} is).
+ * <p><b>Socket factories.</b> ews-java-api builds, for every service and so for every connection, a
+ * registry of socket factories whose HTTPS factory holds a new {@code SSLContext} and trust manager
+ * (docs/benchmarks.md, "The EWS adapter's CPU per created task"). Its
+ * documented hook, {@code createConnectionSocketFactoryRegistry}, is overridden to hand out the
+ * registry the adapter's first service made, the same factories, so the TLS setup (and its session
+ * cache, which lets later connections resume a TLS session) is made once per adapter.
+ *
+ * <p>Not thread-safe, like {@code ExchangeService}; the {@code HttpSetup} it is given is.
  */
-public final class AuthCachingExchangeService extends ExchangeService {
+public final class SharingExchangeService extends ExchangeService {
+
+    /** The setup of the service being constructed: ews-java-api asks for the sockets in its constructor. */
+    private static final ThreadLocal<HttpSetup> CONSTRUCTING = new ThreadLocal<>();
 
     private final AuthCache authCache;
 
-    public AuthCachingExchangeService(ExchangeVersion version, AuthCache authCache) {
+    private SharingExchangeService(ExchangeVersion version, HttpSetup setup) {
         super(version);
-        this.authCache = authCache;
+        this.authCache = setup.authCache();
         httpContext.setAuthCache(authCache);
+    }
+
+    /** A service with {@code setup}'s auth cache and socket factories. */
+    public static SharingExchangeService create(ExchangeVersion version, HttpSetup setup) {
+        CONSTRUCTING.set(setup);
+        try {
+            return new SharingExchangeService(version, setup);
+        } finally {
+            CONSTRUCTING.remove();
+        }
+    }
+
+    /** Called by ews-java-api's constructor, before this class's fields are set: hence the thread-local. */
+    @Override
+    protected Registry<ConnectionSocketFactory> createConnectionSocketFactoryRegistry() {
+        HttpSetup setup = CONSTRUCTING.get();
+        return setup == null ? super.createConnectionSocketFactoryRegistry()
+                : setup.sockets(super::createConnectionSocketFactoryRegistry);
     }
 
     /** Sets the credentials; ews-java-api then starts a new HTTP context, which gets the shared cache too. */
