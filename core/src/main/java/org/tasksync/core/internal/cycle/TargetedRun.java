@@ -103,6 +103,7 @@ public final class TargetedRun {
         } finally {
             runner.stopPool();
         }
+        runner.flushHeld();
         ctx.leases().releaseAll();
         return report();
     }
