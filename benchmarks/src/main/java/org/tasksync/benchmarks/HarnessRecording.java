@@ -33,6 +33,8 @@ final class HarnessRecording implements AutoCloseable {
             Files.createDirectories(dir);
             Recording r = new Recording(Configuration.getConfiguration("profile"));
             r.setName("harness " + suite + " " + cycle);
+            // every compilation, not only those over 100 ms: the JIT is much of the harness's CPU
+            r.enable("jdk.Compilation").withThreshold(java.time.Duration.ZERO);
             r.start();
             return new HarnessRecording(r, dir.resolve(suite + "-" + cycle.replace('%', 'p') + ".jfr"));
         } catch (IOException e) {

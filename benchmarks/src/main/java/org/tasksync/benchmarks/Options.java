@@ -29,6 +29,7 @@ final class Options {
     long seed = 42;
     List<String> engineFlags = new ArrayList<>();
     java.nio.file.Path harnessJfr;
+    boolean warmup = true;
 
     static final String USAGE = """
             options (defaults in brackets):
@@ -50,6 +51,7 @@ final class Options {
               --jmh-quick          JMH with one short iteration (seconds instead of a minute)
               --seed N             which tasks change [42]
               --engine-flag F      one more JVM flag for the engine's JVMs (e.g. to record a profile), repeatable
+              --no-warmup          measure with a cold harness JVM (no warm-up of the simulator before its first suite, see HarnessWarmup)
               --harness-jfr DIR    a JFR recording ("profile" settings) of the harness's JVM per cycle, DIR/<suite>-<cycle>.jfr
               --quick              1000 tasks / 10 mailboxes, big run 10000 / 100, JMH quick
               --live ...           (first) the live-sync scenario instead, see LiveScenario and docs/live-sync.md
@@ -78,6 +80,7 @@ final class Options {
                 case "--jmh-quick" -> o.jmhQuick = true;
                 case "--seed" -> o.seed = Long.parseLong(value(a, args, ++i));
                 case "--engine-flag" -> o.engineFlags.add(value(a, args, ++i));
+                case "--no-warmup" -> o.warmup = false;
                 case "--harness-jfr" -> o.harnessJfr = java.nio.file.Path.of(value(a, args, ++i));
                 case "--quick" -> {
                     o.tasks = 1_000;
@@ -137,6 +140,6 @@ final class Options {
                 + parallelism + " batch=" + batchSize + " changed=" + changedPercent + "% adapters=" + adapters
                 + " engineHeap=" + engineHeap + " naive=" + naive + (big ? " big=" + bigTasks + "/" + bigMailboxes
                 + " at " + bigLatency() + "ms with -Xmx" + bigHeap : " big=off") + " jmh=" + (jmh ? jmhQuick ? "quick" : "on" : "off")
-                + (harnessJfr != null ? " harnessJfr=" + harnessJfr : "");
+                + (warmup ? "" : " warmup=off") + (harnessJfr != null ? " harnessJfr=" + harnessJfr : "");
     }
 }
