@@ -31,11 +31,17 @@ public final class BenchmarkMain {
         Suite.log("options: %s", o);
         List<Row> rows = new ArrayList<>();
         for (String adapter : o.adapters) {
+            if (o.warmup) {
+                HarnessWarmup.once(adapter, Worlds.factory(adapter), o, List.of("-Xmx" + o.engineHeap));
+            }
             Suite suite = new Suite("main-" + adapter, Worlds.factory(adapter), o.tasks, o.mailboxes, o.latencyMillis,
                     o, flags("-Xmx" + o.engineHeap, o));
             rows.addAll(suite.run(true, o.naive && adapter.equals("ews")));
         }
         if (o.big) {
+            if (o.warmup) {
+                HarnessWarmup.once("ews", Worlds.factory("ews"), o, List.of("-Xmx" + o.engineHeap));
+            }
             Suite big = new Suite("big", Worlds.factory("ews"), o.bigTasks, o.bigMailboxes, o.bigLatency(), o,
                     flags("-Xmx" + o.bigHeap, o));
             rows.addAll(big.run(false, false));

@@ -25,7 +25,11 @@ final class JmhRun {
     static List<String> run(boolean quick) {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("(" + MappingBenchmark.class.getName() + "|" + StateStoreBenchmark.class.getName() + ")\\.")
-                .verbosity(VerboseMode.SILENT);
+                .verbosity(VerboseMode.SILENT)
+                // JMH's forks take the harness's JVM flags; not its C1-only JIT (bench.harness.jit in the
+                // module's POM), which would measure the engine's code at C1's speed
+                .jvmArgs(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(a -> !a.startsWith("-XX:TieredStopAtLevel")).toArray(String[]::new));
         if (quick) {
             b.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(1)
                     .measurementTime(TimeValue.seconds(2));

@@ -28,6 +28,8 @@ final class Options {
     List<String> adapters = new ArrayList<>(List.of("ews", "graph"));
     long seed = 42;
     List<String> engineFlags = new ArrayList<>();
+    java.nio.file.Path harnessJfr;
+    boolean warmup = true;
 
     static final String USAGE = """
             options (defaults in brackets):
@@ -49,6 +51,8 @@ final class Options {
               --jmh-quick          JMH with one short iteration (seconds instead of a minute)
               --seed N             which tasks change [42]
               --engine-flag F      one more JVM flag for the engine's JVMs (e.g. to record a profile), repeatable
+              --no-warmup          measure with a cold harness JVM (no warm-up of the simulator before its first suite, see HarnessWarmup)
+              --harness-jfr DIR    a JFR recording ("profile" settings) of the harness's JVM per cycle, DIR/<suite>-<cycle>.jfr
               --quick              1000 tasks / 10 mailboxes, big run 10000 / 100, JMH quick
               --live ...           (first) the live-sync scenario instead, see LiveScenario and docs/live-sync.md
             """;
@@ -76,6 +80,8 @@ final class Options {
                 case "--jmh-quick" -> o.jmhQuick = true;
                 case "--seed" -> o.seed = Long.parseLong(value(a, args, ++i));
                 case "--engine-flag" -> o.engineFlags.add(value(a, args, ++i));
+                case "--no-warmup" -> o.warmup = false;
+                case "--harness-jfr" -> o.harnessJfr = java.nio.file.Path.of(value(a, args, ++i));
                 case "--quick" -> {
                     o.tasks = 1_000;
                     o.mailboxes = 10;
@@ -133,6 +139,7 @@ final class Options {
         return "tasks=" + tasks + " mailboxes=" + mailboxes + " latency=" + latencyMillis + "ms parallelism="
                 + parallelism + " batch=" + batchSize + " changed=" + changedPercent + "% adapters=" + adapters
                 + " engineHeap=" + engineHeap + " naive=" + naive + (big ? " big=" + bigTasks + "/" + bigMailboxes
-                + " at " + bigLatency() + "ms with -Xmx" + bigHeap : " big=off") + " jmh=" + (jmh ? jmhQuick ? "quick" : "on" : "off");
+                + " at " + bigLatency() + "ms with -Xmx" + bigHeap : " big=off") + " jmh=" + (jmh ? jmhQuick ? "quick" : "on" : "off")
+                + (warmup ? "" : " warmup=off") + (harnessJfr != null ? " harnessJfr=" + harnessJfr : "");
     }
 }

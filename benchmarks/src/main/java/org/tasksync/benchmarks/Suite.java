@@ -165,9 +165,15 @@ final class Suite {
     private void cycle(EngineJvm jvm, ExchangeWorld world, String label, long[] fewestPerMailbox) {
         world.resetCounts();
         log("%s: %s on %s ...", name, label, world.adapter());
+        HarnessRecording jfr = HarnessRecording.start(options.harnessJfr, name, label);
+        ThreadCpu threads0 = ThreadCpu.now();
         long cpu0 = EngineSide.processCpuMillis();
         CycleResult r = jvm.cycle(label);
         long worldCpu = EngineSide.processCpuMillis() - cpu0;
+        ThreadCpu threads1 = ThreadCpu.now();
+        if (jfr != null) {
+            jfr.close();
+        }
         long fewest = 0;
         for (long f : fewestPerMailbox) {
             fewest += f;
@@ -177,6 +183,7 @@ final class Suite {
                 worldCpu, r);
         rows.add(row);
         log("%s", ResultTable.format(List.of(row)).lines().skip(1).findFirst().orElse(""));
+        log("%s %s: harness CPU by thread: %s", label, world.adapter(), ThreadCpu.format(threads1.since(threads0)));
     }
 
     static void log(String format, Object... args) {

@@ -28,7 +28,7 @@ final class Xml {
     static final String E = "http://schemas.microsoft.com/exchange/services/2006/errors";
     static final String XMLNS = "http://www.w3.org/2000/xmlns/";
 
-    private static final DocumentBuilderFactory DBF = EwsSchema.secureDocumentBuilderFactory();
+    private static final DocumentBuilderFactory DBF = requestParsers();
     private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
         try {
             return DBF.newDocumentBuilder();
@@ -49,6 +49,21 @@ final class Xml {
     });
 
     private Xml() {
+    }
+
+    /**
+     * Parsers of whole requests, every node of which the operations visit: Xerces' deferred DOM (its
+     * default) keeps the document in tables and makes each node on first access, which saves nothing
+     * when every node is accessed.
+     */
+    private static DocumentBuilderFactory requestParsers() {
+        DocumentBuilderFactory f = EwsSchema.secureDocumentBuilderFactory();
+        try {
+            f.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
+        } catch (ParserConfigurationException e) {
+            // another JAXP implementation than the JDK's Xerces: its default DOM is as good
+        }
+        return f;
     }
 
     static Document parse(byte[] body) throws SAXException {

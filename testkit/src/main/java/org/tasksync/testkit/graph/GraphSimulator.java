@@ -668,6 +668,8 @@ public final class GraphSimulator implements AutoCloseable {
     }
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PATCH", "PUT", "DELETE");
+    /** A URL with a scheme (compiled once: {@code String.matches} compiled it for every step of every batch). */
+    private static final java.util.regex.Pattern ABSOLUTE_URL = java.util.regex.Pattern.compile("(?i)^[a-z][a-z0-9+.-]*://.*");
 
     /**
      * What makes a {@code $batch} malformed, answered 400 for the whole batch (JSON batching: "If the
@@ -707,7 +709,7 @@ public final class GraphSimulator implements AutoCloseable {
             if (url.isBlank()) {
                 throw new ToDoStore.Failure(400, "BadRequest", "Batch request '" + id + "' needs a url");
             }
-            if (url.matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
+            if (ABSOLUTE_URL.matcher(url).matches()) {
                 throw new ToDoStore.Failure(400, "BadRequest", "Batch request '" + id + "' has the absolute url '"
                         + url + "'; the url of a batch request is relative to the service root, e.g. /users");
             }
@@ -815,6 +817,8 @@ public final class GraphSimulator implements AutoCloseable {
             if (c == '%' && i + 2 < s.length() + 0 && i + 2 <= s.length() - 1) {
                 out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
                 i += 2;
+            } else if (c < 0x80) {
+                out.write(c); // ASCII is its own UTF-8: no String and byte[] per character of every step's URL
             } else {
                 byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
