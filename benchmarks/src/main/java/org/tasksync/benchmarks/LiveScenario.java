@@ -75,12 +75,13 @@ final class LiveScenario {
 
     /**
      * What one run measured; latencies in milliseconds. {@code requests} counts HTTP requests (a Graph
-     * {@code $batch} once); {@code subRequests} what the batch requests carried, by operation.
+     * {@code $batch} once); {@code subRequests} what the batch requests carried, by operation;
+     * {@code liveStats} live sync's counters at the end (null for polling).
      */
     record Result(Config config, Histogram toCrm, Histogram toOutlook, long lostToCrm, long lostToOutlook,
                   long requests, double minutes, Map<String, Long> byOperation, Map<String, Long> subRequests,
                   String feeds, int cuts, String cutNote, Duration initialSync, Duration idleCycle,
-                  long idleCycleRequests) {
+                  long idleCycleRequests, LiveSync.Stats liveStats) {
 
         double requestsPerMinute() {
             return requests / minutes;
@@ -201,8 +202,9 @@ final class LiveScenario {
             }
             long lostToCrm = pending.values().stream().filter(Pending::toCrm).count();
             long lostToOutlook = pending.size() - lostToCrm;
+            LiveSync.Stats liveStats = live == null ? null : live.stats();
             if (live != null) {
-                Suite.log("%s: %s", c.name(), live.stats());
+                Suite.log("%s: %s", c.name(), liveStats);
                 live.close();
             }
             if (scheduler != null) {
@@ -211,7 +213,7 @@ final class LiveScenario {
             Suite.log("%s: %d changes made, %d lost", c.name(), toCrm.getTotalCount() + toOutlook.getTotalCount()
                     + lostToCrm + lostToOutlook, lostToCrm + lostToOutlook);
             return new Result(c, toCrm, toOutlook, lostToCrm, lostToOutlook, requests, minutes, byOperation,
-                    subRequests, feeds, cuts.get(), world.cutNote(), initialSync, idleCycle, idleRequests);
+                    subRequests, feeds, cuts.get(), world.cutNote(), initialSync, idleCycle, idleRequests, liveStats);
         } finally {
             try {
                 world.close();
@@ -402,15 +404,6 @@ final class LiveScenario {
             row(sb, r, "Outlook -> CRM", r.toCrm(), r.lostToCrm());
             row(sb, r, "CRM -> Outlook", r.toOutlook(), r.lostToOutlook());
         }
-        for (Result r : results) {
-            if (!r.subRequests().isEmpty()) {
-                // Graph: a $batch is one HTTP request above; what it carried is said here
-                sb.append(String.format(Locale.ROOT, "%s: HTTP requests a minute by operation: %s; the Batch requests"
-                        + " carried %.1f sub-requests a minute (%s)%n", r.config().name(), perMinute(r.byOperation(),
-                        r.minutes()), r.subRequests().values().stream().mapToLong(Long::longValue).sum() / r.minutes(),
-                        perMinute(r.subRequests(), r.minutes())));
-            }
-        }
         if (!results.isEmpty()) {
             // polling: a change waits for the next cycle (uniform over the interval), then for the cycle itself
             Result any = results.get(0);
@@ -422,6 +415,15 @@ final class LiveScenario {
                     any.idleCycleRequests() / (double) defaultInterval.toMinutes(), "-"));
             sb.append(String.format(Locale.ROOT, "(computed from the idle cycle measured: %d ms, %d requests; changes"
                     + " add their own writes and reads on top)%n", cycle, any.idleCycleRequests()));
+        }
+        for (Result r : results) {
+            if (!r.subRequests().isEmpty()) {
+                // Graph: a $batch is one HTTP request above; what it carried is said here
+                sb.append(String.format(Locale.ROOT, "%s: HTTP requests a minute by operation: %s; the Batch requests"
+                        + " carried %.1f sub-requests a minute (%s)%n", r.config().name(), perMinute(r.byOperation(),
+                        r.minutes()), r.subRequests().values().stream().mapToLong(Long::longValue).sum() / r.minutes(),
+                        perMinute(r.subRequests(), r.minutes())));
+            }
         }
         return sb.toString();
     }

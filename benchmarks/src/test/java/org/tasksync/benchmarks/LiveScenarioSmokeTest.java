@@ -60,6 +60,9 @@ class LiveScenarioSmokeTest {
         assertThat(table).contains("live", "polling", "Outlook -> CRM", "CRM -> Outlook", "polling-15min (computed)");
         if (exchange.equals("graph")) {
             assertThat(live.feeds()).isEqualTo("Graph hot set / CRM");
+            // a mailbox the engine wrote a CRM edit to turns hot, and the feed's first look at it is a gap
+            assertThat(live.liveStats().gaps()).as("the hot-set feed watched a mailbox closely: %s", live.liveStats())
+                    .isPositive();
             assertThat(live.subRequests()).as("CRM edits are written to To Do through $batch").containsKey("Update");
             assertThat(table).contains("Graph's feed polls, no stream to cut", "sub-requests a minute");
         } else {
