@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import org.tasksync.adapter.graph.GraphExchangeAdapter;
 import org.tasksync.adapter.graph.GraphSettings;
 import org.tasksync.adapter.graph.GraphTokenSource;
@@ -73,9 +74,14 @@ final class GraphWorld implements ExchangeWorld {
 
     @Override
     public Map<String, Long> requestsByOperation() {
+        return byShortName(graph::requests);
+    }
+
+    /** The non-zero counts by the operations' short names. */
+    private static Map<String, Long> byShortName(ToLongFunction<GraphSimulator.Op> count) {
         Map<String, Long> out = new TreeMap<>();
         for (GraphSimulator.Op op : GraphSimulator.Op.values()) {
-            long n = graph.requests(op);
+            long n = count.applyAsLong(op);
             if (n > 0) {
                 out.put(SHORT.get(op), n);
             }
@@ -95,14 +101,7 @@ final class GraphWorld implements ExchangeWorld {
 
     @Override
     public Map<String, Long> subRequestsByOperation() {
-        Map<String, Long> out = new TreeMap<>();
-        for (GraphSimulator.Op op : GraphSimulator.Op.values()) {
-            long n = graph.batchSteps(op);
-            if (n > 0) {
-                out.put(SHORT.get(op), n);
-            }
-        }
-        return out;
+        return byShortName(graph::batchSteps);
     }
 
     @Override
