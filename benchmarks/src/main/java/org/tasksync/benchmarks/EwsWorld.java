@@ -3,10 +3,14 @@ package org.tasksync.benchmarks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.adapter.ews.EwsExchangeAdapter;
+import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.testkit.ews.EwsSimulator;
 import org.tasksync.testkit.ews.ExtendedPropertyKey;
 import org.tasksync.testkit.ews.OutlookRep;
@@ -94,6 +98,50 @@ final class EwsWorld implements ExchangeWorld {
         int b = Math.min(batchSize, 500);
         return Math.max(1, ceil(changedInOutlook, 512)) + ceil(changedInOutlook, b) + ceil(created, b)
                 + ceil(updated, b);
+    }
+
+    @Override
+    public ExchangeAdapter adapterHere() {
+        return EwsExchangeAdapter.create(EwsConfig.builder().url(url()).credentials(USER, SECRET)
+                .timeout(Duration.ofMinutes(2)).build());
+    }
+
+    @Override
+    public boolean setStatus(String mailbox, String crmId, boolean completed) {
+        OutlookRep rep = ews.outlook(mailbox);
+        List<OutlookTask> items = rep.tasksWith(CRM_ID, crmId);
+        if (items.isEmpty()) {
+            return false;
+        }
+        rep.setStatus(items.get(0).itemId(), completed ? "Completed" : "InProgress");
+        return true;
+    }
+
+    @Override
+    public Optional<String> subject(String mailbox, String crmId) {
+        return ews.outlook(mailbox).tasksWith(CRM_ID, crmId).stream().findFirst().map(OutlookTask::subject);
+    }
+
+    @Override
+    public String describe(String mailbox, String crmId) {
+        List<OutlookTask> items = ews.outlook(mailbox).tasksWith(CRM_ID, crmId);
+        return items.isEmpty() ? "no item" : items.get(0).status() + " '" + items.get(0).subject() + "'";
+    }
+
+    /** Every streaming connection, cut in the middle of an envelope ({@code EwsSimulator.cutStreams}). */
+    @Override
+    public int cutFeedConnections() {
+        return ews.cutStreams();
+    }
+
+    @Override
+    public boolean feedWatchesAll(int mailboxes) {
+        return ews.streamSizes().stream().mapToInt(Integer::intValue).sum() >= mailboxes;
+    }
+
+    @Override
+    public String feedName() {
+        return "Exchange";
     }
 
     static long ceil(long n, long d) {

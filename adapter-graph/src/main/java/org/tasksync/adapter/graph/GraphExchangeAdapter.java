@@ -12,10 +12,12 @@ import com.microsoft.kiota.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.OkHttpClient;
 import org.tasksync.adapter.graph.internal.GraphCalls;
 import org.tasksync.adapter.graph.internal.GraphConnection;
@@ -50,6 +52,12 @@ public final class GraphExchangeAdapter implements ExchangeAdapter {
     private final Sleeper sleeper;
     private final ConcurrentMap<String, GraphConnection.TargetList> lists = new ConcurrentHashMap<>();
     private final GraphConnection.Config config;
+    /**
+     * The hot-set feeds opened and not closed. A connection that reads a change or writes makes its
+     * mailbox active in each: live sync calls {@code activity} only after a run of a mailbox that a
+     * feed hinted, so without this nothing would ever turn a mailbox hot (docs/graph.md).
+     */
+    private final List<HotSetFeed> feeds = new CopyOnWriteArrayList<>();
 
     private GraphExchangeAdapter(Builder b) {
         this.settings = b.settings;
@@ -123,7 +131,7 @@ public final class GraphExchangeAdapter implements ExchangeAdapter {
     @Override
     public MailboxConnection connect(Mailbox mailbox) {
         GraphCalls calls = new GraphCalls(mailbox.address(), settings.maxRetries(), settings.maxWait(), sleeper);
-        return new GraphConnection(client, mailbox, config, lists, calls);
+        return new GraphConnection(client, mailbox, config, lists, calls, this::active);
     }
 
     @Override
@@ -141,8 +149,17 @@ public final class GraphExchangeAdapter implements ExchangeAdapter {
     @Override
     public java.util.Optional<ExchangeChangeFeed> changeFeed(ExchangeChangeListener listener) {
         Objects.requireNonNull(listener, "listener");
-        return java.util.Optional.of(HotSetFeed.start(client, settings.live(), settings.pageSize(),
-                mailbox -> ((GraphConnection) connect(mailbox)).targetListId(), listener));
+        feeds.removeIf(HotSetFeed::isClosed);
+        HotSetFeed feed = HotSetFeed.start(client, settings.live(), settings.pageSize(),
+                mailbox -> ((GraphConnection) connect(mailbox)).targetListId(), listener);
+        feeds.add(feed);
+        return java.util.Optional.of(feed);
+    }
+
+    private void active(String mailbox) {
+        for (HotSetFeed f : feeds) {
+            f.activity(mailbox);
+        }
     }
 
     public GraphSettings settings() {

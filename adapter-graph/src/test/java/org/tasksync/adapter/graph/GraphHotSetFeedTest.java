@@ -16,10 +16,14 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tasksync.adapter.graph.internal.HotSetFeed;
+import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.Mailbox;
+import org.tasksync.core.model.TaskValues;
 import org.tasksync.core.spi.ExchangeChangeFeed;
 import org.tasksync.core.spi.ExchangeChangeListener;
 import org.tasksync.core.spi.ItemRef;
+import org.tasksync.core.spi.MailboxConnection;
+import org.tasksync.core.spi.NewExchangeTask;
 import org.tasksync.testkit.graph.GraphSimulator;
 
 /**
@@ -37,6 +41,7 @@ class GraphHotSetFeedTest {
     private final GraphSimulator sim = GraphSimulator.start();
     private final Events events = new Events();
     private final List<ExchangeChangeFeed> feeds = new ArrayList<>();
+    private GraphExchangeAdapter adapter;
 
     GraphHotSetFeedTest() {
         sim.addUser(ANNA.address());
@@ -56,7 +61,7 @@ class GraphHotSetFeedTest {
     }
 
     private HotSetFeed feed(GraphSettings.Live live) {
-        GraphExchangeAdapter adapter = GraphExchangeAdapter.builder(GraphSettings.builder().baseUrl(sim.baseUrl())
+        adapter = GraphExchangeAdapter.builder(GraphSettings.builder().baseUrl(sim.baseUrl())
                 .live(live).build()).tokenSource(GraphTokenSource.fixed(sim.token())).build();
         ExchangeChangeFeed feed = adapter.changeFeed(events).orElseThrow();
         feeds.add(feed);
@@ -98,6 +103,51 @@ class GraphHotSetFeedTest {
         assertThat(events.all).noneMatch(e -> e.mailbox.equals(BEN.address()));
         assertThat(sim.requests(BEN.address())).as("requests about the cold mailbox").isZero();
         assertThat(feed.hotMailboxes()).containsExactly(ANNA.address());
+    }
+
+    /*
+     * Live sync reports activity only after a mailbox run that a feed hinted; a CRM edit written to a
+     * mailbox (runCrmTasks) or a change the full cycle read reported none, so under live sync no
+     * mailbox ever turned hot and the feed sent nothing (the live benchmark's Graph run: hints=0,
+     * gaps=0). The adapter's own connections now tell the feed.
+     */
+    @Test
+    void aMailboxTheEngineWritesToTurnsHotAndARepsChangeThereIsHinted() throws Exception {
+        HotSetFeed feed = feed();
+        String id;
+        try (MailboxConnection anna = adapter.connect(ANNA)) {
+            id = anna.create(List.of(new NewExchangeTask("A1:7", TaskValues.builder().subject("Call Contoso")
+                    .status(ExchangeStatus.NOT_STARTED).build()))).get(0).itemId();
+        }
+        assertThat(events.next(e -> e.isGap()).mailbox).isEqualTo(ANNA.address());
+
+        sim.toDo().setStatus(ANNA.address(), id, "completed");
+        Event hint = events.next(e -> !e.isGap());
+        assertThat(hint.mailbox).isEqualTo(ANNA.address());
+        assertThat(hint.items).extracting(ItemRef::itemId).containsExactly(id);
+        assertThat(feed.hotMailboxes()).containsExactly(ANNA.address());
+    }
+
+    @Test
+    void aMailboxWhoseChangeTheEngineReadsTurnsHotButAReadThatFindsNothingDoesNot() throws Exception {
+        HotSetFeed feed = feed();
+        sim.toDo().createTask(BEN.address(), "Ben's first");
+        String benCursor;
+        String cydCursor;
+        try (MailboxConnection ben = adapter.connect(BEN); MailboxConnection cyd = adapter.connect(CYD)) {
+            benCursor = ben.changes(null).next();
+            cydCursor = cyd.changes(null).next();
+            assertThat(feed.hotMailboxes()).as("a first read lists every task: no sign of a rep at work").isEmpty();
+
+            sim.toDo().createTask(BEN.address(), "Ben's second");
+            assertThat(ben.changes(benCursor).changed()).hasSize(1);
+            assertThat(cyd.changes(cydCursor).changed()).isEmpty();
+        }
+        assertThat(events.next(e -> e.isGap()).mailbox).isEqualTo(BEN.address());
+        String third = sim.toDo().createTask(BEN.address(), "Ben's third");
+        assertThat(events.next(e -> !e.isGap()).items).extracting(ItemRef::itemId).containsExactly(third);
+        assertThat(feed.hotMailboxes()).containsExactly(BEN.address());
+        assertThat(events.all).noneMatch(e -> e.mailbox.equals(CYD.address()));
     }
 
     @Test

@@ -250,6 +250,26 @@ public final class GraphSimulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ faults
 
+    /**
+     * Serves up to {@code n} requests at once (6 unless set). Each request holds its thread through its
+     * latency, so this caps the requests in flight; a benchmark that compares with the EWS simulator
+     * (which has no cap) lifts it.
+     */
+    public GraphSimulator serverThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("serverThreads must be at least 1, was " + n);
+        }
+        java.util.concurrent.ThreadPoolExecutor p = (java.util.concurrent.ThreadPoolExecutor) pool;
+        if (n >= p.getMaximumPoolSize()) {
+            p.setMaximumPoolSize(n);
+            p.setCorePoolSize(n);
+        } else {
+            p.setCorePoolSize(n);
+            p.setMaximumPoolSize(n);
+        }
+        return this;
+    }
+
     /** Every request waits this long before it is answered. */
     public GraphSimulator latency(Duration d) {
         synchronized (lock) {
@@ -1020,12 +1040,29 @@ public final class GraphSimulator implements AutoCloseable {
                 List<SimTask> out = new ArrayList<>();
                 for (ToDoStore.ListData l : store.user(mailbox).lists.values()) {
                     for (ToDoStore.TaskData t : l.tasks.values()) {
-                        out.add(new SimTask(t.id, l.id, t.title, t.bodyContent, t.bodyType, t.status, t.importance,
-                                store.render(t, Set.of("linkedResources", "extensions"))));
+                        out.add(snapshot(l, t));
                     }
                 }
                 return out;
             }
+        }
+
+        /** One task of the user (any list), as {@link #tasks} shows it; empty when the user has no task with this id. */
+        public java.util.Optional<SimTask> task(String mailbox, String taskId) {
+            synchronized (lock) {
+                for (ToDoStore.ListData l : store.user(mailbox).lists.values()) {
+                    ToDoStore.TaskData t = l.tasks.get(taskId);
+                    if (t != null) {
+                        return java.util.Optional.of(snapshot(l, t));
+                    }
+                }
+                return java.util.Optional.empty();
+            }
+        }
+
+        private SimTask snapshot(ToDoStore.ListData l, ToDoStore.TaskData t) {
+            return new SimTask(t.id, l.id, t.title, t.bodyContent, t.bodyType, t.status, t.importance,
+                    store.render(t, Set.of("linkedResources", "extensions")));
         }
 
         private ToDoStore.TaskData find(ToDoStore.UserData u, String taskId) {

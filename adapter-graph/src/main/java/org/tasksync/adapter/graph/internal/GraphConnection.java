@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,15 +77,29 @@ public final class GraphConnection implements MailboxConnection {
     private final ConcurrentMap<String, TargetList> lists;
     private final GraphCalls calls;
     private final BatchRunner batches;
+    private final Consumer<String> activity;
 
+    /**
+     * {@code activity} hears the mailbox's address whenever this connection reads a change or writes
+     * (the adapter's hot-set feeds then watch it closely, docs/graph.md).
+     */
     public GraphConnection(GraphServiceClient client, Mailbox mailbox, Config config,
-                           ConcurrentMap<String, TargetList> lists, GraphCalls calls) {
+                           ConcurrentMap<String, TargetList> lists, GraphCalls calls, Consumer<String> activity) {
         this.client = client;
         this.mailbox = mailbox;
         this.config = config;
         this.lists = lists;
         this.calls = calls;
         this.batches = new BatchRunner(client, calls);
+        this.activity = Objects.requireNonNull(activity, "activity");
+    }
+
+    /** Tells the feeds that this mailbox is active, when one of {@code outcomes} is a write done. */
+    private List<WriteOutcome> wrote(List<WriteOutcome> outcomes) {
+        if (outcomes.stream().anyMatch(WriteOutcome::succeeded)) {
+            activity.accept(user());
+        }
+        return outcomes;
     }
 
     private String user() {
@@ -220,7 +235,13 @@ public final class GraphConnection implements MailboxConnection {
             }
             throw calls.failure("read changes", e);
         }
-        return page(page, l, known);
+        ChangePage read = page(page, l, known);
+        // a first read (no cursor) lists every task: that is no sign of a rep at work
+        if (cursor != null && (!read.changed().isEmpty() || !read.deletedItemIds().isEmpty()
+                || !read.unreadable().isEmpty())) {
+            activity.accept(user());
+        }
+        return read;
     }
 
     /**
@@ -462,7 +483,7 @@ public final class GraphConnection implements MailboxConnection {
                 out.add(WriteOutcome.failed(null, item.failure()));
             }
         }
-        return out;
+        return wrote(out);
     }
 
     @Override
@@ -508,7 +529,7 @@ public final class GraphConnection implements MailboxConnection {
                 out.add(WriteOutcome.failed(id, item.failure()));
             }
         }
-        return out;
+        return wrote(out);
     }
 
     /**
@@ -559,7 +580,7 @@ public final class GraphConnection implements MailboxConnection {
                 out.add(WriteOutcome.failed(id, item.failure()));
             }
         }
-        return out;
+        return wrote(out);
     }
 
     /**
@@ -592,7 +613,7 @@ public final class GraphConnection implements MailboxConnection {
                         : WriteOutcome.failed(id, what + ": " + e.getMessage()));
             }
         }
-        return out;
+        return wrote(out);
     }
 
     private void deleteIgnoringGone(String what, Runnable delete) throws MailboxException {

@@ -50,8 +50,9 @@ import org.tasksync.core.spi.MailboxException;
  * Graph's limits (docs/graph.md "Live sync: the hot-set feed"). Every other mailbox is left to the
  * engine's normal cycle.
  *
- * <p>A mailbox turns hot when the engine reports {@link #activity activity} in it or a check finds
- * a change, and cools down after {@link GraphSettings.Live#hotFor()} without either; the set holds
+ * <p>A mailbox turns hot when the adapter's connection reads a change in it or writes to it, when
+ * the engine reports {@link #activity activity} in it, or when a check finds a change; it cools down
+ * after {@link GraphSettings.Live#hotFor()} without any of these; the set holds
  * at most {@link GraphSettings.Live#hotSetSize()} mailboxes, the least recently active one leaves
  * first. The feed's delta link of a mailbox lives in memory only and is never the engine's cursor:
  * it only tells the feed that something changed since its last look.
@@ -171,6 +172,11 @@ public final class HotSetFeed implements ExchangeChangeFeed {
             }
             hot.put(m.address(), new Hot(m, now));
         }
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** The mailboxes checked at the short interval now (for tests and reports). */
