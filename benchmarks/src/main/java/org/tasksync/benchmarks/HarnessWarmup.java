@@ -1,13 +1,9 @@
 package org.tasksync.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,7 +42,7 @@ final class HarnessWarmup {
         }
         long t0 = System.nanoTime();
         ThreadCpu before = ThreadCpu.now();
-        Path dir = tempDir();
+        Path dir = Suite.tempDir("tasksync-bench-warmup-");
         try (CrmDatabase crm = CrmDatabase.start("warmup-" + adapter)) {
             crm.load(MAILBOXES, TASKS, LocalDate.now(ZoneOffset.UTC));
             try (ExchangeWorld world = worlds.apply(Duration.ZERO)) {
@@ -71,7 +67,7 @@ final class HarnessWarmup {
                 }
             }
         } finally {
-            delete(dir);
+            Suite.delete(dir);
         }
         long cycles = (System.nanoTime() - t0) / 1_000_000;
         double jitWait = waitForQuietJit();
@@ -102,21 +98,5 @@ final class HarnessWarmup {
             last = now;
         }
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("tasksync-bench-warmup-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind
-        }
     }
 }

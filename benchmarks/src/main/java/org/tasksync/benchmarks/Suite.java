@@ -51,7 +51,7 @@ final class Suite {
     /** Runs the engine's scenarios, and the naive baseline's if asked; returns the rows. */
     List<Row> run(boolean withChanges, boolean withNaive) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        Path stateDir = tempDir();
+        Path stateDir = tempDir("tasksync-bench-");
         try (CrmDatabase crm = CrmDatabase.start("crm-" + name)) {
             long t0 = System.nanoTime();
             crm.load(mailboxes, tasks, today);
@@ -190,15 +190,16 @@ final class Suite {
         System.err.printf("[bench] " + format + "%n", args);
     }
 
-    private static Path tempDir() {
+    static Path tempDir(String prefix) {
         try {
-            return Files.createTempDirectory("tasksync-bench-");
+            return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void delete(Path dir) {
+    /** Deletes {@code dir} and what is in it; what cannot be deleted stays behind in the temp folder. */
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
