@@ -52,7 +52,7 @@ final class EwsStreaming {
 
     /** Settings, in simulated time where they are durations (see {@link #real}). */
     record Settings(long timeScale, Duration heartbeat, int hangingConnectionLimit, int mailboxServers,
-            Duration subscriptionIdleExpiry) {
+            Duration subscriptionIdleExpiry, int sites) {
     }
 
     private final class Subscription {
@@ -148,6 +148,16 @@ final class EwsStreaming {
     }
 
     /**
+     * The site of a Mailbox server: servers are dealt round-robin over the sites, so with as many
+     * sites as servers each server is a site of its own. Autodiscover answers it as the mailbox's
+     * GroupingInformation (see {@link EwsAutodiscover}).
+     */
+    String siteOf(String server) {
+        int n = Integer.parseInt(server.substring(3));
+        return "SITE" + ((n - 1) % settings.sites() + 1);
+    }
+
+    /**
      * Where a request lands: the cookie's server when affinity is asked for (the affinity article:
      * X-PreferServerAffinity with X-BackEndOverrideCookie route to that server), else the anchor
      * mailbox's server, else the acting mailbox's.
@@ -224,7 +234,15 @@ final class EwsStreaming {
         Set<String> types = new HashSet<>();
         Xml.child(request, T, "EventTypes").ifPresent(ts -> Xml.children(ts).forEach(t -> types.add(t.getTextContent().trim())));
         TaskMailbox mailbox = targets.iterator().next();
-        Subscription s = new Subscription(mailbox, landing(routing, call.impersonated()), budget, types);
+        String server = landing(routing, call.impersonated());
+        if (!siteOf(server).equals(siteOf(serverOf(mailbox.address)))) {
+            // "Handling notification-related errors": a batched subscription to a mailbox in another site
+            r.error(new EwsError("ErrorProxyRequestNotAllowed", "The mailbox " + mailbox.address + " is in "
+                    + siteOf(serverOf(mailbox.address)) + "; this request was routed to " + server + " in "
+                    + siteOf(server) + "."));
+            return r;
+        }
+        Subscription s = new Subscription(mailbox, server, budget, types);
         subscriptions.put(s.id, s);
         add(r.success(), M, "SubscriptionId", s.id);
         return r;
