@@ -127,6 +127,25 @@ class EwsAffinityGroupsTest {
     }
 
     @Test
+    void aMailboxMovedToAnotherSiteIsAskedAgainAndStreamedInTheGroupOfItsNewSite() throws Exception {
+        ews = twoSites().start();
+        List<String> all = mailboxes(2);
+        feed(withAutodiscover(), FAST).watch(watched(all));
+        await(() -> streams().equals(List.of(2, 2)), "two streams of 2; now " + streams());
+        String siteA = ews.site(all.get(0));
+        List<String> inA = all.stream().filter(m -> ews.site(m).equals(siteA)).toList();
+        String moved = inA.get(1); // not its group's anchor
+        String otherServer = ews.mailboxServer(all.stream().filter(m -> !ews.site(m).equals(siteA)).findFirst()
+                .orElseThrow());
+        assertThat(ews.moveMailbox(moved, otherServer)).isEqualTo(1);
+        // its subscription ends; made again in its old group it is refused, and Autodiscover places it anew
+        await(() -> streams().equals(List.of(1, 3)), "the moved mailbox in the other site's stream; now " + streams());
+        String item = ews.outlook(moved).create(t -> t.subject("after the move")).itemId();
+        events.awaitHint(moved, item);
+        assertThat(ews.traffic().count("GetUserSettings")).as("the first placement and the moved mailbox").isEqualTo(2);
+    }
+
+    @Test
     void aGroupOverTheConnectionSizeIsSplitWithinItsSite() throws Exception {
         ews = twoSites().start();
         List<String> all = mailboxes(3);

@@ -289,6 +289,15 @@ public final class EwsSimulator implements AutoCloseable {
     }
 
     /**
+     * Moves the mailbox to this Mailbox server ({@code mbx1}..): Autodiscover answers its new site,
+     * routing follows the new server, and its subscriptions end as when they expire (reported on an
+     * open stream as {@code ErrorSubscriptionNotFound}). Returns how many subscriptions ended.
+     */
+    public int moveMailbox(String address, String server) {
+        return streaming.move(address, server);
+    }
+
+    /**
      * The site of the Mailbox server holding this mailbox, which Autodiscover answers as its
      * {@code GroupingInformation} (see {@link Builder#sites(int)}).
      */

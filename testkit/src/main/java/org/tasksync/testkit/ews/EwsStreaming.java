@@ -131,6 +131,8 @@ final class EwsStreaming {
     private final Settings settings;
     private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    /** Mailboxes moved off the server their address hashes to. */
+    private final ConcurrentHashMap<String, String> movedTo = new ConcurrentHashMap<>();
     private volatile boolean stalled;
 
     EwsStreaming(Settings settings) {
@@ -144,7 +146,19 @@ final class EwsStreaming {
 
     /** The Mailbox server that holds a mailbox (a stable hash of its address over the servers). */
     String serverOf(String address) {
-        return "mbx" + (Math.floorMod(EwsSimulator.mailboxKey(address).hashCode(), settings.mailboxServers()) + 1);
+        String key = EwsSimulator.mailboxKey(address);
+        String moved = movedTo.get(key);
+        return moved != null ? moved : "mbx" + (Math.floorMod(key.hashCode(), settings.mailboxServers()) + 1);
+    }
+
+    /** The mailbox now lives on this server; its subscriptions end, as a move ends them. */
+    int move(String address, String server) {
+        if (!isServer(server)) {
+            throw new IllegalArgumentException("no Mailbox server " + server + " here (mbx1..mbx"
+                    + settings.mailboxServers() + ")");
+        }
+        movedTo.put(EwsSimulator.mailboxKey(address), server);
+        return expire(address);
     }
 
     /**

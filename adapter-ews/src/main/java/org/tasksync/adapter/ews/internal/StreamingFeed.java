@@ -92,6 +92,9 @@ public final class StreamingFeed implements ExchangeChangeFeed {
     private final AffinityDiscovery discovery;
     /** Mailbox → where Autodiscover placed it (absent: not asked yet, or not placed). */
     private final Map<String, AffinityDiscovery.Affinity> affinity = new HashMap<>();
+    /** When a mailbox was last asked again after a refused Subscribe (nanoTime). */
+    private final Map<String, Long> askedAgain = new HashMap<>();
+    private Set<String> wanted = Set.of();
     private final int feedNumber = FEEDS.incrementAndGet();
     private final AtomicInteger groupNumbers = new AtomicInteger();
     private final List<Group> groups = new ArrayList<>();
@@ -118,13 +121,21 @@ public final class StreamingFeed implements ExchangeChangeFeed {
         }
         Set<String> wanted = new TreeSet<>();
         mailboxes.forEach(m -> wanted.add(m.address()));
+        place(wanted);
+    }
+
+    /** Puts the wanted mailboxes not in a group yet into groups; drops the others from theirs. */
+    private void place(Set<String> wanted) {
+        this.wanted = wanted;
         Map<Group, Set<String>> next = new LinkedHashMap<>();
         for (Group g : groups) {
             Set<String> keep = new TreeSet<>(g.members());
             keep.retainAll(wanted);
+            keep.removeIf(m -> groupOf.get(m) != g); // taken out by replace()
             next.put(g, keep);
         }
         groupOf.keySet().retainAll(wanted);
+        askedAgain.keySet().retainAll(wanted);
         discover(wanted.stream().filter(m -> !groupOf.containsKey(m)).toList());
         List<String> unwatched = new ArrayList<>();
         for (String m : wanted) {
@@ -196,6 +207,29 @@ public final class StreamingFeed implements ExchangeChangeFeed {
         }
         log.debug("EWS live feed: Autodiscover placed {} mailboxes in {} ms", result.found().size(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * A group's Subscribe of this mailbox answered {@code ErrorProxyRequestNotAllowed}: the mailbox is
+     * in another site now (moved). "Handling notification-related errors" says to ask Autodiscover
+     * again and subscribe anew: it is taken out of its group and placed where Autodiscover says, at
+     * most once per {@code maxBackoff} per mailbox. False when there is nothing to do (no Autodiscover,
+     * asked too recently, no longer in that group, closed).
+     */
+    private synchronized boolean replace(String mailbox, Group from) {
+        Long last = askedAgain.get(mailbox);
+        long now = System.nanoTime();
+        if (closed || discovery == null || groupOf.get(mailbox) != from
+                || (last != null && now - last < settings.maxBackoff().toNanos())) {
+            return false;
+        }
+        askedAgain.put(mailbox, now);
+        affinity.remove(mailbox);
+        groupOf.remove(mailbox);
+        log.info("EWS live feed: the Subscribe of {} was refused as of another site (moved?); asking Autodiscover "
+                + "where it belongs now", mailbox);
+        place(wanted);
+        return true;
     }
 
     private static String describe(Exception e) {
@@ -284,7 +318,9 @@ public final class StreamingFeed implements ExchangeChangeFeed {
             if (next.equals(members)) {
                 return;
             }
-            members = Set.copyOf(next);
+            // sorted: the anchor is the alphabetically first member (the article's step 4); Set.copyOf's
+            // order is unspecified and changes between JVMs, which picked a random anchor
+            members = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(next));
             changed = true;
             if (thread.getState() == Thread.State.NEW) {
                 thread.start();
@@ -434,6 +470,9 @@ public final class StreamingFeed implements ExchangeChangeFeed {
                         throw new InterruptedException();
                     }
                     failedUntil.put(m, System.nanoTime() + settings.maxBackoff().toNanos());
+                    if (String.valueOf(e.getMessage()).contains("ErrorProxyRequestNotAllowed") && replace(m, this)) {
+                        continue; // placed in another group, which subscribes it
+                    }
                     log.warn("EWS live feed: cannot subscribe to {} ({}); it is polled until a later attempt works",
                             m, e.getMessage());
                 }
@@ -485,9 +524,19 @@ public final class StreamingFeed implements ExchangeChangeFeed {
                 if (r.getEntity() == null) {
                     return new End(false, "GetStreamingEvents answered HTTP " + status + " without a body", List.of(), false);
                 }
-                try (InputStream in = r.getEntity().getContent()) {
-                    return read(in, status, mailboxOf);
+                InputStream in = r.getEntity().getContent();
+                End end = read(in, status, mailboxOf); // on an exception, closing the response drops the connection
+                if (!end.clean()) {
+                    // An error message (an expired subscription among several) may come on a stream the server
+                    // keeps open: closing it would read it to its ConnectionTimeout before the group recovers.
+                    post.abort();
                 }
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    log.debug("EWS live feed: closing an aborted stream: {}", e.toString());
+                }
+                return end;
             } catch (SocketTimeoutException e) {
                 return new End(false, "the stream was silent for " + settings.silenceTimeout().toSeconds()
                         + " s (no heartbeat)", List.of(), false);
