@@ -69,6 +69,8 @@ public final class EwsConfig extends EwsSettings {
         @Override public Builder throttleMaxRetries(int n) { super.throttleMaxRetries(n); return this; }
         @Override public Builder extendedField(String name) { super.extendedField(name); return this; }
         @Override public Builder extendedFields(Collection<ExchangeField> fields) { super.extendedFields(fields); return this; }
+        @Override public Builder autodiscoverUrl(String url) { super.autodiscoverUrl(url); return this; }
+        @Override public Builder autodiscoverUrl(URI url) { super.autodiscoverUrl(url); return this; }
 
         @Override
         public EwsConfig build() {

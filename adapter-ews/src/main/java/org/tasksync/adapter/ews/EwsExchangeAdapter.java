@@ -8,6 +8,7 @@ import microsoft.exchange.webservices.data.credential.WebCredentials;
 import microsoft.exchange.webservices.data.misc.ImpersonatedUserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tasksync.adapter.ews.internal.AffinityDiscovery;
 import org.tasksync.adapter.ews.internal.EwsMailboxConnection;
 import org.tasksync.adapter.ews.internal.HttpSetup;
 import org.tasksync.adapter.ews.internal.SharingExchangeService;
@@ -111,7 +112,8 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
 
     /**
      * The live feed with {@link EwsStreamingSettings#defaults()}: streaming notifications on the watched
-     * mailboxes' Tasks folders (docs/ews-adapter.md, "Live sync").
+     * mailboxes' Tasks folders (docs/ews-adapter.md, "Live sync"), grouped by Autodiscover's affinity
+     * settings when {@link EwsSettings#autodiscoverUrl()} is set.
      */
     @Override
     public java.util.Optional<ExchangeChangeFeed> changeFeed(ExchangeChangeListener listener) {
@@ -126,11 +128,13 @@ public final class EwsExchangeAdapter implements ExchangeAdapter {
             case Exchange2007_SP1, Exchange2010 -> "Exchange2010_SP1";
             default -> config.version().name();
         };
+        AffinityDiscovery discovery = config.autodiscoverUrl().map(u -> new AffinityDiscovery(u, config.username(),
+                config.password(), config.domain(), (int) config.timeout().toMillis())).orElse(null);
         return new StreamingFeed(new StreamingFeed.Server(config.url(), config.username(), config.password(),
                 config.domain(), version, config.timeout()),
                 new StreamingFeed.Settings(streaming.connectionTimeoutMinutes(), streaming.silenceTimeout(),
                         streaming.subscriptionsPerConnection(), streaming.maxConnections(), streaming.initialBackoff(),
-                        streaming.maxBackoff()), listener);
+                        streaming.maxBackoff()), listener, discovery);
     }
 
     @Override

@@ -43,10 +43,12 @@ public sealed class EwsSettings permits EwsConfig {
     public static final String THROTTLE_INITIAL_BACKOFF_MS = "tasksync.ews.throttle.initial-backoff-ms";
     public static final String THROTTLE_MAX_RETRIES = "tasksync.ews.throttle.max-retries";
     public static final String EXTENDED_FIELDS = "tasksync.ews.extended-fields";
+    public static final String AUTODISCOVER_URL = "tasksync.ews.autodiscover-url";
 
     /** Every key {@link #fromProperties} reads. */
     public static final List<String> KEYS = List.of(URL, USERNAME, PASSWORD, DOMAIN, VERSION, TIMEOUT_MS, BATCH_SIZE,
-            SYNC_PAGE_SIZE, THROTTLE_MAX_WAIT_MS, THROTTLE_INITIAL_BACKOFF_MS, THROTTLE_MAX_RETRIES, EXTENDED_FIELDS);
+            SYNC_PAGE_SIZE, THROTTLE_MAX_WAIT_MS, THROTTLE_INITIAL_BACKOFF_MS, THROTTLE_MAX_RETRIES, EXTENDED_FIELDS,
+            AUTODISCOVER_URL);
     /** The keys that hold credentials: never shown. */
     public static final List<String> SECRET_KEYS = List.of(USERNAME, PASSWORD, DOMAIN);
     /** The namespace of these keys; another key in it is a typo. */
@@ -64,6 +66,7 @@ public sealed class EwsSettings permits EwsConfig {
     private final Duration throttleInitialBackoff;
     private final int throttleMaxRetries;
     private final Set<String> extendedFields;
+    private final URI autodiscoverUrl;
 
     EwsSettings(Builder b) {
         this.url = b.url;
@@ -78,6 +81,7 @@ public sealed class EwsSettings permits EwsConfig {
         this.throttleInitialBackoff = b.throttleInitialBackoff;
         this.throttleMaxRetries = b.throttleMaxRetries;
         this.extendedFields = Collections.unmodifiableSet(new LinkedHashSet<>(b.extendedFields));
+        this.autodiscoverUrl = b.autodiscoverUrl;
     }
 
     public static Builder builder() {
@@ -111,6 +115,14 @@ public sealed class EwsSettings permits EwsConfig {
     /** Names of extended fields read on every change query (fields written through the adapter are added). */
     public Set<String> extendedFields() { return extendedFields; }
 
+    /**
+     * The SOAP Autodiscover endpoint the live feed asks for each watched mailbox's affinity
+     * ({@code GroupingInformation}, {@code ExternalEwsUrl}), e.g.
+     * {@code https://mail.example.com/autodiscover/autodiscover.svc}; empty: the feed groups mailboxes
+     * in the order they are watched (docs/ews-adapter.md, "Affinity groups").
+     */
+    public Optional<URI> autodiscoverUrl() { return Optional.ofNullable(autodiscoverUrl); }
+
     /** Whether a Windows domain was configured (the domain itself is a credential and is not exposed). */
     public boolean hasDomain() { return domain != null; }
 
@@ -138,6 +150,7 @@ public sealed class EwsSettings permits EwsConfig {
         b.throttleInitialBackoff = throttleInitialBackoff;
         b.throttleMaxRetries = throttleMaxRetries;
         b.extendedFields.addAll(extendedFields);
+        b.autodiscoverUrl = autodiscoverUrl;
         return target;
     }
 
@@ -147,7 +160,8 @@ public sealed class EwsSettings permits EwsConfig {
                 + ", version=" + version + ", timeout=" + timeout.toMillis() + " ms, batchSize=" + batchSize
                 + ", syncPageSize=" + syncPageSize + ", throttle={maxWait=" + throttleMaxWait.toMillis()
                 + " ms, initialBackoff=" + throttleInitialBackoff.toMillis() + " ms, maxRetries="
-                + throttleMaxRetries + "}, extendedFields=" + extendedFields + "}";
+                + throttleMaxRetries + "}, extendedFields=" + extendedFields
+                + (autodiscoverUrl == null ? "" : ", autodiscoverUrl=" + autodiscoverUrl) + "}";
     }
 
     /**
@@ -176,6 +190,7 @@ public sealed class EwsSettings permits EwsConfig {
         r.duration(THROTTLE_INITIAL_BACKOFF_MS, ChronoUnit.MILLIS).ifPresent(b::throttleInitialBackoff);
         r.integer(THROTTLE_MAX_RETRIES).ifPresent(b::throttleMaxRetries);
         r.list(EXTENDED_FIELDS).ifPresent(names -> names.forEach(b::extendedField));
+        r.string(AUTODISCOVER_URL).filter(v -> !v.isBlank()).ifPresent(b::autodiscoverUrl);
         return b;
     }
 
@@ -197,53 +212,82 @@ public sealed class EwsSettings permits EwsConfig {
         private Duration throttleInitialBackoff = Duration.ofMillis(500);
         private int throttleMaxRetries = 10;
         private final Set<String> extendedFields = new LinkedHashSet<>();
+        private URI autodiscoverUrl;
 
         Builder() {
         }
 
         /** {@code tasksync.ews.url}: an absolute http or https URL without user info. Required. */
         public Builder url(String url) {
-            if (url == null || url.isBlank()) {
-                throw new IllegalArgumentException(URL + " must be the EWS URL such as "
-                        + "https://mail.example.com/EWS/Exchange.asmx, was '" + url + "'");
-            }
-            URI parsed;
-            try {
-                parsed = new URI(url.trim());
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException(URL + " is not a valid URL (" + e.getReason() + "), was '" + url + "'");
-            }
-            return url(parsed, url);
+            this.url = parse(URL, "https://mail.example.com/EWS/Exchange.asmx", url);
+            return this;
         }
 
         /** {@code tasksync.ews.url} as a URI. */
         public Builder url(URI url) {
             Objects.requireNonNull(url, URL);
-            return url(url, url.toString());
+            this.url = check(URL, "https://mail.example.com/EWS/Exchange.asmx", url, url.toString());
+            return this;
         }
 
-        private Builder url(URI parsed, String text) {
+        /**
+         * {@code tasksync.ews.autodiscover-url}: the SOAP Autodiscover endpoint, an absolute http or
+         * https URL without user info such as
+         * {@code https://mail.example.com/autodiscover/autodiscover.svc}. Optional: when set, the live
+         * feed groups mailboxes by their Autodiscover {@code GroupingInformation} and
+         * {@code ExternalEwsUrl}.
+         */
+        public Builder autodiscoverUrl(String url) {
+            this.autodiscoverUrl = parse(AUTODISCOVER_URL, "https://mail.example.com/autodiscover/autodiscover.svc", url);
+            return this;
+        }
+
+        /** {@code tasksync.ews.autodiscover-url} as a URI. */
+        public Builder autodiscoverUrl(URI url) {
+            Objects.requireNonNull(url, AUTODISCOVER_URL);
+            this.autodiscoverUrl = check(AUTODISCOVER_URL, "https://mail.example.com/autodiscover/autodiscover.svc",
+                    url, url.toString());
+            return this;
+        }
+
+        private static URI parse(String key, String example, String url) {
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException(key + " must be a URL such as " + example + ", was '" + url + "'");
+            }
+            URI parsed;
+            try {
+                parsed = new URI(url.trim());
+            } catch (URISyntaxException e) {
+                if (e.getInput() != null && e.getInput().contains("@")) {
+                    throw new IllegalArgumentException(key + " is not a valid URL (the value is not repeated here "
+                            + "because it may hold a password)");
+                }
+                throw new IllegalArgumentException(key + " is not a valid URL (" + e.getReason() + "), was '" + url + "'");
+            }
+            return check(key, example, parsed, url);
+        }
+
+        private static URI check(String key, String example, URI parsed, String text) {
             if (parsed.getRawUserInfo() != null) {
                 // The user info may hold a password: say what is wrong without repeating the value.
-                throw new IllegalArgumentException(URL + " must not contain user info (the value is not repeated "
+                throw new IllegalArgumentException(key + " must not contain user info (the value is not repeated "
                         + "here because it may hold a password); set " + USERNAME + " and " + PASSWORD + " instead");
             }
             String scheme = parsed.getScheme();
             if (!parsed.isAbsolute() || scheme == null
                     || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))) {
-                throw new IllegalArgumentException(URL + " must be an absolute http or https URL such as "
-                        + "https://mail.example.com/EWS/Exchange.asmx, was '" + text + "'");
+                throw new IllegalArgumentException(key + " must be an absolute http or https URL such as "
+                        + example + ", was '" + text + "'");
             }
             if (parsed.getHost() == null || parsed.getHost().isBlank()) {
-                throw new IllegalArgumentException(URL + " has no host name, was '" + text + "'");
+                throw new IllegalArgumentException(key + " has no host name, was '" + text + "'");
             }
             try {
                 parsed.toURL();
             } catch (java.net.MalformedURLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException(URL + " is not a valid URL (" + e.getMessage() + "), was '" + text + "'");
+                throw new IllegalArgumentException(key + " is not a valid URL (" + e.getMessage() + "), was '" + text + "'");
             }
-            this.url = parsed;
-            return this;
+            return parsed;
         }
 
         /**

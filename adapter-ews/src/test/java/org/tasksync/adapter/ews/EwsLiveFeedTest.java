@@ -134,6 +134,24 @@ class EwsLiveFeedTest {
     }
 
     @Test
+    void oneExpiredSubscriptionOfSeveralOnAnOpenStreamIsMadeAgainWithoutWaitingForTheConnectionTimeout()
+            throws Exception {
+        // FAST's connections last a minute; the server keeps this one open for bert's subscription
+        feed(sim(), FAST);
+        String item = ews.outlook("anna@example.com").create(t -> t.subject("call")).itemId();
+        feed.watch(List.of(mb("anna@example.com"), mb("bert@example.com")));
+        events.awaitGap("anna@example.com");
+        events.awaitGap("bert@example.com");
+        awaitStreams(1);
+        events.all.clear();
+        assertThat(ews.expireSubscriptions("anna@example.com")).isEqualTo(1);
+        assertThat(events.awaitGap("anna@example.com").gap()).contains("subscribed again");
+        OutlookTask later = ews.outlook("anna@example.com").setStatus(item, "Completed");
+        events.await(e -> e.items() != null && e.items().contains(new ItemRef(item, later.changeKey())))
+                .orElseThrow(() -> new AssertionError("no hint after the resubscription: " + events.all));
+    }
+
+    @Test
     void anExpiredSubscriptionIsMadeAgainAndReportedAsAGap() throws Exception {
         feed(sim(), FAST);
         String item = ews.outlook("anna@example.com").create(t -> t.subject("call")).itemId();

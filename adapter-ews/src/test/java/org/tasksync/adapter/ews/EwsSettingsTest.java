@@ -168,7 +168,7 @@ class EwsSettingsTest {
         typo.setProperty("tasksync.ews.pasword", "Very-Secret-42");
         assertThatThrownBy(() -> EwsSettings.fromProperties(typo))
                 .hasMessageStartingWith("tasksync.ews.pasword: unknown EWS adapter setting (value not shown); known keys "
-                        + "there are [tasksync.ews.batch-size, ")
+                        + "there are [tasksync.ews.autodiscover-url, tasksync.ews.batch-size, ")
                 .message().doesNotContain("Very-Secret-42");
     }
 
@@ -192,5 +192,44 @@ class EwsSettingsTest {
         assertThat(alias.toString()).isEqualTo(plain.toString());
         assertThat(alias.username()).isEqualTo("svc-tasksync");
         assertThat(alias.password()).isEqualTo("Very-Secret-42");
+    }
+
+    @Test
+    void theAutodiscoverUrlIsOptionalReadAndKeptByToBuilder() {
+        assertThat(EwsSettings.fromProperties(valid()).autodiscoverUrl()).isEmpty();
+        Properties p = valid();
+        p.setProperty("tasksync.ews.autodiscover-url", " https://mail.example.com/autodiscover/autodiscover.svc ");
+        EwsSettings s = EwsSettings.fromProperties(p);
+        assertThat(s.autodiscoverUrl()).hasValueSatisfying(
+                u -> assertThat(u.toString()).isEqualTo("https://mail.example.com/autodiscover/autodiscover.svc"));
+        assertThat(s.toBuilder().build().autodiscoverUrl()).isEqualTo(s.autodiscoverUrl());
+        assertThat(EwsConfig.of(s).autodiscoverUrl()).isEqualTo(s.autodiscoverUrl());
+        assertThat(s.toString()).contains("autodiscoverUrl=https://mail.example.com/autodiscover/autodiscover.svc");
+        assertThat(EwsSettings.KEYS).contains(EwsSettings.AUTODISCOVER_URL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mail.example.com/autodiscover/autodiscover.svc", "ftp://mail.example.com/autodiscover",
+            "https://", "not a url at all"})
+    void aMalformedAutodiscoverUrlFailsNamingKeyAndValue(String url) {
+        Properties p = valid();
+        p.setProperty("tasksync.ews.autodiscover-url", url);
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tasksync.ews.autodiscover-url")
+                .hasMessageContaining(url);
+    }
+
+    @Test
+    void anAutodiscoverUrlWithAPasswordInItIsRejectedWithoutRepeatingIt() {
+        Properties p = valid();
+        p.setProperty("tasksync.ews.autodiscover-url", "https://svc:Hunter2-In-Url@mail.example.com/autodiscover/autodiscover.svc");
+        assertThatThrownBy(() -> EwsSettings.fromProperties(p))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tasksync.ews.autodiscover-url")
+                .hasMessageContaining("user info")
+                .hasMessageNotContaining("Hunter2");
+        assertThatThrownBy(() -> EwsSettings.builder().autodiscoverUrl("https://a b@mail.example.com/x"))
+                .hasMessageContaining("tasksync.ews.autodiscover-url").hasMessageNotContaining("a b@");
     }
 }

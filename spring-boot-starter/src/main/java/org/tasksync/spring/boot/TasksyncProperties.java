@@ -80,7 +80,7 @@ public final class TasksyncProperties {
     static final List<String> EWS_KEYS = List.of(EwsSettings.URL, EwsSettings.USERNAME, EwsSettings.PASSWORD,
             EwsSettings.DOMAIN, EwsSettings.VERSION, EwsSettings.TIMEOUT_MS, EwsSettings.BATCH_SIZE,
             EwsSettings.SYNC_PAGE_SIZE, EwsSettings.THROTTLE_MAX_WAIT_MS, EwsSettings.THROTTLE_INITIAL_BACKOFF_MS,
-            EwsSettings.THROTTLE_MAX_RETRIES, EwsSettings.EXTENDED_FIELDS);
+            EwsSettings.THROTTLE_MAX_RETRIES, EwsSettings.EXTENDED_FIELDS, EwsSettings.AUTODISCOVER_URL);
     /** Keys of the Graph adapter ({@code GraphSettings.KEYS}). */
     static final List<String> GRAPH_KEYS = List.of(GraphSettings.TENANT_ID, GraphSettings.CLIENT_ID,
             GraphSettings.CLIENT_SECRET, GraphSettings.AUTHORITY_HOST, GraphSettings.BASE_URL, GraphSettings.LIST_NAME,

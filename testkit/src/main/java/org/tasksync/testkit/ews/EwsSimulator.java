@@ -85,6 +85,7 @@ public final class EwsSimulator implements AutoCloseable {
     private final boolean rejectUnknownMailboxes;
     private final long latencyMillis;
     private final EwsStreaming streaming;
+    private final EwsAutodiscover autodiscover;
 
     private EwsSimulator(Builder b) throws IOException {
         this.clock = b.clock;
@@ -94,7 +95,7 @@ public final class EwsSimulator implements AutoCloseable {
         this.rejectUnknownMailboxes = b.rejectUnknownMailboxes;
         this.schema = b.validate ? EwsSchema.shared().orElse(null) : null;
         this.streaming = new EwsStreaming(new EwsStreaming.Settings(b.timeScale, b.heartbeat,
-                b.hangingConnectionLimit, b.mailboxServers, b.subscriptionIdleExpiry));
+                b.hangingConnectionLimit, b.mailboxServers, b.subscriptionIdleExpiry, b.sites));
         this.operations = new EwsOperations(new EwsOperations.Mailboxes() {
             @Override
             public TaskMailbox resolve(String address, boolean impersonation) throws EwsError {
@@ -117,6 +118,14 @@ public final class EwsSimulator implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
+        this.autodiscover = new EwsAutodiscover(url(), address -> {
+            TaskMailbox mb = mailboxes.get(mailboxKey(address));
+            if (mb == null) {
+                return Optional.empty();
+            }
+            String home = streaming.serverOf(mb.address);
+            return Optional.of(new EwsAutodiscover.Mailbox(mb.address, home, streaming.siteOf(home)));
+        });
     }
 
     public static Builder builder() {
@@ -135,6 +144,14 @@ public final class EwsSimulator implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * {@code http://127.0.0.1:<port>/autodiscover/autodiscover.svc}: SOAP Autodiscover's
+     * {@code GetUserSettings} for the registered mailboxes (docs/ews-simulator.md, "Autodiscover").
+     */
+    public URI autodiscoverUrl() {
+        return URI.create("http://127.0.0.1:" + port() + EwsAutodiscover.PATH);
     }
 
     /** Whether requests and responses are checked against the EWS schema. */
@@ -271,6 +288,23 @@ public final class EwsSimulator implements AutoCloseable {
         return streaming.serverOf(address);
     }
 
+    /**
+     * Moves the mailbox to this Mailbox server ({@code mbx1}..): Autodiscover answers its new site,
+     * routing follows the new server, and its subscriptions end as when they expire (reported on an
+     * open stream as {@code ErrorSubscriptionNotFound}). Returns how many subscriptions ended.
+     */
+    public int moveMailbox(String address, String server) {
+        return streaming.move(address, server);
+    }
+
+    /**
+     * The site of the Mailbox server holding this mailbox, which Autodiscover answers as its
+     * {@code GroupingInformation} (see {@link Builder#sites(int)}).
+     */
+    public String site(String address) {
+        return streaming.siteOf(streaming.serverOf(address));
+    }
+
     /** How long a simulated duration lasts here (see {@link Builder#timeScale(long)}). */
     public Duration real(Duration simulated) {
         return streaming.real(simulated);
@@ -343,6 +377,10 @@ public final class EwsSimulator implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return; // shutting down
             }
+        }
+        if (ex.getRequestURI().getPath().equalsIgnoreCase(EwsAutodiscover.PATH)) {
+            serveAutodiscover(ex);
+            return;
         }
         if (!ex.getRequestURI().getPath().equalsIgnoreCase(PATH)) {
             send(ex, 404, "text/plain; charset=utf-8", ("no EWS endpoint here; use " + PATH).getBytes(UTF_8));
@@ -423,6 +461,43 @@ public final class EwsSimulator implements AutoCloseable {
         } finally {
             ANSWERING.remove();
             end.run();
+        }
+    }
+
+    /** SOAP Autodiscover: authenticated as EWS is, counted in the traffic as {@code GetUserSettings}. */
+    private void serveAutodiscover(HttpExchange ex) throws IOException {
+        if (!ex.getRequestMethod().equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            send(ex, 405, "text/plain; charset=utf-8", "SOAP Autodiscover takes requests by POST".getBytes(UTF_8));
+            return;
+        }
+        byte[] body = ex.getRequestBody().readAllBytes();
+        if (!authorized(ex)) {
+            traffic.unauthorizedRequest();
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"EWS simulator\"");
+            ex.sendResponseHeaders(401, -1);
+            return;
+        }
+        String op = "GetUserSettings";
+        long start = traffic.begin("", op);
+        try {
+            if (!delay("", op)) {
+                return;
+            }
+            InjectedFault fault = claimFailure("", op);
+            if (fault != null && fault.fault().kind() == EwsFault.Kind.DROP_CONNECTION) {
+                return; // closing the exchange before any response header closes the connection
+            }
+            if (fault != null) {
+                // every other failure a load balancer in front of Autodiscover could give: the service is unavailable
+                send(ex, 503, "text/html; charset=utf-8",
+                        "<html><body><h1>HTTP Error 503. The service is unavailable.</h1></body></html>".getBytes(UTF_8));
+                return;
+            }
+            EwsAutodiscover.Answer a = autodiscover.answer(body);
+            send(ex, a.status(), "text/xml; charset=utf-8", a.body());
+        } finally {
+            traffic.end("", op, start);
         }
     }
 
@@ -734,6 +809,7 @@ public final class EwsSimulator implements AutoCloseable {
         private Duration heartbeat = Duration.ofSeconds(45);
         private int hangingConnectionLimit = 10;
         private int mailboxServers = 1;
+        private int sites = 1;
         private Duration subscriptionIdleExpiry = Duration.ofMinutes(30);
 
         private Builder() {
@@ -782,6 +858,20 @@ public final class EwsSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("mailboxServers must be at least 1, was " + servers);
             }
             this.mailboxServers = servers;
+            return this;
+        }
+
+        /**
+         * How many sites the Mailbox servers are dealt over, round-robin (1 by default, at most
+         * {@link #mailboxServers(int)}). Autodiscover answers a mailbox's site as its
+         * {@code GroupingInformation}, and a Subscribe routed to a server of another site than the
+         * mailbox's answers {@code ErrorProxyRequestNotAllowed}.
+         */
+        public Builder sites(int sites) {
+            if (sites < 1) {
+                throw new IllegalArgumentException("sites must be at least 1, was " + sites);
+            }
+            this.sites = sites;
             return this;
         }
 
@@ -856,6 +946,10 @@ public final class EwsSimulator implements AutoCloseable {
         }
 
         public EwsSimulator start() {
+            if (sites > mailboxServers) {
+                throw new IllegalArgumentException("sites (" + sites + ") must not exceed mailboxServers ("
+                        + mailboxServers + "): every site holds a server");
+            }
             try {
                 return new EwsSimulator(this);
             } catch (IOException e) {

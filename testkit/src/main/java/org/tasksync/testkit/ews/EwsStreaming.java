@@ -52,7 +52,7 @@ final class EwsStreaming {
 
     /** Settings, in simulated time where they are durations (see {@link #real}). */
     record Settings(long timeScale, Duration heartbeat, int hangingConnectionLimit, int mailboxServers,
-            Duration subscriptionIdleExpiry) {
+            Duration subscriptionIdleExpiry, int sites) {
     }
 
     private final class Subscription {
@@ -131,6 +131,8 @@ final class EwsStreaming {
     private final Settings settings;
     private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    /** Mailboxes moved off the server their address hashes to. */
+    private final ConcurrentHashMap<String, String> movedTo = new ConcurrentHashMap<>();
     private volatile boolean stalled;
 
     EwsStreaming(Settings settings) {
@@ -144,7 +146,29 @@ final class EwsStreaming {
 
     /** The Mailbox server that holds a mailbox (a stable hash of its address over the servers). */
     String serverOf(String address) {
-        return "mbx" + (Math.floorMod(EwsSimulator.mailboxKey(address).hashCode(), settings.mailboxServers()) + 1);
+        String key = EwsSimulator.mailboxKey(address);
+        String moved = movedTo.get(key);
+        return moved != null ? moved : "mbx" + (Math.floorMod(key.hashCode(), settings.mailboxServers()) + 1);
+    }
+
+    /** The mailbox now lives on this server; its subscriptions end, as a move ends them. */
+    int move(String address, String server) {
+        if (!isServer(server)) {
+            throw new IllegalArgumentException("no Mailbox server " + server + " here (mbx1..mbx"
+                    + settings.mailboxServers() + ")");
+        }
+        movedTo.put(EwsSimulator.mailboxKey(address), server);
+        return expire(address);
+    }
+
+    /**
+     * The site of a Mailbox server: servers are dealt round-robin over the sites, so with as many
+     * sites as servers each server is a site of its own. Autodiscover answers it as the mailbox's
+     * GroupingInformation (see {@link EwsAutodiscover}).
+     */
+    String siteOf(String server) {
+        int n = Integer.parseInt(server.substring(3));
+        return "SITE" + ((n - 1) % settings.sites() + 1);
     }
 
     /**
@@ -224,7 +248,15 @@ final class EwsStreaming {
         Set<String> types = new HashSet<>();
         Xml.child(request, T, "EventTypes").ifPresent(ts -> Xml.children(ts).forEach(t -> types.add(t.getTextContent().trim())));
         TaskMailbox mailbox = targets.iterator().next();
-        Subscription s = new Subscription(mailbox, landing(routing, call.impersonated()), budget, types);
+        String server = landing(routing, call.impersonated());
+        if (!siteOf(server).equals(siteOf(serverOf(mailbox.address)))) {
+            // "Handling notification-related errors": a batched subscription to a mailbox in another site
+            r.error(new EwsError("ErrorProxyRequestNotAllowed", "The mailbox " + mailbox.address + " is in "
+                    + siteOf(serverOf(mailbox.address)) + "; this request was routed to " + server + " in "
+                    + siteOf(server) + "."));
+            return r;
+        }
+        Subscription s = new Subscription(mailbox, server, budget, types);
         subscriptions.put(s.id, s);
         add(r.success(), M, "SubscriptionId", s.id);
         return r;

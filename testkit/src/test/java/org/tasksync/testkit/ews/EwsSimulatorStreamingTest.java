@@ -355,6 +355,26 @@ class EwsSimulatorStreamingTest {
     }
 
     @Test
+    void aSubscribeRoutedToAServerOfAnotherSiteAnswersErrorProxyRequestNotAllowed() throws Exception {
+        start(EwsSimulator.builder().timeScale(60).mailboxServers(2).sites(2));
+        String other = "";
+        for (int i = 0; other.isEmpty() || ews.site(other).equals(ews.site(A)); i++) {
+            other = "rep" + i + "@example.com";
+        }
+        HttpResponse<String> anchor = post(A, subscribeBody("<t:DistinguishedFolderId Id=\"tasks\"/>"),
+                Map.of("X-AnchorMailbox", A, "X-PreferServerAffinity", "true"));
+        String cookie = anchor.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookieValue = cookie.substring(0, cookie.indexOf(';'));
+        // the anchor's cookie routes the other site's mailbox to the anchor's server: refused
+        HttpResponse<String> crossSite = post(other, subscribeBody("<t:DistinguishedFolderId Id=\"tasks\"/>"),
+                Map.of("X-AnchorMailbox", A, "X-PreferServerAffinity", "true", "Cookie", cookieValue));
+        assertThat(crossSite.body()).contains("ErrorProxyRequestNotAllowed").doesNotContain("SubscriptionId>");
+        assertThat(ews.subscriptions()).doesNotContainKey(other);
+        // within its own site (its own anchor) the same mailbox subscribes
+        assertThat(subscribe(other, Map.of("X-AnchorMailbox", other, "X-PreferServerAffinity", "true"))).isNotBlank();
+    }
+
+    @Test
     void aStalledStreamSendsNothing() throws Exception {
         start(EwsSimulator.builder().timeScale(600).heartbeat(Duration.ofSeconds(6))); // beats every 10 ms
         String id = subscribe(A, Map.of());

@@ -44,7 +44,8 @@ import org.tasksync.core.spi.ItemRef;
  * The EWS adapter's live feed: streaming subscriptions on the watched mailboxes' Tasks folders, read
  * over our own GetStreamingEvents connections (docs/ews-adapter.md, "Live sync" says why not
  * ews-java-api's), in affinity groups of at most 200 mailboxes, one daemon thread and one streaming
- * connection per group.
+ * connection per group; with an Autodiscover URL, mailboxes are grouped by their Autodiscover
+ * {@code ExternalEwsUrl} and {@code GroupingInformation} first.
  */
 public final class StreamingFeed implements ExchangeChangeFeed {
 
@@ -82,9 +83,18 @@ public final class StreamingFeed implements ExchangeChangeFeed {
             int maxConnections, Duration initialBackoff, Duration maxBackoff) {
     }
 
+    /** The group key of mailboxes that Autodiscover did not place: today's grouping, at the configured EWS URL. */
+    private static final String UNPLACED = "";
+
     private final Server server;
     private final Settings settings;
     private final ExchangeChangeListener listener;
+    private final AffinityDiscovery discovery;
+    /** Mailbox → where Autodiscover placed it (absent: not asked yet, or not placed). */
+    private final Map<String, AffinityDiscovery.Affinity> affinity = new HashMap<>();
+    /** When a mailbox was last asked again after a refused Subscribe (nanoTime). */
+    private final Map<String, Long> askedAgain = new HashMap<>();
+    private Set<String> wanted = Set.of();
     private final int feedNumber = FEEDS.incrementAndGet();
     private final AtomicInteger groupNumbers = new AtomicInteger();
     private final List<Group> groups = new ArrayList<>();
@@ -93,9 +103,15 @@ public final class StreamingFeed implements ExchangeChangeFeed {
     private boolean warnedFull;
 
     public StreamingFeed(Server server, Settings settings, ExchangeChangeListener listener) {
+        this(server, settings, listener, null);
+    }
+
+    /** A feed that asks {@code discovery} (if not null) where each newly watched mailbox belongs. */
+    public StreamingFeed(Server server, Settings settings, ExchangeChangeListener listener, AffinityDiscovery discovery) {
         this.server = Objects.requireNonNull(server, "server");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.discovery = discovery;
     }
 
     @Override
@@ -105,22 +121,34 @@ public final class StreamingFeed implements ExchangeChangeFeed {
         }
         Set<String> wanted = new TreeSet<>();
         mailboxes.forEach(m -> wanted.add(m.address()));
+        place(wanted);
+    }
+
+    /** Puts the wanted mailboxes not in a group yet into groups; drops the others from theirs. */
+    private void place(Set<String> wanted) {
+        this.wanted = wanted;
         Map<Group, Set<String>> next = new LinkedHashMap<>();
         for (Group g : groups) {
             Set<String> keep = new TreeSet<>(g.members());
             keep.retainAll(wanted);
+            keep.removeIf(m -> groupOf.get(m) != g); // taken out by replace()
             next.put(g, keep);
         }
         groupOf.keySet().retainAll(wanted);
+        askedAgain.keySet().retainAll(wanted);
+        discover(wanted.stream().filter(m -> !groupOf.containsKey(m)).toList());
         List<String> unwatched = new ArrayList<>();
         for (String m : wanted) {
             if (groupOf.containsKey(m)) {
                 continue;
             }
-            Group room = next.entrySet().stream().filter(e -> e.getValue().size() < settings.perConnection())
+            AffinityDiscovery.Affinity place = affinity.get(m);
+            String key = place == null ? UNPLACED : place.key();
+            Group room = next.entrySet().stream()
+                    .filter(e -> e.getKey().key.equals(key) && e.getValue().size() < settings.perConnection())
                     .map(Map.Entry::getKey).findFirst().orElse(null);
             if (room == null && next.size() < settings.maxConnections()) {
-                room = new Group();
+                room = new Group(key, place == null ? server.url : place.ewsUrl());
                 next.put(room, new TreeSet<>());
             }
             if (room == null) {
@@ -146,6 +174,67 @@ public final class StreamingFeed implements ExchangeChangeFeed {
                 g.members(e.getValue());
             }
         }
+    }
+
+    /**
+     * Steps 1 and 2 of the affinity article for mailboxes not yet placed: one GetUserSettings per 100
+     * of them. A failure places none (overall) or leaves out the mailboxes it names; they are grouped
+     * as without Autodiscover, with one warning per watch call.
+     */
+    private void discover(List<String> fresh) {
+        List<String> ask = fresh.stream().filter(m -> !affinity.containsKey(m)).toList();
+        if (discovery == null || ask.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        AffinityDiscovery.Result result;
+        try {
+            result = discovery.discover(ask);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("EWS live feed: Autodiscover at {} failed ({}); {} mailboxes are grouped in the order they are "
+                    + "watched instead of by affinity", discovery.url(), describe(e), ask.size());
+            return;
+        }
+        affinity.putAll(result.found());
+        if (!result.failed().isEmpty()) {
+            Map.Entry<String, String> first = result.failed().entrySet().iterator().next();
+            log.warn("EWS live feed: Autodiscover placed no affinity for {} of {} mailboxes, grouped in the order they "
+                    + "are watched instead (first: {}: {}; all: {})", result.failed().size(), ask.size(),
+                    first.getKey(), first.getValue(), result.failed().keySet());
+        }
+        log.debug("EWS live feed: Autodiscover placed {} mailboxes in {} ms", result.found().size(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * A group's Subscribe of this mailbox answered {@code ErrorProxyRequestNotAllowed}: the mailbox is
+     * in another site now (moved). "Handling notification-related errors" says to ask Autodiscover
+     * again and subscribe anew: it is taken out of its group and placed where Autodiscover says, at
+     * most once per {@code maxBackoff} per mailbox. False when there is nothing to do (no Autodiscover,
+     * asked too recently, no longer in that group, closed).
+     */
+    private synchronized boolean replace(String mailbox, Group from) {
+        Long last = askedAgain.get(mailbox);
+        long now = System.nanoTime();
+        if (closed || discovery == null || groupOf.get(mailbox) != from
+                || (last != null && now - last < settings.maxBackoff().toNanos())) {
+            return false;
+        }
+        askedAgain.put(mailbox, now);
+        affinity.remove(mailbox);
+        groupOf.remove(mailbox);
+        log.info("EWS live feed: the Subscribe of {} was refused as of another site (moved?); asking Autodiscover "
+                + "where it belongs now", mailbox);
+        place(wanted);
+        return true;
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }
 
     @Override
@@ -184,6 +273,9 @@ public final class StreamingFeed implements ExchangeChangeFeed {
      * same Mailbox server (the affinity article's procedure).
      */
     private final class Group implements Runnable {
+        /** Autodiscover's ExternalEwsUrl and GroupingInformation, or {@link #UNPLACED}. */
+        final String key;
+        private final URI url;
         private final BasicCookieStore cookies = new BasicCookieStore();
         private final CloseableHttpClient http;
         /** One context for the group's requests: HttpClient keeps the accepted auth scheme in it (no 401 per request). */
@@ -200,7 +292,9 @@ public final class StreamingFeed implements ExchangeChangeFeed {
         private volatile HttpPost current;
         private String anchor;
 
-        Group() {
+        Group(String key, URI url) {
+            this.key = key;
+            this.url = url;
             BasicCredentialsProvider credentials = new BasicCredentialsProvider();
             if (server.username != null) {
                 // what ews-java-api's WebCredentials hands HttpClient: Basic and NTLM both work with it
@@ -224,7 +318,9 @@ public final class StreamingFeed implements ExchangeChangeFeed {
             if (next.equals(members)) {
                 return;
             }
-            members = Set.copyOf(next);
+            // sorted: the anchor is the alphabetically first member (the article's step 4); Set.copyOf's
+            // order is unspecified and changes between JVMs, which picked a random anchor
+            members = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(next));
             changed = true;
             if (thread.getState() == Thread.State.NEW) {
                 thread.start();
@@ -374,6 +470,9 @@ public final class StreamingFeed implements ExchangeChangeFeed {
                         throw new InterruptedException();
                     }
                     failedUntil.put(m, System.nanoTime() + settings.maxBackoff().toNanos());
+                    if (String.valueOf(e.getMessage()).contains("ErrorProxyRequestNotAllowed") && replace(m, this)) {
+                        continue; // placed in another group, which subscribes it
+                    }
                     log.warn("EWS live feed: cannot subscribe to {} ({}); it is polled until a later attempt works",
                             m, e.getMessage());
                 }
@@ -425,9 +524,19 @@ public final class StreamingFeed implements ExchangeChangeFeed {
                 if (r.getEntity() == null) {
                     return new End(false, "GetStreamingEvents answered HTTP " + status + " without a body", List.of(), false);
                 }
-                try (InputStream in = r.getEntity().getContent()) {
-                    return read(in, status, mailboxOf);
+                InputStream in = r.getEntity().getContent();
+                End end = read(in, status, mailboxOf); // on an exception, closing the response drops the connection
+                if (!end.clean()) {
+                    // An error message (an expired subscription among several) may come on a stream the server
+                    // keeps open: closing it would read it to its ConnectionTimeout before the group recovers.
+                    post.abort();
                 }
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    log.debug("EWS live feed: closing an aborted stream: {}", e.toString());
+                }
+                return end;
             } catch (SocketTimeoutException e) {
                 return new End(false, "the stream was silent for " + settings.silenceTimeout().toSeconds()
                         + " s (no heartbeat)", List.of(), false);
@@ -484,7 +593,7 @@ public final class StreamingFeed implements ExchangeChangeFeed {
         }
 
         private HttpPost post(String impersonated, String body, Duration socketTimeout) {
-            HttpPost post = new HttpPost(server.url);
+            HttpPost post = new HttpPost(url);
             int connect = (int) Math.min(Integer.MAX_VALUE, server.requestTimeout.toMillis());
             post.setConfig(RequestConfig.custom().setConnectTimeout(connect).setConnectionRequestTimeout(connect)
                     .setSocketTimeout((int) Math.min(Integer.MAX_VALUE, socketTimeout.toMillis())).build());
