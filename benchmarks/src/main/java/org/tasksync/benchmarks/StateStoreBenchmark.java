@@ -40,10 +40,8 @@ import org.tasksync.testkit.jdbc.PooledDataSource;
  * What the state store costs per created task, in tasks per second, on the H2 file the benchmark's
  * engine uses ({@code WRITE_DELAY=0}, pooled): a batch of {@value #BATCH} new links saved as the
  * engine saves them today (the intent, then the result with item id and change key, two upserts
- * and two commits), against one save of the result alone, the least a create could cost, and
- * the engine's path since issue 16: a batch's intents saved in one upsert and one commit together
- * with the results of the batch before ({@code createSavedWithNextIntents}). Ids are spread over
- * the key range as a rep's tasks are in the CRM, so each batch touches many index pages.
+ * and two commits), against one save of the result alone, the least a create could cost. Ids are
+ * spread over the key range as a rep's tasks are in the CRM, so each batch touches many index pages.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -61,8 +59,6 @@ public class StateStoreBenchmark {
     private JdbcSyncStateStore store;
     private long next;
     private TaskValues values;
-    /** The results of the last batch of {@link #createSavedWithNextIntents}, not yet saved. */
-    private List<Link> held = List.of();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -122,7 +118,7 @@ public class StateStoreBenchmark {
         return out;
     }
 
-    /** What {@code WriteToExchange.create} did before issue 16 per batch: the intent, then the result. */
+    /** What {@code Cycle.create} does today per batch: the intent, then the result. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void createSavedTwice() {
@@ -136,21 +132,5 @@ public class StateStoreBenchmark {
     @OperationsPerInvocation(BATCH)
     public void createSavedOnce() {
         store.saveLinks(linked(intents()));
-    }
-
-    /**
-     * What {@code WriteToExchange.create} does since issue 16: the intents, durable before the create is
-     * sent, carry the results of the batch before (which the engine holds until the store's next write)
-     * in the same upsert and commit. Per batch: 100 intents and 100 results, one commit.
-     */
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public void createSavedWithNextIntents() {
-        List<Link> intents = intents();
-        List<Link> both = new ArrayList<>(held.size() + intents.size());
-        both.addAll(held);
-        both.addAll(intents);
-        store.saveLinks(both);
-        held = linked(intents);
     }
 }

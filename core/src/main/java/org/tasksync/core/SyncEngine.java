@@ -10,7 +10,6 @@ import org.tasksync.core.internal.EngineParts;
 import org.tasksync.core.internal.cycle.CycleRunner;
 import org.tasksync.core.internal.cycle.MailboxLanes;
 import org.tasksync.core.internal.cycle.TargetedRun;
-import org.tasksync.core.internal.state.HeldResultsStore;
 import org.tasksync.core.spi.CrmAdapter;
 import org.tasksync.core.spi.ExchangeAdapter;
 import org.tasksync.core.spi.SyncStateStore;
@@ -137,7 +136,7 @@ public final class SyncEngine {
     @Override
     public String toString() {
         return "SyncEngine{crm=" + parts.crm().getClass().getSimpleName() + ", exchange=" + parts.exchange().name()
-                + ", store=" + ((HeldResultsStore) parts.store()).store().getClass().getSimpleName()
+                + ", store=" + parts.store().getClass().getSimpleName()
                 + (parts.node() == null ? "" : ", node=" + parts.node() + ", leaseDuration=" + parts.leaseDuration())
                 + ", " + parts.settings() + "}";
     }
@@ -214,9 +213,7 @@ public final class SyncEngine {
                 throw new IllegalStateException("a lease duration (" + leaseDuration + ") needs a node id: call"
                         + " node(...) too, or leave the lease duration out on a single node");
             }
-            return new SyncEngine(new EngineParts(crm, exchange,
-                    // the engine holds each create batch's results for the store's next write (issue 16)
-                    HeldResultsStore.of(store == null ? new InMemorySyncStateStore() : store),
+            return new SyncEngine(new EngineParts(crm, exchange, store == null ? new InMemorySyncStateStore() : store,
                     settings, clock, listener, node,
                     node == null ? null : leaseDuration == null ? DEFAULT_LEASE_DURATION : leaseDuration));
         }

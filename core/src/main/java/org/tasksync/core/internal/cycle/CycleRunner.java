@@ -95,20 +95,7 @@ public final class CycleRunner {
         } finally {
             stopPool();
         }
-        flushHeld(); // not after an Error: a dying process writes nothing more
         return finish(true);
-    }
-
-    /**
-     * Writes the create results this engine still holds (issue 16), at the end of a run. When that fails,
-     * their intents stay, and the next run adopts the items (SPEC §7).
-     */
-    void flushHeld() {
-        try {
-            ctx.effects().flushHeld();
-        } catch (RuntimeException e) {
-            log.warn("saving the links of created tasks failed; the next run adopts them: {}", e.toString());
-        }
     }
 
     /** §5: the reps, and from them the participants and their time frames; false when the CRM failed. */

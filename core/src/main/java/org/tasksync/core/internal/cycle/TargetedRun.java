@@ -103,7 +103,6 @@ public final class TargetedRun {
         } finally {
             runner.stopPool();
         }
-        runner.flushHeld();
         ctx.leases().releaseAll();
         return report();
     }

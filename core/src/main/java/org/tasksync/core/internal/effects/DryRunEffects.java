@@ -28,14 +28,6 @@ final class DryRunEffects implements Effects {
     }
 
     @Override
-    public void saveCreated(Collection<Link> results) {
-    }
-
-    @Override
-    public void flushHeld() {
-    }
-
-    @Override
     public void deleteLinks(Collection<String> crmTaskIds) {
     }
 

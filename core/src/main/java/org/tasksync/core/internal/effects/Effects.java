@@ -32,15 +32,6 @@ public interface Effects {
 
     void saveLinks(Collection<Link> links);
 
-    /**
-     * Saves the results of creates whose intents are durable: held for the state store's next write,
-     * whose commit they share, and written at the latest by {@link #flushHeld} (issue 16).
-     */
-    void saveCreated(Collection<Link> results);
-
-    /** Writes the results {@link #saveCreated} still holds: at the end of a run. */
-    void flushHeld();
-
     void deleteLinks(Collection<String> crmTaskIds);
 
     void addPending(Collection<String> crmTaskIds);

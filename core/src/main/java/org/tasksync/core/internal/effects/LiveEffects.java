@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.tasksync.core.internal.EngineParts;
-import org.tasksync.core.internal.state.HeldResultsStore;
 import org.tasksync.core.spi.ExchangeTaskUpdate;
 import org.tasksync.core.spi.ItemRef;
 import org.tasksync.core.spi.Link;
@@ -33,25 +32,6 @@ final class LiveEffects implements Effects {
     public void saveLinks(Collection<Link> links) {
         if (!links.isEmpty()) {
             parts.store().saveLinks(links);
-        }
-    }
-
-    @Override
-    public void saveCreated(Collection<Link> results) {
-        if (results.isEmpty()) {
-            return;
-        }
-        if (parts.store() instanceof HeldResultsStore held) {
-            held.hold(results);
-        } else {
-            parts.store().saveLinks(results);
-        }
-    }
-
-    @Override
-    public void flushHeld() {
-        if (parts.store() instanceof HeldResultsStore held) {
-            held.flush();
         }
     }
 

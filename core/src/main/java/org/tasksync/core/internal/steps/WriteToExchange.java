@@ -35,7 +35,7 @@ import org.tasksync.core.spi.WriteOutcome;
 /**
  * SPEC §6.3 and §7, CRM → Exchange for one batch of a mailbox: each task is mapped, planned
  * ({@link WritePlan}) and created, adopted, updated (only the fields that differ) or left; creates are
- * recorded as intents before they are sent, their results saved with the store's next write. Reassignment hands the old copy to {@link DeleteInExchange}.
+ * recorded as intents before they are sent. Reassignment hands the old copy to {@link DeleteInExchange}.
  */
 public final class WriteToExchange {
 
@@ -225,7 +225,6 @@ public final class WriteToExchange {
                 news.add(new NewExchangeTask(x.task().id(), x.values()));
                 ctx.reporter().planned(new PlannedWrite(PlannedWrite.Kind.CREATE, w.address(), x.task().id(), Set.of(), null));
             }
-            // durable before the create is sent (SPEC §7); carries the results of earlier batches
             ctx.effects().saveLinks(intents);
             List<WriteOutcome> outcomes = ctx.effects().create(conn, news);
             List<Link> linked = new ArrayList<>();
@@ -238,8 +237,7 @@ public final class WriteToExchange {
                     writeFailed(w, chunk.get(i).task(), "create", o.error());
                 }
             }
-            // into the store with its next write, in that write's commit: one commit per created batch
-            ctx.effects().saveCreated(linked);
+            ctx.effects().saveLinks(linked);
         }
     }
 
