@@ -33,7 +33,7 @@ import org.apache.http.conn.socket.ConnectionSocketFactory;
  *
  * <p><b>Socket factories.</b> ews-java-api builds, for every service and so for every connection, a
  * registry of socket factories whose HTTPS factory holds a new {@code SSLContext} and trust manager
- * (docs/benchmarks.md, "The EWS adapter's CPU per created task"). Its
+ * (docs/benchmarks-history.md, "The EWS adapter's CPU per created task"). Its
  * documented hook, {@code createConnectionSocketFactoryRegistry}, is overridden to hand out the
  * registry the adapter's first service made, the same factories, so the TLS setup (and its session
  * cache, which lets later connections resume a TLS session) is made once per adapter.
