@@ -30,8 +30,15 @@ import org.tasksync.spring.boot.TasksyncRuns;
 public class TasksyncActuatorAutoConfiguration {
 
     /** Keys (in Spring's canonical form: lower case, dots for underscores) whose values are credentials. */
-    static final Set<String> CREDENTIAL_KEYS = Set.of(EwsSettings.PASSWORD, EwsSettings.USERNAME,
-            GraphSettings.CLIENT_SECRET, TasksyncProperties.STATE_PASSWORD);
+    static final Set<String> CREDENTIAL_KEYS = credentialKeys();
+
+    /** The EWS adapter's own list of what it treats as secret (user, password, NTLM domain), and the rest. */
+    private static Set<String> credentialKeys() {
+        Set<String> keys = new java.util.HashSet<>(EwsSettings.SECRET_KEYS);
+        keys.add(GraphSettings.CLIENT_SECRET);
+        keys.add(TasksyncProperties.STATE_PASSWORD);
+        return Set.copyOf(keys);
+    }
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
