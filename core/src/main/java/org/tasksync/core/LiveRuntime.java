@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,10 +105,10 @@ final class LiveRuntime {
      */
     static final class QueuedRun implements Runnable, Comparable<QueuedRun> {
         private final int priority;
-        private final java.util.function.Supplier<Runnable> begin;
+        private final Supplier<Runnable> begin;
         private long seq;
 
-        QueuedRun(int priority, java.util.function.Supplier<Runnable> begin) {
+        QueuedRun(int priority, Supplier<Runnable> begin) {
             this.priority = priority;
             this.begin = begin;
         }
