@@ -155,7 +155,7 @@ class EwsCreateItemTest {
     }
 
     @Test
-    void anAnswerThatIsNotXmlFailsTheMailboxAndTheConnectionStillWorks() throws Exception {
+    void anAnswerThatIsNotSoapFailsTheMailboxAndTheConnectionStillWorks() throws Exception {
         ews.inject(EwsFault.rewriteResponse(xml -> "<?xml version=\"1.0\"?><not-soap/>").forOperation("CreateItem"));
         try (MailboxConnection c = connect()) {
             assertThatThrownBy(() -> c.create(List.of(new NewExchangeTask("A1:8-1", full()))))
