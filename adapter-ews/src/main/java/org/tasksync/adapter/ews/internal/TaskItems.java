@@ -45,7 +45,11 @@ final class TaskItems {
 
     // ------------------------------------------------------------------ writing
 
-    /** A new task item with every non-null value and the CRM id. */
+    /**
+     * A new task item with every non-null value and the CRM id: what the adapter sent through
+     * ews-java-api's {@code createItems} before it wrote CreateItem itself. Kept as the reference the
+     * adapter's own text ({@link CreateItemXml#task}) is compared with ({@code CreateItemXmlTest}).
+     */
     static Task newTask(ExchangeService service, String crmId, TaskValues v) throws Exception {
         Task t = new Task(service);
         t.setExtendedProperty(TaskProperties.CRM_ID, crmId);
