@@ -26,6 +26,12 @@ import org.tasksync.testkit.jdbc.PooledDataSource;
  */
 final class EngineSide {
 
+    /**
+     * What follows the file name in the state store's H2 URL, as docs/state-store.md recommends it;
+     * {@link StateStoreBenchmark} uses the same.
+     */
+    static final String STATE_H2_SETTINGS = ";WRITE_DELAY=0";
+
     private final CountingDataSource crmDb;
     private final SyncEngine engine;
     private final NaiveIntegration naive;
@@ -56,7 +62,7 @@ final class EngineSide {
      */
     private static DataSource stateDb(String url) {
         JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL(url + ";WRITE_DELAY=0");
+        h2.setURL(url + STATE_H2_SETTINGS);
         h2.setUser("sa");
         return new PooledDataSource(h2);
     }

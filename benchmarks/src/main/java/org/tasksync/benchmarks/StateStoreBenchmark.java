@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,10 +39,17 @@ import org.tasksync.testkit.jdbc.PooledDataSource;
 
 /**
  * What the state store costs per created task, in tasks per second, on the H2 file the benchmark's
- * engine uses ({@code WRITE_DELAY=0}, pooled): a batch of {@value #BATCH} new links saved as the
- * engine saves them today (the intent, then the result with item id and change key, two upserts
- * and two commits), against one save of the result alone, the least a create could cost. Ids are
- * spread over the key range as a rep's tasks are in the CRM, so each batch touches many index pages.
+ * engine uses (the URL settings docs/state-store.md recommends, pooled), with the table already
+ * holding the links of a 100k estate: a batch of {@value #BATCH} new links of one rep saved as the
+ * engine saves them (the intent, then the result with item id and change key: two upserts, two
+ * commits), against one save of the result alone, the least a create could cost.
+ *
+ * <p>The estate is the default benchmark's: task {@code i} belongs to rep {@code i mod 1000}, so a
+ * rep's ids lie 1,000 apart over the whole key range. The table is filled rep by rep with
+ * {@link #links} such links; each measured batch gives one rep 100 new tasks whose ids sort right
+ * after that rep's existing ones, so every batch lands in about 100 different leaf pages of the
+ * {@code crm_task_id} index, as a batch does late in a first sync. The new links are deleted before
+ * every iteration, so each iteration starts from the same table.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -52,6 +60,15 @@ import org.tasksync.testkit.jdbc.PooledDataSource;
 public class StateStoreBenchmark {
 
     static final int BATCH = 100;
+    static final int REPS = 1000;
+
+    /** Links in the table before the first measured batch. */
+    @Param("100000")
+    public int links;
+
+    /** What follows the file name in the H2 URL; {@code -p h2Settings=...} tries another. */
+    @Param(EngineSide.STATE_H2_SETTINGS)
+    public String h2Settings;
 
     private Path dir;
     private JdbcDataSource h2;
@@ -68,7 +85,7 @@ public class StateStoreBenchmark {
             throw new UncheckedIOException(e);
         }
         h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:file:" + dir.resolve("state") + ";WRITE_DELAY=0");
+        h2.setURL("jdbc:h2:file:" + dir.resolve("state") + h2Settings);
         h2.setUser("sa");
         db = new PooledDataSource(h2);
         store = JdbcSyncStateStore.builder(db).build();
@@ -76,6 +93,23 @@ public class StateStoreBenchmark {
                 .body("Ask for the signed order form.\nBring the price list and the delivery terms.")
                 .status(ExchangeStatus.IN_PROGRESS).importance(Importance.NORMAL).percentComplete(20)
                 .dueDate(LocalDate.of(2026, 3, 20)).startDate(LocalDate.of(2026, 3, 18)).owner("Rita Rep").build();
+        // rep by rep, as a first sync fills it, so the pages are as full as the engine leaves them
+        int perRep = links / REPS;
+        for (int rep = 0; rep < REPS && perRep > 0; rep++) {
+            List<Link> batch = new ArrayList<>(perRep);
+            for (int j = 0; j < perRep; j++) {
+                batch.add(link(CrmDatabase.taskId(rep + REPS * j), rep, j));
+            }
+            store.saveLinks(linked(batch));
+        }
+    }
+
+    /** Every iteration starts from the filled table: the links the last one added go. */
+    @Setup(Level.Iteration)
+    public void removeAdded() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM tasksync_links WHERE crm_task_id LIKE '%/%'");
+        }
     }
 
     @TearDown(Level.Trial)
@@ -95,17 +129,24 @@ public class StateStoreBenchmark {
         return store;
     }
 
-    /** The next batch of one mailbox: ids far apart, as rep r's tasks r, r + 100, r + 200, ... */
+    /**
+     * The next batch: 100 new tasks of rep {@code k mod 1000}, each id right after one of the rep's
+     * existing ids ({@code A1:00000005/1} after {@code A1:00000005}), so 1,000 apart in the key range.
+     */
     private List<Link> intents() {
-        long mailbox = next++;
+        long k = next++;
+        int rep = (int) (k % REPS);
+        long round = k / REPS + 1;
         List<Link> out = new ArrayList<>(BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            String id = String.format("T%06d-%07d", i, mailbox);
-            out.add(new Link(id, "rep" + mailbox + "@example.com", null, null, Link.State.CREATE_INTENDED, values,
-                    "In Progress", Instant.parse("2026-03-01T10:00:00Z").plusSeconds(i), ExchangeStatus.IN_PROGRESS,
-                    false));
+        for (int j = 0; j < BATCH; j++) {
+            out.add(link(CrmDatabase.taskId(rep + REPS * j) + "/" + round, rep, j));
         }
         return out;
+    }
+
+    private Link link(String id, int rep, int j) {
+        return new Link(id, CrmDatabase.mailbox(rep), null, null, Link.State.CREATE_INTENDED, values, "In Progress",
+                Instant.parse("2026-03-01T10:00:00Z").plusSeconds(j), ExchangeStatus.IN_PROGRESS, false);
     }
 
     private static List<Link> linked(List<Link> intents) {
@@ -118,7 +159,7 @@ public class StateStoreBenchmark {
         return out;
     }
 
-    /** What {@code Cycle.create} does today per batch: the intent, then the result. */
+    /** What {@code Cycle.create} does per batch: the intent, then the result. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void createSavedTwice() {

@@ -139,17 +139,26 @@ class BenchmarkSmokeTest {
     @Test
     void theStateStoreBenchmarkSavesEveryLinkAsTheEngineDoes() throws Exception {
         StateStoreBenchmark b = new StateStoreBenchmark();
+        b.links = 2 * StateStoreBenchmark.REPS;
+        b.h2Settings = EngineSide.STATE_H2_SETTINGS;
         b.setUp();
         try {
+            String rep0 = CrmDatabase.mailbox(0);
+            assertThat(b.store().countLinks(rep0)).isEqualTo(2);
+            b.removeAdded();
             b.createSavedTwice();
             b.createSavedOnce();
-            assertThat(b.store().countLinks("rep0@example.com")).isEqualTo(StateStoreBenchmark.BATCH);
-            assertThat(b.store().findLinksByItems("rep0@example.com", List.of("AAMkADT000007-0000000")))
-                    .hasEntrySatisfying("AAMkADT000007-0000000", l -> {
-                        assertThat(l.state()).isEqualTo(org.tasksync.core.spi.Link.State.LINKED);
-                        assertThat(l.changeKey()).isEqualTo("CQAAABYAAAT000007-0000000");
-                    });
-            assertThat(b.store().countLinks("rep1@example.com")).isEqualTo(StateStoreBenchmark.BATCH);
+            assertThat(b.store().countLinks(rep0)).isEqualTo(2 + StateStoreBenchmark.BATCH);
+            // rep 0's new task next to its task 7000, saved as intent and then as result
+            assertThat(b.store().findLinks(List.of("A1:00007000/1"))).hasEntrySatisfying("A1:00007000/1", l -> {
+                assertThat(l.mailbox()).isEqualTo(rep0);
+                assertThat(l.state()).isEqualTo(org.tasksync.core.spi.Link.State.LINKED);
+                assertThat(l.changeKey()).isEqualTo("CQAAABYAAAA1:00007000/1");
+            });
+            assertThat(b.store().countLinks(CrmDatabase.mailbox(1))).isEqualTo(2 + StateStoreBenchmark.BATCH);
+            b.removeAdded();
+            assertThat(b.store().countLinks(rep0)).isEqualTo(2);
+            assertThat(b.store().findLinks(List.of("A1:00001000"))).containsKey("A1:00001000");
         } finally {
             b.tearDown();
         }

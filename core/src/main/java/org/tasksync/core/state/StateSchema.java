@@ -28,7 +28,7 @@ final class StateSchema {
                         + "item_id " + text + ", "
                         + "change_key " + text + ", "
                         + "state VARCHAR(32) NOT NULL, "
-                        + "last_written " + dialect.longText + " NOT NULL, "
+                        + "last_written " + dialect.lastWrittenType() + " NOT NULL, "
                         + "last_crm_status " + text + ", "
                         + "last_crm_modified_at VARCHAR(64), "
                         + "last_exchange_status VARCHAR(32), "
