@@ -2,7 +2,6 @@ package org.tasksync.adapter.graph.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.microsoft.graph.core.content.BatchRequestContent;
 import com.microsoft.graph.models.TodoTask;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.NativeResponseHandler;
@@ -47,7 +46,7 @@ import org.tasksync.core.spi.MailboxException;
 public final class BatchRunner {
 
     /** Graph's limit of steps in one {@code $batch}. */
-    public static final int MAX_STEPS = 20;
+    public static final int MAX_STEPS = BatchContent.MAX_STEPS;
 
     private final GraphServiceClient client;
     private final GraphCalls calls;
@@ -203,10 +202,10 @@ public final class BatchRunner {
             int throttledStatus = 0;
             for (List<Item> batch : pack(pending)) {
                 Map<String, Item> stepOwner = new LinkedHashMap<>();
-                BatchRequestContent content = new BatchRequestContent(client);
+                BatchContent content = new BatchContent(client);
                 for (Item item : batch) {
                     // the item's next step only: the batch stays fully parallel
-                    String id = content.addBatchRequestStep(item.steps.get(item.results.size()).get());
+                    String id = content.add(item.steps.get(item.results.size()).get());
                     stepOwner.put(id, item);
                 }
                 Map<String, StepResult> answers;
@@ -300,7 +299,7 @@ public final class BatchRunner {
     }
 
     /** Sends one $batch and reads every step's answer; a failed $batch as a whole throws. */
-    private Map<String, StepResult> send(BatchRequestContent content, Iterable<String> ids) {
+    private Map<String, StepResult> send(BatchContent content, Iterable<String> ids) {
         RequestInformation request;
         try {
             request = client.getBatchRequestBuilder().toPostRequestInformation(content);
