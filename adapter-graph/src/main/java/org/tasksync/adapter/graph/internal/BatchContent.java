@@ -1,6 +1,5 @@
 package org.tasksync.adapter.graph.internal;
 
-import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import com.microsoft.graph.core.content.BatchRequestContent;
 import com.microsoft.graph.core.requests.IBaseClient;
@@ -15,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +30,9 @@ import okhttp3.MediaType;
  * request first ({@code convertToNativeRequest}): a tracing span, a token from the authentication
  * provider (whose header the batch then leaves out), the request built and its body copied; a fifth
  * of the engine's CPU in a Graph initial sync (docs/perf/graphcpu.md). What goes on the wire is the
- * same: the step's relative URL as OkHttp canonicalizes it, its method, its JSON body as Gson writes
- * it again, and its headers with the body's {@code Content-Type} added and {@code Authorization} left
- * out. {@code BatchContentTest} holds the two writers to the same bytes.
+ * same: the step's relative URL as OkHttp canonicalizes it, its method, its JSON body, and its
+ * headers with the body's {@code Content-Type} added and {@code Authorization} left out.
+ * {@code BatchContentTest} and {@code BatchContentProperties} hold the two writers to the same bytes.
  *
  * <p>Only {@link #add} and {@link #getBatchRequestContent} are this class's; the steps of the
  * superclass stay empty. Not thread-safe.
@@ -77,18 +77,11 @@ final class BatchContent extends BatchRequestContent {
         return new ByteArrayInputStream(out.toByteArray());
     }
 
-    private static void write(Step step, JsonWriter writer) throws IOException {
+    private void write(Step step, JsonWriter writer) throws IOException {
         RequestInformation r = step.request();
-        HttpUrl url;
-        try {
-            // as OkHttp's Request.Builder.url(URL) takes it
-            url = HttpUrl.get(r.getUri().toURL().toString());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("a $batch step without a valid URL: " + e.getMessage(), e);
-        }
         writer.beginObject();
         writer.name("id").value(step.id());
-        writer.name("url").value(relativeUrl(url));
+        writer.name("url").value(relativeUrl(r));
         writer.name("method").value(r.httpMethod.toString());
         Headers.Builder headers = new Headers.Builder();
         for (Map.Entry<String, Set<String>> h : r.headers.entrySet()) {
@@ -108,7 +101,11 @@ final class BatchContent extends BatchRequestContent {
             writer.name("body");
             String text = new String(bytes(r.content), StandardCharsets.UTF_8);
             if (contentType.toLowerCase(Locale.US).contains("application/json")) {
-                writer.jsonValue(JsonParser.parseString(text).getAsJsonObject().toString());
+                // The SDK parses a JSON body with Gson and writes it again. The bodies the adapter sends
+                // come from Kiota's JSON writer, which is Gson's JsonWriter with its defaults (compact,
+                // nulls written, no HTML escaping), and the adapter's models have no member twice, so
+                // that gives the same text: it goes in as it is (BatchContentTest, BatchContentProperties)
+                writer.jsonValue(text);
             } else {
                 writer.value(text);
             }
@@ -128,12 +125,46 @@ final class BatchContent extends BatchRequestContent {
         writer.endObject();
     }
 
-    /** The URL below Graph's version segment ({@code v1.0/} and {@code beta/} are both five characters). */
-    private static String relativeUrl(HttpUrl url) {
+    /**
+     * The step's URL below Graph's version segment ({@code v1.0/} and {@code beta/} are both five
+     * characters), as OkHttp canonicalizes it. Expanding the URL template is the costly part and a pure
+     * function of the template and the parameters, so a step with the same ones as the step before (the
+     * creates of a batch, all POSTed to the same list) gets the same URL without expanding it again. A
+     * request made from a raw URL ({@code withUrl}) is always expanded.
+     */
+    private String relativeUrl(RequestInformation r) {
+        boolean templated = r.pathParameters.containsKey("baseurl") && !r.pathParameters.containsKey(RAW_URL);
+        if (templated && lastUrl != null && r.urlTemplate.equals(lastTemplate) && r.pathParameters.equals(lastPath)
+                && r.getQueryParameters().equals(lastQuery)) {
+            return lastUrl;
+        }
+        HttpUrl url;
+        try {
+            // as OkHttp's Request.Builder.url(URL) takes it
+            url = HttpUrl.get(r.getUri().toURL().toString());
+        } catch (URISyntaxException | java.net.MalformedURLException e) {
+            throw new IllegalArgumentException("a $batch step without a valid URL: " + e.getMessage(), e);
+        }
         String query = url.encodedQuery();
         String path = url.encodedPath().substring(5);
-        return query == null || query.isBlank() ? path : path + "?" + query;
+        String relative = query == null || query.isBlank() ? path : path + "?" + query;
+        if (templated) {
+            lastTemplate = r.urlTemplate;
+            lastPath = new HashMap<>(r.pathParameters);
+            lastQuery = r.getQueryParameters();
+            lastUrl = relative;
+        } else {
+            lastUrl = null;
+        }
+        return relative;
     }
+
+    /** Kiota's key of a request's raw URL among its path parameters (RequestInformation.RAW_URL_KEY). */
+    private static final String RAW_URL = "request-raw-url";
+    private String lastTemplate;
+    private Map<String, Object> lastPath;
+    private Map<String, Object> lastQuery;
+    private String lastUrl;
 
     /** The content, left readable again where the stream allows it. */
     private static byte[] bytes(InputStream content) {
