@@ -103,7 +103,7 @@ public final class TaskCodec {
         ext.setExtensionName(EXTENSION);
         Map<String, Object> data = ext.getAdditionalData();
         data.put(CRM_ID, crmId);
-        extensionValues(v, ExchangeField.STANDARD, v.extended().keySet()).forEach((k, val) -> {
+        extensionValues(v, v.extended().keySet()).forEach((k, val) -> {
             if (val != null) data.put(k, val);
         });
         t.setExtensions(List.<Extension>of(ext));
@@ -170,19 +170,17 @@ public final class TaskCodec {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         if (crmIdOrNull != null) out.put(CRM_ID, crmIdOrNull);
-        out.putAll(extensionValues(v, ExchangeField.STANDARD, extendedNames));
+        out.putAll(extensionValues(v, extendedNames));
         out.replaceAll((k, val) -> val == null ? CLEARED : val);
         return out;
     }
 
-    private static Map<String, Object> extensionValues(TaskValues v, Collection<ExchangeField> fields,
-                                                       Collection<String> extendedNames) {
+    /** Complete %, owner, created-by and the extended fields named, as the extension holds them. */
+    private static Map<String, Object> extensionValues(TaskValues v, Collection<String> extendedNames) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (fields.contains(ExchangeField.PERCENT_COMPLETE)) {
-            out.put(PERCENT, v.percentComplete() == null ? null : v.percentComplete().toString());
-        }
-        if (fields.contains(ExchangeField.OWNER)) out.put(OWNER, v.owner());
-        if (fields.contains(ExchangeField.CREATED_BY)) out.put(CREATED_BY, v.createdBy());
+        out.put(PERCENT, v.percentComplete() == null ? null : v.percentComplete().toString());
+        out.put(OWNER, v.owner());
+        out.put(CREATED_BY, v.createdBy());
         for (String name : extendedNames) {
             out.put(EXTENDED_PREFIX + name, v.extended().get(name));
         }
