@@ -35,24 +35,24 @@ import okhttp3.MediaType;
  * {@code BatchContentTest} and {@code BatchContentProperties} hold the two writers to the same bytes.
  *
  * <p>Only {@link #add} and {@link #getBatchRequestContent} are this class's; the steps of the
- * superclass stay empty. Not thread-safe.
+ * superclass stay empty. Public for the benchmarks ({@code GraphBatchBenchmark}). Not thread-safe.
  */
-final class BatchContent extends BatchRequestContent {
+public final class BatchContent extends BatchRequestContent {
 
     /** Graph's limit of steps in one {@code $batch} (JSON batching, "Batch size limitations"). */
-    static final int MAX_STEPS = 20;
+    public static final int MAX_STEPS = 20;
 
     private record Step(String id, RequestInformation request) {
     }
 
     private final List<Step> steps = new ArrayList<>();
 
-    BatchContent(IBaseClient client) {
+    public BatchContent(IBaseClient client) {
         super(client);
     }
 
     /** Adds a step and returns its id (a random UUID, as the SDK's). */
-    String add(RequestInformation request) {
+    public String add(RequestInformation request) {
         if (steps.size() >= MAX_STEPS) {
             throw new IllegalArgumentException("at most " + MAX_STEPS + " steps in one $batch");
         }
