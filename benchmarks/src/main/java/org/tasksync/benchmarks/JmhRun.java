@@ -14,7 +14,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs {@link MappingBenchmark} and {@link StateStoreBenchmark} through JMH's runner (in forked JVMs)
+ * Runs {@link MappingBenchmark}, {@link StateStoreBenchmark} and {@link GraphBatchBenchmark} through JMH's runner (in forked JVMs)
  * and prints tasks per second.
  */
 final class JmhRun {
@@ -24,7 +24,8 @@ final class JmhRun {
 
     static List<String> run(boolean quick) {
         ChainedOptionsBuilder b = new OptionsBuilder()
-                .include("(" + MappingBenchmark.class.getName() + "|" + StateStoreBenchmark.class.getName() + ")\\.")
+                .include("(" + MappingBenchmark.class.getName() + "|" + StateStoreBenchmark.class.getName() + "|"
+                        + GraphBatchBenchmark.class.getName() + ")\\.")
                 .verbosity(VerboseMode.SILENT)
                 // JMH's forks take the harness's JVM flags; not its C1-only JIT (bench.harness.jit in the
                 // module's POM), which would measure the engine's code at C1's speed

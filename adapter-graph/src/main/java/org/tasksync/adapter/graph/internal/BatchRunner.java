@@ -2,10 +2,11 @@ package org.tasksync.adapter.graph.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.microsoft.graph.core.content.BatchRequestContent;
+import com.microsoft.graph.models.TodoTask;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.NativeResponseHandler;
 import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.JsonParseNode;
 import com.microsoft.kiota.serialization.JsonParseNodeFactory;
 import com.microsoft.kiota.serialization.Parsable;
 import com.microsoft.kiota.serialization.ParsableFactory;
@@ -45,7 +46,7 @@ import org.tasksync.core.spi.MailboxException;
 public final class BatchRunner {
 
     /** Graph's limit of steps in one {@code $batch}. */
-    public static final int MAX_STEPS = 20;
+    public static final int MAX_STEPS = BatchContent.MAX_STEPS;
 
     private final GraphServiceClient client;
     private final GraphCalls calls;
@@ -55,30 +56,67 @@ public final class BatchRunner {
         this.calls = calls;
     }
 
-    /** One answer of a step. */
-    public record StepResult(int status, Duration retryAfter, byte[] body) {
+    /**
+     * One answer of a step: its status, {@code Retry-After} and body as the JSON tree that was read from
+     * the {@code $batch} answer (null when the step had none), not written out and parsed again.
+     */
+    public record StepResult(int status, Duration retryAfter, JsonElement json) {
         public boolean ok() {
             return status >= 200 && status < 300;
         }
 
         /** The answer parsed as a model object. */
         public <T extends Parsable> T as(ParsableFactory<T> factory) {
-            if (body == null || body.length == 0) {
+            if (json == null) {
                 return null;
             }
             try {
-                return parseNode(body).getObjectValue(factory);
+                return new JsonParseNode(json).getObjectValue(factory);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("Graph sent an unreadable answer: " + e.getMessage(), e);
             }
         }
 
+        /**
+         * The id and etag of the task this answer carries (a create's or a PATCH's), read from the JSON as
+         * {@link #as} and {@link TaskCodec#etag} would read them, without building the SDK's whole model of
+         * the task for two strings; null when the answer has no body.
+         */
+        public TaskCodec.Written written() {
+            if (json == null) {
+                return null;
+            }
+            if (json.isJsonObject()) {
+                JsonObject o = json.getAsJsonObject();
+                JsonElement id = o.get("id");
+                JsonElement etag = o.get("@odata.etag");
+                if (stringOrNone(id) && stringOrNone(etag)) {
+                    return new TaskCodec.Written(text(id), text(etag));
+                }
+            }
+            // anything else as the SDK reads it (a number's text, an untyped node)
+            TodoTask t = as(TodoTask::createFromDiscriminatorValue);
+            return new TaskCodec.Written(t.getId(), TaskCodec.etag(t));
+        }
+
+        private static boolean stringOrNone(JsonElement e) {
+            return e == null || e.isJsonNull() || (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString());
+        }
+
+        private static String text(JsonElement e) {
+            return e == null || e.isJsonNull() ? null : e.getAsString();
+        }
+
         /** Graph's error code and message, for reports. */
         public String errorText() {
+            return errorText(status, json == null ? null : new JsonParseNode(json));
+        }
+
+        static String errorText(int status, ParseNode body) {
             String detail = "";
-            if (body != null && body.length > 0) {
+            if (body != null) {
                 try {
-                    ParseNode err = parseNode(body).getChildNode("error");
+                    ParseNode err = body.getChildNode("error");
                     if (err != null) {
                         ParseNode code = err.getChildNode("code");
                         ParseNode msg = err.getChildNode("message");
@@ -90,10 +128,6 @@ public final class BatchRunner {
                 }
             }
             return "Graph answered " + status + detail;
-        }
-
-        private static ParseNode parseNode(byte[] body) {
-            return new JsonParseNodeFactory().getParseNode("application/json", new ByteArrayInputStream(body));
         }
     }
 
@@ -168,10 +202,10 @@ public final class BatchRunner {
             int throttledStatus = 0;
             for (List<Item> batch : pack(pending)) {
                 Map<String, Item> stepOwner = new LinkedHashMap<>();
-                BatchRequestContent content = new BatchRequestContent(client);
+                BatchContent content = new BatchContent(client);
                 for (Item item : batch) {
                     // the item's next step only: the batch stays fully parallel
-                    String id = content.addBatchRequestStep(item.steps.get(item.results.size()).get());
+                    String id = content.add(item.steps.get(item.results.size()).get());
                     stepOwner.put(id, item);
                 }
                 Map<String, StepResult> answers;
@@ -225,6 +259,19 @@ public final class BatchRunner {
         }
     }
 
+    /** The body of a failed {@code $batch} as the SDK's JSON reader takes it, or null when it is no JSON. */
+    private static ParseNode wholeBody(String body) {
+        if (body.isEmpty()) {
+            return null;
+        }
+        try {
+            return new JsonParseNodeFactory().getParseNode("application/json",
+                    new ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            return null; // not JSON: the status says enough
+        }
+    }
+
     /** The pending items in batches of at most {@link #MAX_STEPS}, one step each. */
     private static List<List<Item>> pack(List<Item> items) {
         List<List<Item>> out = new ArrayList<>();
@@ -252,7 +299,7 @@ public final class BatchRunner {
     }
 
     /** Sends one $batch and reads every step's answer; a failed $batch as a whole throws. */
-    private Map<String, StepResult> send(BatchRequestContent content, Iterable<String> ids) {
+    private Map<String, StepResult> send(BatchContent content, Iterable<String> ids) {
         RequestInformation request;
         try {
             request = client.getBatchRequestBuilder().toPostRequestInformation(content);
@@ -271,9 +318,8 @@ public final class BatchRunner {
                 } catch (IOException ignored) {
                     // the status is what matters
                 }
-                StepResult whole = new StepResult(raw.code(), null, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 throw new GraphCalls.StatusException(raw.code(), GraphCalls.parseRetryAfter(raw.header("Retry-After")),
-                        "$batch: " + whole.errorText());
+                        "$batch: " + StepResult.errorText(raw.code(), wholeBody(body)));
             }
             byte[] bytes;
             try {
@@ -304,9 +350,8 @@ public final class BatchRunner {
                     }
                 }
                 JsonElement body = step.get("body");
-                byte[] stepBody = body == null || body.isJsonNull() ? new byte[0]
-                        : body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                out.put(id, new StepResult(status.getAsInt(), GraphCalls.parseRetryAfter(retryAfter), stepBody));
+                out.put(id, new StepResult(status.getAsInt(), GraphCalls.parseRetryAfter(retryAfter),
+                        body == null || body.isJsonNull() ? null : body));
             }
             return out;
         }

@@ -378,7 +378,7 @@ public final class GraphConnection implements MailboxConnection {
             BatchRunner.Item item = items.get(i);
             BatchRunner.StepResult last = item.last();
             if (item.succeeded()) {
-                readAnswer(l, id, last.body(), changed, unreadable);
+                readAnswer(l, id, last.json(), changed, unreadable);
             } else if (item.answerUnreadable()) {
                 readAlone(l, id, changed, deleted, unreadable);
             } else if (last != null && last.status() == 404) {
@@ -417,6 +417,17 @@ public final class GraphConnection implements MailboxConnection {
         try {
             doc = TaskJson.parse(body);
         } catch (TaskJson.NotJson e) {
+            unreadable.add(new UnreadableItem(id, null, null, e.text, e.reason));
+            return;
+        }
+        readAnswer(l, id, doc, changed, unreadable);
+    }
+
+    /** The same for an answer already read as JSON (a step of a {@code $batch}); null when it had no body. */
+    private void readAnswer(TargetList l, String id, JsonElement doc, List<ExchangeTask> changed,
+                            List<UnreadableItem> unreadable) {
+        if (doc == null) {
+            TaskJson.NotJson e = TaskJson.emptyAnswer();
             unreadable.add(new UnreadableItem(id, null, null, e.text, e.reason));
             return;
         }
@@ -477,8 +488,8 @@ public final class GraphConnection implements MailboxConnection {
         List<WriteOutcome> out = new ArrayList<>();
         for (BatchRunner.Item item : items) {
             if (item.succeeded()) {
-                TodoTask created = item.last().as(TodoTask::createFromDiscriminatorValue);
-                out.add(WriteOutcome.ok(created.getId(), TaskCodec.etag(created)));
+                TaskCodec.Written created = item.last().written();
+                out.add(WriteOutcome.ok(created == null ? null : created.id(), created == null ? null : created.etag()));
             } else {
                 out.add(WriteOutcome.failed(null, item.failure()));
             }
@@ -521,8 +532,8 @@ public final class GraphConnection implements MailboxConnection {
             BatchRunner.Item item = items.get(i);
             String id = updates.get(i).item().itemId();
             if (item.succeeded()) {
-                TodoTask after = item.last().as(TodoTask::createFromDiscriminatorValue);
-                out.add(WriteOutcome.ok(id, after == null ? null : TaskCodec.etag(after)));
+                TaskCodec.Written after = item.last().written();
+                out.add(WriteOutcome.ok(id, after == null ? null : after.etag()));
             } else if (item.last() != null && item.last().status() == 404) {
                 out.add(WriteOutcome.gone(id, "item not found (deleted in To Do?)"));
             } else {

@@ -23,7 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.tasksync.core.mapping.ExchangeDates;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
@@ -100,7 +103,7 @@ public final class TaskCodec {
         ext.setExtensionName(EXTENSION);
         Map<String, Object> data = ext.getAdditionalData();
         data.put(CRM_ID, crmId);
-        extensionValues(v, ExchangeField.STANDARD, v.extended().keySet()).forEach((k, val) -> {
+        extensionValues(v, v.extended().keySet()).forEach((k, val) -> {
             if (val != null) data.put(k, val);
         });
         t.setExtensions(List.<Extension>of(ext));
@@ -167,19 +170,17 @@ public final class TaskCodec {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         if (crmIdOrNull != null) out.put(CRM_ID, crmIdOrNull);
-        out.putAll(extensionValues(v, ExchangeField.STANDARD, extendedNames));
+        out.putAll(extensionValues(v, extendedNames));
         out.replaceAll((k, val) -> val == null ? CLEARED : val);
         return out;
     }
 
-    private static Map<String, Object> extensionValues(TaskValues v, Collection<ExchangeField> fields,
-                                                       Collection<String> extendedNames) {
+    /** Complete %, owner, created-by and the extended fields named, as the extension holds them. */
+    private static Map<String, Object> extensionValues(TaskValues v, Collection<String> extendedNames) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (fields.contains(ExchangeField.PERCENT_COMPLETE)) {
-            out.put(PERCENT, v.percentComplete() == null ? null : v.percentComplete().toString());
-        }
-        if (fields.contains(ExchangeField.OWNER)) out.put(OWNER, v.owner());
-        if (fields.contains(ExchangeField.CREATED_BY)) out.put(CREATED_BY, v.createdBy());
+        out.put(PERCENT, v.percentComplete() == null ? null : v.percentComplete().toString());
+        out.put(OWNER, v.owner());
+        out.put(CREATED_BY, v.createdBy());
         for (String name : extendedNames) {
             out.put(EXTENDED_PREFIX + name, v.extended().get(name));
         }
@@ -241,6 +242,10 @@ public final class TaskCodec {
         // a recurring task regenerates when completed (docs/engine.md, "Recurring tasks")
         return new ExchangeTask(t.getId(), etag(t), crmId, b.build(), modified, assigned || !listOwned,
                 t.getRecurrence() != null);
+    }
+
+    /** What the engine keeps of a task it wrote: Graph's id and etag of it. */
+    public record Written(String id, String etag) {
     }
 
     /** The task's etag, which Graph sends as the annotation {@code @odata.etag}. */
@@ -329,7 +334,30 @@ public final class TaskCodec {
         if (zone instanceof ZoneOffset) {
             return zone.equals(ZoneOffset.UTC) ? "UTC" : null;
         }
-        return com.ibm.icu.util.TimeZone.getWindowsID(zone.getId());
+        return remembered(WINDOWS_NAMES, zone.getId(), com.ibm.icu.util.TimeZone::getWindowsID);
+    }
+
+    /**
+     * ICU's answers by name, in both directions. ICU walks CLDR's whole windowsZones table on every
+     * call (getWindowsID was 17 % of the engine's CPU in a Graph initial sync, every date of every
+     * created task; docs/perf/graphcpu.md); the answer for a name never changes. Bounded, as names
+     * read from Graph come from outside.
+     */
+    private static final Map<String, Optional<String>> WINDOWS_NAMES = new ConcurrentHashMap<>();
+    private static final Map<String, Optional<ZoneId>> WINDOWS_ZONES = new ConcurrentHashMap<>();
+    static final int MAX_REMEMBERED = 1_000;
+
+    private static <T> T remembered(Map<String, Optional<T>> cache, String name,
+                                    Function<String, T> lookUp) {
+        Optional<T> known = cache.get(name);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        T found = lookUp.apply(name);
+        if (cache.size() < MAX_REMEMBERED) {
+            cache.put(name, Optional.ofNullable(found));
+        }
+        return found;
     }
 
     /**
@@ -345,12 +373,14 @@ public final class TaskCodec {
     }
 
     private static ZoneId windowsZone(String windowsName) {
-        String iana = com.ibm.icu.util.TimeZone.getIDForWindowsID(windowsName, null);
-        try {
-            return iana == null ? null : ZoneId.of(iana);
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return remembered(WINDOWS_ZONES, windowsName, name -> {
+            String iana = com.ibm.icu.util.TimeZone.getIDForWindowsID(name, null);
+            try {
+                return iana == null ? null : ZoneId.of(iana);
+            } catch (DateTimeException e) {
+                return null;
+            }
+        });
     }
 
     static DateTimeTimeZone instant(Instant i) {

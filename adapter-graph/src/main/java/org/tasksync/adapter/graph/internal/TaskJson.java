@@ -85,11 +85,16 @@ final class TaskJson {
 
     // ------------------------------------------------------------------ parsing
 
+    /** What {@link #parse} says of an answer without a body. */
+    static NotJson emptyAnswer() {
+        return new NotJson("Graph's answer is empty");
+    }
+
     /** The answer as JSON, strictly: malformed JSON is refused, not guessed at. */
     static JsonElement parse(byte[] body) {
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
         if (text.isBlank()) {
-            throw new NotJson("Graph's answer is empty");
+            throw emptyAnswer();
         }
         try {
             JsonReader reader = new JsonReader(new StringReader(text));
