@@ -1,0 +1,77 @@
+package org.tasksync.adapter.ews.internal;
+
+import java.io.IOException;
+import java.net.URL;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import javax.xml.stream.XMLInputFactory;
+
+/**
+ * Runs an ews-java-api request so that its answer is read with {@link CoalescingXmlInputFactory}, for
+ * this thread and this request only.
+ *
+ * <p>ews-java-api makes its reader with {@link XMLInputFactory#newInstance()} for every answer and has no
+ * per-service hook, and its GetItem and FindItem requests are final. {@code newInstance()} asks the
+ * system property {@code javax.xml.stream.XMLInputFactory} and the JDK's {@code stax.properties} first,
+ * then {@link java.util.ServiceLoader} through the thread's context class loader (the
+ * {@code XMLInputFactory.newFactory} API documentation, "lookup procedure"). During the request the
+ * context loader is one that names this adapter's factory as the provider and otherwise delegates to the
+ * loader that was there, so nothing else in the JVM sees a different factory. A host that sets that
+ * system property or {@code stax.properties} takes the lookup before the service loader: then its
+ * factory is used, coalescing or not (docs/ews-adapter.md, "Texts read back exactly").
+ */
+final class CoalescedText {
+
+    static final String SERVICE = "META-INF/services/" + XMLInputFactory.class.getName();
+    private static final URL PROVIDER = CoalescedText.class.getResource("coalescing-stax-provider");
+
+    private CoalescedText() {
+    }
+
+    /** What {@link #read} runs. */
+    interface Read<T> {
+        T send() throws Exception;
+    }
+
+    /** Runs {@code request} with this adapter's coalescing factory as the thread's StAX input factory. */
+    static <T> T read(Read<T> request) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(new ProviderLoader(before));
+        try {
+            return request.send();
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    /** The loader that was there, except that it names the coalescing factory as the StAX input provider. */
+    private static final class ProviderLoader extends ClassLoader {
+
+        static {
+            registerAsParallelCapable();
+        }
+
+        ProviderLoader(ClassLoader parent) {
+            super(parent == null ? CoalescedText.class.getClassLoader() : parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            // the context loader of a host may not see this adapter's classes
+            return name.equals(CoalescingXmlInputFactory.class.getName()) ? CoalescingXmlInputFactory.class
+                    : super.loadClass(name, resolve);
+        }
+
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            return SERVICE.equals(name) ? Collections.enumeration(List.of(PROVIDER)) : super.getResources(name);
+        }
+
+        @Override
+        public URL getResource(String name) {
+            return SERVICE.equals(name) ? PROVIDER : super.getResource(name);
+        }
+    }
+}
