@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import javax.xml.stream.XMLInputFactory;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an ews-java-api request so that its answer is read with {@link CoalescingXmlInputFactory}, for
@@ -25,6 +26,16 @@ final class CoalescedText {
 
     static final String SERVICE = "META-INF/services/" + XMLInputFactory.class.getName();
     private static final URL PROVIDER = CoalescedText.class.getResource("coalescing-stax-provider");
+
+    static {
+        String chosen = System.getProperty(XMLInputFactory.class.getName());
+        if (chosen != null) {
+            LoggerFactory.getLogger(CoalescedText.class).warn("the system property {} = {} chooses the StAX"
+                    + " reader of ews-java-api: unless it coalesces text, blanks between escaped characters"
+                    + " in texts read from Exchange are lost (docs/ews-adapter.md, \"Texts read back exactly\")",
+                    XMLInputFactory.class.getName(), chosen);
+        }
+    }
 
     private CoalescedText() {
     }
