@@ -1,7 +1,13 @@
 package org.tasksync.adapter.ews.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -25,7 +31,8 @@ import org.slf4j.LoggerFactory;
 final class CoalescedText {
 
     static final String SERVICE = "META-INF/services/" + XMLInputFactory.class.getName();
-    private static final URL PROVIDER = CoalescedText.class.getResource("coalescing-stax-provider");
+    /** The provider configuration, in memory: the service loader reads it at every lookup. */
+    private static final URL PROVIDER = inMemory(CoalescingXmlInputFactory.class.getName() + "\n");
 
     static {
         String chosen = System.getProperty(XMLInputFactory.class.getName());
@@ -40,6 +47,29 @@ final class CoalescedText {
     private CoalescedText() {
     }
 
+    private static URL inMemory(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            return new URL(null, "tasksync-stax:provider", new URLStreamHandler() {
+                @Override
+                protected URLConnection openConnection(URL u) {
+                    return new URLConnection(u) {
+                        @Override
+                        public void connect() {
+                        }
+
+                        @Override
+                        public InputStream getInputStream() {
+                            return new ByteArrayInputStream(bytes);
+                        }
+                    };
+                }
+            });
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What {@link #read} runs. */
     interface Read<T> {
         T send() throws Exception;
@@ -49,13 +79,30 @@ final class CoalescedText {
     static <T> T read(Read<T> request) throws Exception {
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(new ProviderLoader(before));
+        thread.setContextClassLoader(loaderOver(before));
         try {
             return request.send();
         } finally {
             thread.setContextClassLoader(before);
         }
     }
+
+    /**
+     * The provider loader over {@code parent}: the last one made when its parent is the same (one per
+     * request would cost about as much again as the lookup itself). Only the last is kept, so a context
+     * loader the host has dropped is held by at most this one reference until the next request.
+     */
+    private static ClassLoader loaderOver(ClassLoader parent) {
+        ClassLoader wanted = parent == null ? CoalescedText.class.getClassLoader() : parent;
+        ProviderLoader l = last;
+        if (l == null || l.getParent() != wanted) {
+            l = new ProviderLoader(wanted);
+            last = l;
+        }
+        return l;
+    }
+
+    private static volatile ProviderLoader last;
 
     /** The loader that was there, except that it names the coalescing factory as the StAX input provider. */
     private static final class ProviderLoader extends ClassLoader {
@@ -65,7 +112,7 @@ final class CoalescedText {
         }
 
         ProviderLoader(ClassLoader parent) {
-            super(parent == null ? CoalescedText.class.getClassLoader() : parent);
+            super(parent);
         }
 
         @Override

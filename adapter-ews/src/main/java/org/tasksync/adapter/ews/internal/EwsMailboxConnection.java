@@ -719,6 +719,7 @@ public final class EwsMailboxConnection implements MailboxConnection {
         while (true) {
             requests++;
             try {
+                // read with a coalescing reader: ews-java-api's own drops blanks from texts (CoalescedText)
                 return CoalescedText.read(request::send);
             } catch (Exception e) {
                 budget.pause(EwsFailure.of(e));
