@@ -368,8 +368,8 @@ public final class EwsMailboxConnection implements MailboxConnection {
         Map<ItemId, String> crmIds = new HashMap<>();
         try {
             requests++;
-            ServiceResponseCollection<GetItemResponse> responses = service.bindToItems(ask,
-                    TaskProperties.idsWithCrmId());
+            ServiceResponseCollection<GetItemResponse> responses = CoalescedText.read(() -> service.bindToItems(ask,
+                    TaskProperties.idsWithCrmId()));
             for (int i = 0; i < ask.size() && i < responses.getCount(); i++) {
                 GetItemResponse r = responses.getResponseAtIndex(i);
                 if (r.getResult() != ServiceResult.Error) {
@@ -719,7 +719,8 @@ public final class EwsMailboxConnection implements MailboxConnection {
         while (true) {
             requests++;
             try {
-                return request.send();
+                // read with a coalescing reader: ews-java-api's own drops blanks from texts (CoalescedText)
+                return CoalescedText.read(request::send);
             } catch (Exception e) {
                 budget.pause(EwsFailure.of(e));
             }
@@ -740,7 +741,8 @@ public final class EwsMailboxConnection implements MailboxConnection {
             ServiceResponseCollection<R> responses;
             requests++;
             try {
-                responses = request.send(pending);
+                List<T> sending = pending;
+                responses = CoalescedText.read(() -> request.send(sending));
             } catch (Exception e) {
                 EwsFailure failure = EwsFailure.of(e);
                 if (failure.kind() == EwsFailure.Kind.UNREADABLE_ANSWER) {
