@@ -10,9 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
@@ -37,19 +36,9 @@ class EwsKnownVersionsTest {
     private static final String REP = "kim.known@example.com";
     private static final Mailbox MAILBOX = new Mailbox(REP, "Kim Known", ZoneId.of("Europe/Berlin"));
 
-    private EwsSimulator ews;
-
-    @BeforeEach
-    void start() {
-        ews = SimulatedExchange.start();
-        ews.registerMailbox(REP);
-    }
-
-    @AfterEach
-    void stop() {
-        ews.close();
-        SimulatedExchange.assertClean(ews);
-    }
+    @RegisterExtension
+    final SimulatedExchange.PerTest exchange = SimulatedExchange.perTest(REP);
+    private final EwsSimulator ews = exchange.ews();
 
     private MailboxConnection connect() throws Exception {
         return EwsExchangeAdapter.create(SimulatedExchange.config(ews).batchSize(100).build()).connect(MAILBOX);

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.ZoneId;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.Mailbox;
 import org.tasksync.core.model.TaskValues;
@@ -22,19 +21,9 @@ class EwsMailboxErrorsTest {
 
     private static final String REP = "mia.mailbox@example.com";
 
-    private EwsSimulator ews;
-
-    @BeforeEach
-    void start() {
-        ews = SimulatedExchange.start();
-        ews.registerMailbox(REP);
-    }
-
-    @AfterEach
-    void stop() {
-        ews.close();
-        SimulatedExchange.assertClean(ews);
-    }
+    @RegisterExtension
+    final SimulatedExchange.PerTest exchange = SimulatedExchange.perTest(REP);
+    private final EwsSimulator ews = exchange.ews();
 
     private static Mailbox mailbox(String address) {
         return new Mailbox(address, "Somebody", ZoneId.of("UTC"));

@@ -8,9 +8,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
@@ -36,19 +35,9 @@ class EwsRequestsTest {
     private static final ExtendedPropertyKey CRM_ID = ExtendedPropertyKey.named(EwsExchangeAdapter.PROPERTY_SET_ID,
             EwsExchangeAdapter.CRM_ID_PROPERTY);
 
-    private EwsSimulator ews;
-
-    @BeforeEach
-    void start() {
-        ews = SimulatedExchange.start();
-        ews.registerMailbox(REP);
-    }
-
-    @AfterEach
-    void stop() {
-        ews.close();
-        SimulatedExchange.assertClean(ews);
-    }
+    @RegisterExtension
+    final SimulatedExchange.PerTest exchange = SimulatedExchange.perTest(REP);
+    private final EwsSimulator ews = exchange.ews();
 
     private EwsExchangeAdapter adapter(int batchSize) {
         return EwsExchangeAdapter.create(SimulatedExchange.config(ews).batchSize(batchSize).build());

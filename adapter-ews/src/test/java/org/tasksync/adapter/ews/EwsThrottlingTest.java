@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,19 +40,9 @@ class EwsThrottlingTest {
     private static final List<String> OPERATIONS = List.of("CreateItem", "SyncFolderItems", "GetItem", "FindItem",
             "UpdateItem", "DeleteItem");
 
-    private EwsSimulator ews;
-
-    @BeforeEach
-    void start() {
-        ews = SimulatedExchange.start();
-        ews.registerMailbox(REP);
-    }
-
-    @AfterEach
-    void stop() {
-        ews.close();
-        SimulatedExchange.assertClean(ews);
-    }
+    @RegisterExtension
+    final SimulatedExchange.PerTest exchange = SimulatedExchange.perTest(REP);
+    private final EwsSimulator ews = exchange.ews();
 
     private MailboxConnection connect() throws MailboxException {
         return EwsExchangeAdapter.create(SimulatedExchange.config(ews).build()).connect(MAILBOX);

@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.ExchangeTask;
 import org.tasksync.core.model.Mailbox;
@@ -33,20 +32,10 @@ class EwsUnreadableItemsTest {
     private static final String REP = "una.readable@example.com";
     private static final Mailbox MAILBOX = new Mailbox(REP, "Una Readable", ZoneId.of("Europe/Vienna"));
 
-    private EwsSimulator ews;
+    @RegisterExtension
+    final SimulatedExchange.PerTest exchange = SimulatedExchange.perTest(REP);
+    private final EwsSimulator ews = exchange.ews();
     private final List<String> itemIds = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        ews = SimulatedExchange.start();
-        ews.registerMailbox(REP);
-    }
-
-    @AfterEach
-    void stop() {
-        ews.close();
-        SimulatedExchange.assertClean(ews);
-    }
 
     private MailboxConnection connect(int batchSize) {
         try {

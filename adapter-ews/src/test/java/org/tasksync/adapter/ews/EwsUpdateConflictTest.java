@@ -7,9 +7,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tasksync.adapter.ews.EwsConfig;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
@@ -38,19 +37,9 @@ class EwsUpdateConflictTest {
     private static final Set<ExchangeField> STATUS_AND_PERCENT = Set.of(ExchangeField.STATUS,
             ExchangeField.PERCENT_COMPLETE);
 
-    private EwsSimulator ews;
-
-    @BeforeEach
-    void start() {
-        ews = SimulatedExchange.start();
-        ews.registerMailbox(REP);
-    }
-
-    @AfterEach
-    void stop() {
-        ews.close();
-        SimulatedExchange.assertClean(ews);
-    }
+    @RegisterExtension
+    final SimulatedExchange.PerTest exchange = SimulatedExchange.perTest(REP);
+    private final EwsSimulator ews = exchange.ews();
 
     private MailboxConnection connect(EwsConfig config) throws Exception {
         return EwsExchangeAdapter.create(config).connect(MAILBOX);

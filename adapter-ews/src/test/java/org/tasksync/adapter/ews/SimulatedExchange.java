@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.tasksync.testkit.ews.EwsSimulator;
 
 /** The EWS simulator and an adapter configuration pointing at it, as the adapter's tests use them. */
@@ -40,5 +42,34 @@ final class SimulatedExchange {
     static void assertClean(EwsSimulator ews) {
         ews.assertNoResponseErrors();
         assertThat(ews.requestValidationErrors()).as("requests the adapter sent").isEmpty();
+    }
+
+    /** A simulator started for one test with {@code rep}'s mailbox, closed and checked after the test. */
+    static PerTest perTest(String rep) {
+        return new PerTest(rep);
+    }
+
+    /**
+     * The simulator of one test: started when the test instance is made (a field initialised with it,
+     * registered with {@code @RegisterExtension}), closed and checked with {@link #assertClean} after
+     * the test.
+     */
+    static final class PerTest implements AfterEachCallback {
+
+        private final EwsSimulator ews = start();
+
+        private PerTest(String rep) {
+            ews.registerMailbox(rep);
+        }
+
+        EwsSimulator ews() {
+            return ews;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            ews.close();
+            assertClean(ews);
+        }
     }
 }
