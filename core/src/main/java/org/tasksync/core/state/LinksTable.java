@@ -71,9 +71,10 @@ final class LinksTable {
     }
 
     /**
-     * Whether a link is kept in the intents table: a create in flight, which has no item yet. Its save
-     * and its result's save then each write the links table's scattered {@code crm_task_id} index once
-     * instead of twice (H2 2.3 rewrites every index entry of a row it updates; docs/perf/intents.md).
+     * Whether a link is kept in the intents table: a create in flight, which has no item yet. Of a
+     * created task's two saves only the result's then writes the links table's scattered
+     * {@code crm_task_id} index, as an INSERT, where an intent in the links table had it written twice
+     * (H2 2.3 rewrites every index entry of a row it updates; docs/perf/intents.md).
      * An intent has no item id and is not {@code LINKED}, so {@code findLinksByItems} and
      * {@code countLinks} never need the intents table. A {@code CREATE_INTENDED} link with an item id,
      * which the SPI allows but the engine never saves, stays in the links table, where lookups by
