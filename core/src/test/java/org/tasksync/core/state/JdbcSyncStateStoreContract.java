@@ -380,6 +380,16 @@ abstract class JdbcSyncStateStoreContract {
         assertThat(sizes).isNotEmpty().containsOnly(ids.size());
     }
 
+    @Test
+    void anIntentsTableOfAnotherShapeIsRefusedAtBuildTime() throws SQLException {
+        update("CREATE TABLE clash_intents (id INTEGER PRIMARY KEY)");
+
+        assertThatThrownBy(() -> JdbcSyncStateStore.builder(dataSource).tablePrefix("clash_").build())
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageStartingWith("check tables")
+                .hasMessageContaining("clash_intents");
+    }
+
     /** How a false {@code delegated} is written in SQL here. */
     protected String falseLiteral() {
         return "FALSE";
