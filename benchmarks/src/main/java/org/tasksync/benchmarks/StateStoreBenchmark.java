@@ -41,8 +41,9 @@ import org.tasksync.testkit.jdbc.PooledDataSource;
  * What the state store costs per created task, in tasks per second, on the H2 file the benchmark's
  * engine uses (the URL settings docs/state-store.md recommends, pooled), with the table already
  * holding the links of a 100k estate: a batch of {@value #BATCH} new links of one rep saved as the
- * engine saves them (the intent, then the result with item id and change key: two upserts, two
- * commits), against one save of the result alone, the least a create could cost.
+ * engine saves them (the intent, which the store keeps in its small intents table, then the result
+ * with item id and change key, which goes into the links table and takes the intent out: two saves,
+ * two commits), against one save of the result alone, the least a create could cost.
  *
  * <p>The estate is the default benchmark's: task {@code i} belongs to rep {@code i mod 1000}, so a
  * rep's ids lie 1,000 apart over the whole key range. The table is filled rep by rep with

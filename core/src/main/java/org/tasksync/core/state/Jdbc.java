@@ -25,6 +25,9 @@ final class Jdbc {
     /** Ids per IN list and rows per batch: well below every driver's limit on parameters. */
     static final int CHUNK = 500;
 
+    /** For {@link #transaction(String, String, int, Work)}: the connection's isolation level as the pool hands it out. */
+    static final int AS_IT_COMES = -1;
+
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSyncStateStore.class);
     private static final int MAX_ATTEMPTS = 3;
 
@@ -52,9 +55,14 @@ final class Jdbc {
      * {@link StateStoreException} naming {@code operation} and {@code table}.
      */
     <T> T transaction(String operation, String table, boolean snapshot, Work<T> work) {
+        return transaction(operation, table, snapshot ? dialect.snapshotIsolation() : AS_IT_COMES, work);
+    }
+
+    /** As above, at this isolation level (or a stricter one the connection has), or {@link #AS_IT_COMES}. */
+    <T> T transaction(String operation, String table, int isolation, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return attempt(snapshot, work);
+                return attempt(isolation, work);
             } catch (SQLException e) {
                 if (attempt < MAX_ATTEMPTS && isConflict(e)) {
                     LOG.debug("{} on {} met a concurrent transaction ({}); trying again", operation, table,
@@ -66,18 +74,18 @@ final class Jdbc {
         }
     }
 
-    private <T> T attempt(boolean snapshot, Work<T> work) throws SQLException {
+    private <T> T attempt(int wanted, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             int isolation = c.getTransactionIsolation();
-            boolean raiseIsolation = snapshot && isolation != dialect.snapshotIsolation()
+            boolean raiseIsolation = wanted != AS_IT_COMES && isolation != wanted
                     && isolation != Connection.TRANSACTION_SERIALIZABLE;
             try {
                 if (autoCommit) {
                     c.setAutoCommit(false);
                 }
                 if (raiseIsolation) {
-                    c.setTransactionIsolation(dialect.snapshotIsolation());
+                    c.setTransactionIsolation(wanted);
                 }
                 T result = work.run(c);
                 c.commit();
@@ -139,6 +147,9 @@ final class Jdbc {
 
     /** Runs the one-parameter {@code sql} once per value, in batches of {@link #CHUNK}. */
     static Object batch(Connection c, String sql, List<String> values) throws SQLException {
+        if (values.isEmpty()) {
+            return null;
+        }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int n = 0;
             for (String v : values) {

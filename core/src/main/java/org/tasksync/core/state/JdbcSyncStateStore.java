@@ -19,7 +19,7 @@ import org.tasksync.core.spi.SyncStateStore;
 /**
  * A {@link SyncStateStore} in a relational database, H2 (2.x), PostgreSQL, SQL Server 2016+ or
  * Oracle 12c+ (chosen from the driver's product name, or forced with {@link Builder#dialect}), through JDBC. It
- * creates its four tables ({@code <prefix>links}, {@code <prefix>cursors},
+ * creates its five tables ({@code <prefix>links}, {@code <prefix>intents}, {@code <prefix>cursors},
  * {@code <prefix>pending}, {@code <prefix>leases}) and their indexes when they are missing, so a
  * host only points it at a database:
  *
@@ -87,12 +87,12 @@ public final class JdbcSyncStateStore implements SyncStateStore {
         this.dialect = found.dialect();
         this.database = found.url();
         Jdbc jdbc = new Jdbc(dataSource, dialect);
-        this.links = new LinksTable(jdbc, prefix + "links");
+        this.links = new LinksTable(jdbc, prefix + "links", prefix + "intents");
         this.cursors = new CursorsTable(jdbc, prefix + "cursors");
         this.pending = new PendingTable(jdbc, prefix + "pending");
         this.leases = new LeasesTable(jdbc, prefix + "leases");
-        this.tables = prefix + "links, " + prefix + "cursors, " + prefix + "pending, " + prefix + "leases";
-        StateSchema.create(jdbc, prefix, links.select());
+        this.tables = prefix + "links, " + prefix + "intents, " + prefix + "cursors, " + prefix + "pending, " + prefix + "leases";
+        StateSchema.create(jdbc, prefix, links.select(), links.selectIntents());
         StateSchema.warnIfCommitsAreDelayed(jdbc, database);
         LOG.info("State store ready: {} at {}, tables {}", found.product(), database, tables);
     }

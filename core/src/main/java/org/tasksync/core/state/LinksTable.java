@@ -6,12 +6,14 @@ import static org.tasksync.core.state.Jdbc.chunks;
 import static org.tasksync.core.state.Jdbc.distinct;
 import static org.tasksync.core.state.Jdbc.placeholders;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,7 +27,11 @@ import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.TaskValues;
 import org.tasksync.core.spi.Link;
 
-/** The links table of {@link JdbcSyncStateStore}: one row per CRM task that the engine links to an Exchange item. */
+/**
+ * The links of {@link JdbcSyncStateStore}, in two tables of the same columns: {@code <prefix>links}, one row
+ * per CRM task that the engine links to an Exchange item, and {@code <prefix>intents}, the creates in
+ * flight (see {@link #isIntent}).
+ */
 final class LinksTable {
 
     static final List<String> COLUMNS = List.of("crm_task_id", "mailbox", "item_id", "change_key",
@@ -36,38 +42,79 @@ final class LinksTable {
     private final Jdbc jdbc;
     private final SqlDialect dialect;
     private final String table;
+    private final String intents;
+    /** Both tables, as errors name them. */
+    private final String tables;
     private final String select;
     private final String upsert;
+    private final String upsertIntent;
 
-    LinksTable(Jdbc jdbc, String table) {
+    LinksTable(Jdbc jdbc, String table, String intents) {
         this.jdbc = jdbc;
         this.dialect = jdbc.dialect();
         this.table = table;
+        this.intents = intents;
+        this.tables = table + ", " + intents;
         this.select = "SELECT " + String.join(", ", COLUMNS) + " FROM " + table;
         this.upsert = dialect.upsert(table, COLUMNS, "crm_task_id");
+        this.upsertIntent = dialect.upsert(intents, COLUMNS, "crm_task_id");
     }
 
-    /** The statement that reads every column, for the schema check. */
+    /** The statement that reads every column of the links table, for the schema check. */
     String select() {
         return select;
     }
 
+    /** The same for the intents table. */
+    String selectIntents() {
+        return "SELECT " + String.join(", ", COLUMNS) + " FROM " + intents;
+    }
+
+    /**
+     * Whether a link is kept in the intents table: a create in flight, which has no item yet. Of a
+     * created task's two saves only the result's then writes the links table's scattered
+     * {@code crm_task_id} index, as an INSERT, where an intent in the links table had it written twice
+     * (H2 2.3 rewrites every index entry of a row it updates; docs/perf/intents.md).
+     * An intent has no item id and is not {@code LINKED}, so {@code findLinksByItems} and
+     * {@code countLinks} never need the intents table. A {@code CREATE_INTENDED} link with an item id,
+     * which the SPI allows but the engine never saves, stays in the links table, where lookups by
+     * item find it as they always did.
+     */
+    static boolean isIntent(Link l) {
+        return l.state() == Link.State.CREATE_INTENDED && l.itemId() == null;
+    }
+
+    /**
+     * Reads both tables in one statement per IN list: a save moves a row between them in one
+     * transaction, and one statement sees one state of both on H2, PostgreSQL and Oracle, so a moving
+     * row is seen once, never missed. SQL Server's locking READ COMMITTED and REPEATABLE READ do not
+     * promise that; there the read is SERIALIZABLE. Should a task have a row in both tables (only a
+     * writer of an earlier version, which knows only the links table, can leave that: this one deletes
+     * the other row in the same transaction), the links row wins, being the later write.
+     */
     Map<String, Link> find(Collection<String> crmTaskIds) {
         List<String> ids = distinct(crmTaskIds, "crmTaskIds");
         Map<String, Link> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
-        // several IN lists must see one state of the table, hence the snapshot
-        return jdbc.transaction("findLinks", table, ids.size() > CHUNK, c -> {
+        // several IN lists must see one state of the tables, hence the snapshot
+        int isolation = !dialect.statementSeesOneState() ? Connection.TRANSACTION_SERIALIZABLE
+                : ids.size() > CHUNK ? dialect.snapshotIsolation() : Jdbc.AS_IT_COMES;
+        return jdbc.transaction("findLinks", tables, isolation, c -> {
             for (List<String> chunk : chunks(ids)) {
-                String sql = select + " WHERE crm_task_id IN (" + placeholders(chunk.size()) + ")";
+                String in = " WHERE crm_task_id IN (" + placeholders(chunk.size()) + ")";
+                String sql = "SELECT " + String.join(", ", COLUMNS) + ", 0 FROM " + table + in
+                        + " UNION ALL SELECT " + String.join(", ", COLUMNS) + ", 1 FROM " + intents + in;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     bind(ps, 1, chunk);
+                    bind(ps, 1 + chunk.size(), chunk);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             Link l = read(rs);
-                            out.put(l.crmTaskId(), l);
+                            if (rs.getInt(COLUMNS.size() + 1) == 0 || !out.containsKey(l.crmTaskId())) {
+                                out.put(l.crmTaskId(), l);
+                            }
                         }
                     }
                 }
@@ -120,32 +167,69 @@ final class LinksTable {
         if (byId.isEmpty()) {
             return;
         }
-        jdbc.transaction("saveLinks", table, false, c -> {
-            try (PreparedStatement ps = c.prepareStatement(upsert)) {
-                int n = 0;
-                for (Link l : byId.values()) {
-                    ps.setString(1, l.crmTaskId());
-                    ps.setString(2, l.mailbox());
-                    ps.setString(3, l.itemId());
-                    ps.setString(4, l.changeKey());
-                    ps.setString(5, l.state().name());
-                    ps.setString(6, TaskValuesCodec.encode(l.lastWritten()));
-                    ps.setString(7, l.lastCrmStatus());
-                    ps.setString(8, l.lastCrmModifiedAt() == null ? null : l.lastCrmModifiedAt().toString());
-                    ps.setString(9, l.lastExchangeStatus() == null ? null : l.lastExchangeStatus().name());
-                    ps.setBoolean(10, l.delegated());
-                    ps.addBatch();
-                    if (++n % CHUNK == 0) {
-                        ps.executeBatch();
-                    }
-                }
-                if (n % CHUNK != 0) {
-                    ps.executeBatch();
-                }
-            }
+        List<Link> toIntents = new ArrayList<>();
+        List<Link> toLinks = new ArrayList<>();
+        for (Link l : byId.values()) {
+            (isIntent(l) ? toIntents : toLinks).add(l);
+        }
+        // every row goes to its table and leaves the other one, in one transaction. The intents table is
+        // written first in every call, so two saves of one task lock its rows in the same order. For a new
+        // task the DELETE from the links table finds nothing and writes nothing.
+        jdbc.transaction("saveLinks", tables, false, c -> {
+            upsert(c, upsertIntent, toIntents);
+            deleteIn(c, intents, idsOf(toLinks));
+            deleteIn(c, table, idsOf(toIntents));
+            upsert(c, upsert, toLinks);
             return null;
         });
         LOG.debug("saved {} links", byId.size());
+    }
+
+    private static void upsert(Connection c, String sql, List<Link> links) throws SQLException {
+        if (links.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = 0;
+            for (Link l : links) {
+                ps.setString(1, l.crmTaskId());
+                ps.setString(2, l.mailbox());
+                ps.setString(3, l.itemId());
+                ps.setString(4, l.changeKey());
+                ps.setString(5, l.state().name());
+                ps.setString(6, TaskValuesCodec.encode(l.lastWritten()));
+                ps.setString(7, l.lastCrmStatus());
+                ps.setString(8, l.lastCrmModifiedAt() == null ? null : l.lastCrmModifiedAt().toString());
+                ps.setString(9, l.lastExchangeStatus() == null ? null : l.lastExchangeStatus().name());
+                ps.setBoolean(10, l.delegated());
+                ps.addBatch();
+                if (++n % CHUNK == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % CHUNK != 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** One DELETE per IN list, not one per row: a statement run per row cost more than the rows it removed. */
+    private static void deleteIn(Connection c, String table, List<String> ids) throws SQLException {
+        for (List<String> chunk : chunks(ids)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM " + table + " WHERE crm_task_id IN (" + placeholders(chunk.size()) + ")")) {
+                bind(ps, 1, chunk);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static List<String> idsOf(List<Link> links) {
+        List<String> out = new ArrayList<>(links.size());
+        for (Link l : links) {
+            out.add(l.crmTaskId());
+        }
+        return out;
     }
 
     void delete(Collection<String> crmTaskIds) {
@@ -153,8 +237,10 @@ final class LinksTable {
         if (ids.isEmpty()) {
             return;
         }
-        jdbc.transaction("deleteLinks", table, false,
-                c -> Jdbc.batch(c, "DELETE FROM " + table + " WHERE crm_task_id = ?", ids));
+        jdbc.transaction("deleteLinks", tables, false, c -> {
+            Jdbc.batch(c, "DELETE FROM " + intents + " WHERE crm_task_id = ?", ids);
+            return Jdbc.batch(c, "DELETE FROM " + table + " WHERE crm_task_id = ?", ids);
+        });
         LOG.debug("deleted the links of {} tasks", ids.size());
     }
 

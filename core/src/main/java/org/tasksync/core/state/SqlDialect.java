@@ -107,6 +107,13 @@ enum SqlDialect {
         boolean isUniqueViolation(SQLException e) {
             return e.getErrorCode() == 2627 || e.getErrorCode() == 2601; // PRIMARY KEY / unique index violation
         }
+
+        @Override
+        boolean statementSeesOneState() {
+            // locking READ COMMITTED (the default unless READ_COMMITTED_SNAPSHOT is on) releases a row's
+            // lock once read, so a row moved between two tables during a statement can be missed
+            return false;
+        }
     },
 
     /**
@@ -243,6 +250,15 @@ enum SqlDialect {
     /** A failure that trying the transaction again may cure, besides SQL state class 40 (every database's). */
     boolean isConflict(SQLException e) {
         return isUniqueViolation(e) || "90131".equals(e.getSQLState()); // 90131: H2's concurrent update
+    }
+
+    /**
+     * Whether one statement sees one committed state of all the tables it reads, at the connection's
+     * default level: H2 (a statement snapshot of every map it reads), PostgreSQL and Oracle
+     * (statement-level read consistency).
+     */
+    boolean statementSeesOneState() {
+        return true;
     }
 
     /** The isolation level at which several reads see one state of the tables. */

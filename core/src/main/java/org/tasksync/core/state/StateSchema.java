@@ -6,7 +6,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates and checks the four tables of {@link JdbcSyncStateStore}, and warns of an H2 file that delays its commits. */
+/** Creates and checks the five tables of {@link JdbcSyncStateStore}, and warns of an H2 file that delays its commits. */
 final class StateSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSyncStateStore.class);
@@ -14,27 +14,31 @@ final class StateSchema {
     private StateSchema() {
     }
 
-    static void create(Jdbc jdbc, String prefix, String selectLinks) {
+    static void create(Jdbc jdbc, String prefix, String selectLinks, String selectIntents) {
         SqlDialect dialect = jdbc.dialect();
         String linksTable = prefix + "links";
+        String intentsTable = prefix + "intents";
         String cursorsTable = prefix + "cursors";
         String pendingTable = prefix + "pending";
         String leasesTable = prefix + "leases";
         String text = dialect.text;
+        String linkColumns = ""
+                + "crm_task_id " + text + " NOT NULL PRIMARY KEY, "
+                + "mailbox " + text + " NOT NULL, "
+                + "item_id " + text + ", "
+                + "change_key " + text + ", "
+                + "state VARCHAR(32) NOT NULL, "
+                + "last_written " + dialect.lastWrittenType() + " NOT NULL, "
+                + "last_crm_status " + text + ", "
+                + "last_crm_modified_at VARCHAR(64), "
+                + "last_exchange_status VARCHAR(32), "
+                + "delegated " + dialect.booleanType + " NOT NULL";
         List<String> ddl = List.of(
-                dialect.createTable(linksTable, ""
-                        + "crm_task_id " + text + " NOT NULL PRIMARY KEY, "
-                        + "mailbox " + text + " NOT NULL, "
-                        + "item_id " + text + ", "
-                        + "change_key " + text + ", "
-                        + "state VARCHAR(32) NOT NULL, "
-                        + "last_written " + dialect.lastWrittenType() + " NOT NULL, "
-                        + "last_crm_status " + text + ", "
-                        + "last_crm_modified_at VARCHAR(64), "
-                        + "last_exchange_status VARCHAR(32), "
-                        + "delegated " + dialect.booleanType + " NOT NULL"),
+                dialect.createTable(linksTable, linkColumns),
                 dialect.createIndex(linksTable + "_mailbox_item", linksTable, "mailbox, item_id"),
                 dialect.createIndex(linksTable + "_mailbox_state", linksTable, "mailbox, state"),
+                // creates in flight only, read by crm_task_id only: no other index, so it stays a few pages
+                dialect.createTable(intentsTable, linkColumns),
                 dialect.createTable(cursorsTable, ""
                         + "cursor_key " + text + " NOT NULL PRIMARY KEY, "
                         + "cursor_value " + dialect.longText + " NOT NULL"),
@@ -44,7 +48,7 @@ final class StateSchema {
                         + "mailbox " + text + " NOT NULL PRIMARY KEY, "
                         + "owner " + text + " NOT NULL, "
                         + "expires_at " + dialect.bigintType + " NOT NULL"));
-        String tables = linksTable + ", " + cursorsTable + ", " + pendingTable + ", " + leasesTable;
+        String tables = linksTable + ", " + intentsTable + ", " + cursorsTable + ", " + pendingTable + ", " + leasesTable;
         // two stores starting at once may both try to create; the loser's unique violation is retried
         // and then finds the tables there
         jdbc.transaction("create tables", tables, false, c -> {
@@ -59,6 +63,7 @@ final class StateSchema {
         jdbc.transaction("check tables", tables, false, c -> {
             try (Statement st = c.createStatement()) {
                 st.executeQuery(selectLinks + " WHERE 1 = 0").close();
+                st.executeQuery(selectIntents + " WHERE 1 = 0").close();
                 st.executeQuery("SELECT cursor_key, cursor_value FROM " + cursorsTable + " WHERE 1 = 0").close();
                 st.executeQuery("SELECT crm_task_id FROM " + pendingTable + " WHERE 1 = 0").close();
                 st.executeQuery("SELECT mailbox, owner, expires_at FROM " + leasesTable + " WHERE 1 = 0").close();

@@ -252,6 +252,149 @@ abstract class JdbcSyncStateStoreContract {
                 .hasMessageContaining("clash_links");
     }
 
+    // ---------------------------------------------------------------- creates in flight (the intents table)
+
+    @Test
+    void anIntentThenItsResultLeaveOneRowInLinksAndNoneInIntents() throws SQLException {
+        store.saveLinks(List.of(intended("A1:1", ANNA)));
+
+        // the intent is not in the links table, so its save did not write that table's indexes
+        assertThat(count("tasksync_links")).isZero();
+        assertThat(count("tasksync_intents")).isEqualTo(1);
+        assertThat(store.findLinks(List.of("A1:1"))).containsOnly(Map.entry("A1:1", intended("A1:1", ANNA)));
+        assertThat(store.countLinks(ANNA)).isZero();
+
+        Link result = linked("A1:1", ANNA, "i1");
+        store.saveLinks(List.of(result));
+
+        assertThat(count("tasksync_intents")).isZero();
+        assertThat(count("tasksync_links")).isEqualTo(1);
+        assertThat(store.findLinks(List.of("A1:1"))).containsOnly(Map.entry("A1:1", result));
+        assertThat(store.findLinksByItems(ANNA, List.of("i1"))).containsOnly(Map.entry("i1", result));
+        assertThat(store.countLinks(ANNA)).isEqualTo(1);
+    }
+
+    @Test
+    void anIntentOverALinkDeletedInOutlookIsFoundAsTheIntentAfterACrash() throws SQLException {
+        Link deleted = linked("A1:1", ANNA, "i1").withState(Link.State.DELETED_IN_OUTLOOK);
+        store.saveLinks(List.of(deleted, linked("A1:2", ANNA, "i2")));
+        // the CRM task changed, so it is created again: the intent is saved, then the process dies
+        store.saveLinks(List.of(intended("A1:1", ANNA)));
+
+        SyncStateStore afterCrash = JdbcSyncStateStore.builder(dataSource).build();
+
+        assertThat(afterCrash.findLinks(List.of("A1:1", "A1:2")).get("A1:1")).isEqualTo(intended("A1:1", ANNA));
+        assertThat(afterCrash.findLinksByItems(ANNA, List.of("i1", "i2"))).containsOnlyKeys("i2");
+        assertThat(afterCrash.countLinks(ANNA)).isEqualTo(1);
+        assertThat(count("tasksync_links")).isEqualTo(1);
+    }
+
+    @Test
+    void aStoreOfTheOldShapeWithAnIntentInTheLinksTableFindsItAndReplacesItByItsResult() throws SQLException {
+        // as an earlier version left it: no intents table, the intent a row of the links table
+        update("DROP TABLE tasksync_intents");
+        update("INSERT INTO tasksync_links (crm_task_id, mailbox, state, last_written, delegated)"
+                + " VALUES ('A1:1', '" + ANNA + "', 'CREATE_INTENDED', 'TV1', " + falseLiteral() + ")");
+
+        SyncStateStore upgraded = JdbcSyncStateStore.builder(dataSource).build();
+
+        assertThat(count("tasksync_intents")).isZero();
+        assertThat(upgraded.findLinks(List.of("A1:1"))).containsOnly(Map.entry("A1:1", intended("A1:1", ANNA)));
+        Link result = linked("A1:1", ANNA, "i1");
+        upgraded.saveLinks(List.of(result));
+        assertThat(upgraded.findLinks(List.of("A1:1"))).containsOnly(Map.entry("A1:1", result));
+        assertThat(count("tasksync_links")).isEqualTo(1);
+        assertThat(count("tasksync_intents")).isZero();
+
+        update("INSERT INTO tasksync_links (crm_task_id, mailbox, state, last_written, delegated)"
+                + " VALUES ('A1:2', '" + ANNA + "', 'CREATE_INTENDED', 'TV1', " + falseLiteral() + ")");
+        upgraded.deleteLinks(List.of("A1:2"));
+        assertThat(upgraded.findLinks(List.of("A1:2"))).isEmpty();
+        assertThat(count("tasksync_links")).isEqualTo(1);
+    }
+
+    @Test
+    void whenATaskHasARowInBothTablesTheLinksRowWins() throws SQLException {
+        // only a writer of an earlier version (which knows only the links table) can leave this
+        store.saveLinks(List.of(intended("A1:1", ANNA)));
+        update("INSERT INTO tasksync_links (crm_task_id, mailbox, item_id, change_key, state, last_written, delegated)"
+                + " VALUES ('A1:1', '" + ANNA + "', 'i1', 'ck', 'LINKED', 'TV1', " + falseLiteral() + ")");
+
+        assertThat(store.findLinks(List.of("A1:1")).get("A1:1").state()).isEqualTo(Link.State.LINKED);
+        // and the next save of the task leaves one row
+        store.saveLinks(List.of(linked("A1:1", ANNA, "i1")));
+        assertThat(count("tasksync_intents")).isZero();
+        store.deleteLinks(List.of("A1:1"));
+        assertThat(count("tasksync_links") + count("tasksync_intents")).isZero();
+    }
+
+    @Test
+    void deletingLinksDeletesTheirIntentsToo() throws SQLException {
+        store.saveLinks(List.of(intended("A1:1", ANNA), linked("A1:2", ANNA, "i2"), intended("A1:3", BEN)));
+
+        store.deleteLinks(List.of("A1:1", "A1:2"));
+
+        assertThat(store.findLinks(List.of("A1:1", "A1:2", "A1:3"))).containsOnlyKeys("A1:3");
+        assertThat(count("tasksync_intents")).isEqualTo(1);
+        assertThat(count("tasksync_links")).isZero();
+    }
+
+    @Test
+    void theIntentsOfAnotherPrefixAreNotTouched() throws SQLException {
+        SyncStateStore other = JdbcSyncStateStore.builder(dataSource).tablePrefix("other_").build();
+        other.saveLinks(List.of(intended("A1:1", BEN), linked("A1:2", BEN, "j2")));
+
+        store.saveLinks(List.of(intended("A1:1", ANNA), intended("A1:2", ANNA)));
+        store.saveLinks(List.of(linked("A1:1", ANNA, "i1")));
+        store.deleteLinks(List.of("A1:2"));
+
+        assertThat(other.findLinks(List.of("A1:1", "A1:2")))
+                .containsOnly(Map.entry("A1:1", intended("A1:1", BEN)), Map.entry("A1:2", linked("A1:2", BEN, "j2")));
+        assertThat(count("other_intents")).isEqualTo(1);
+        assertThat(count("other_links")).isEqualTo(1);
+        assertThat(store.findLinks(List.of("A1:1", "A1:2"))).containsOnly(Map.entry("A1:1", linked("A1:1", ANNA, "i1")));
+    }
+
+    @Test
+    void aLinkMovingBetweenTheTablesIsNeverMissedByAConcurrentRead() throws Exception {
+        List<String> ids = IntStream.range(0, 20).mapToObj(i -> "A1:" + i).collect(Collectors.toList());
+        store.saveLinks(ids.stream().map(id -> linked(id, ANNA, "i" + id)).collect(Collectors.toList()));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                sizes.add(store.findLinks(ids).size());
+            }
+        });
+        reader.start();
+        try {
+            // created again (intent over the old link), then linked: each save moves all 20 rows
+            for (int round = 0; round < 150; round++) {
+                store.saveLinks(ids.stream().map(id -> intended(id, ANNA)).collect(Collectors.toList()));
+                store.saveLinks(ids.stream().map(id -> linked(id, ANNA, "i" + id)).collect(Collectors.toList()));
+            }
+        } finally {
+            done.set(true);
+            reader.join();
+        }
+        assertThat(sizes).isNotEmpty().containsOnly(ids.size());
+    }
+
+    @Test
+    void anIntentsTableOfAnotherShapeIsRefusedAtBuildTime() throws SQLException {
+        update("CREATE TABLE clash_intents (id INTEGER PRIMARY KEY)");
+
+        assertThatThrownBy(() -> JdbcSyncStateStore.builder(dataSource).tablePrefix("clash_").build())
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageStartingWith("check tables")
+                .hasMessageContaining("clash_intents");
+    }
+
+    /** How a false {@code delegated} is written in SQL here. */
+    protected String falseLiteral() {
+        return "FALSE";
+    }
+
     /** Hands out the connections of another data source with auto-commit switched off. */
     private static final class AutoCommitOffDataSource implements DataSource {
         private final DataSource target;

@@ -71,7 +71,7 @@ class JdbcSyncStateStorePostgresTest extends JdbcSyncStateStoreContract {
                 }
                 columns++;
             }
-            assertThat(columns).isEqualTo(10 + 2 + 1 + 3);
+            assertThat(columns).as("links, intents, cursors, pending, leases").isEqualTo(10 + 10 + 2 + 1 + 3);
         }
     }
 
