@@ -23,8 +23,7 @@ import org.tasksync.testkit.ews.EwsSimulator;
 class EwsAffinityGroupsTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
-    private static final EwsStreamingSettings FAST = EwsStreamingSettings.defaults().withConnectionTimeoutMinutes(1)
-            .withSilenceTimeout(Duration.ofSeconds(1)).withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+    private static final EwsStreamingSettings FAST = EwsLiveFeedTest.FAST;
 
     private EwsSimulator ews;
     private ExchangeChangeFeed feed;

@@ -27,7 +27,7 @@ class EwsLiveFeedTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     /** Fast settings: 1-minute connections, quick reconnects, silence detected after 1 s. */
-    private static final EwsStreamingSettings FAST = EwsStreamingSettings.defaults().withConnectionTimeoutMinutes(1)
+    static final EwsStreamingSettings FAST = EwsStreamingSettings.defaults().withConnectionTimeoutMinutes(1)
             .withSilenceTimeout(Duration.ofSeconds(1)).withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
     private EwsSimulator ews;
