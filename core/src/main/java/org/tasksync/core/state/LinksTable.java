@@ -46,6 +46,10 @@ final class LinksTable {
     /** Both tables, as errors name them. */
     private final String tables;
     private final String select;
+    private final String selectIntents;
+    /** Both tables' rows, each marked with the table it came from (0 links, 1 intents), before the WHERE. */
+    private final String selectBothLinks;
+    private final String selectBothIntents;
     private final String upsert;
     private final String upsertIntent;
 
@@ -55,7 +59,11 @@ final class LinksTable {
         this.table = table;
         this.intents = intents;
         this.tables = table + ", " + intents;
-        this.select = "SELECT " + String.join(", ", COLUMNS) + " FROM " + table;
+        String columns = String.join(", ", COLUMNS);
+        this.select = "SELECT " + columns + " FROM " + table;
+        this.selectIntents = "SELECT " + columns + " FROM " + intents;
+        this.selectBothLinks = "SELECT " + columns + ", 0 FROM " + table;
+        this.selectBothIntents = " UNION ALL SELECT " + columns + ", 1 FROM " + intents;
         this.upsert = dialect.upsert(table, COLUMNS, "crm_task_id");
         this.upsertIntent = dialect.upsert(intents, COLUMNS, "crm_task_id");
     }
@@ -67,7 +75,7 @@ final class LinksTable {
 
     /** The same for the intents table. */
     String selectIntents() {
-        return "SELECT " + String.join(", ", COLUMNS) + " FROM " + intents;
+        return selectIntents;
     }
 
     /**
@@ -104,8 +112,7 @@ final class LinksTable {
         return jdbc.transaction("findLinks", tables, isolation, c -> {
             for (List<String> chunk : chunks(ids)) {
                 String in = " WHERE crm_task_id IN (" + placeholders(chunk.size()) + ")";
-                String sql = "SELECT " + String.join(", ", COLUMNS) + ", 0 FROM " + table + in
-                        + " UNION ALL SELECT " + String.join(", ", COLUMNS) + ", 1 FROM " + intents + in;
+                String sql = selectBothLinks + in + selectBothIntents + in;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     bind(ps, 1, chunk);
                     bind(ps, 1 + chunk.size(), chunk);
@@ -238,8 +245,9 @@ final class LinksTable {
             return;
         }
         jdbc.transaction("deleteLinks", tables, false, c -> {
-            Jdbc.batch(c, "DELETE FROM " + intents + " WHERE crm_task_id = ?", ids);
-            return Jdbc.batch(c, "DELETE FROM " + table + " WHERE crm_task_id = ?", ids);
+            deleteIn(c, intents, ids);
+            deleteIn(c, table, ids);
+            return null;
         });
         LOG.debug("deleted the links of {} tasks", ids.size());
     }
