@@ -53,6 +53,8 @@ public final class BenchmarkMain {
         out.append(machine).append('\n');
         out.append("options: ").append(o).append('\n');
         out.append('\n').append(ResultTable.format(rows));
+        out.append("\nengine CPU s by kind of thread (from /proc/self/task of the engine's JVM)\n")
+                .append(ResultTable.threads(rows));
         out.append('\n').append(factors(rows));
         if (!jmh.isEmpty()) {
             out.append('\n');

@@ -90,6 +90,7 @@ final class EngineSide {
         long statements = crmDb.statements();
         long queries = crmDb.queries();
         long cpu0 = processCpuMillis();
+        ThreadCpu.Watch threads = new ThreadCpu.Watch();
         long t0 = System.nanoTime();
         CycleResult r;
         if (engine != null) {
@@ -103,14 +104,15 @@ final class EngineSide {
             r = new CycleResult(label, wall, crmDb.statements() - statements, crmDb.queries() - queries, h[0], h[1],
                     Runtime.getRuntime().maxMemory(), report.created(), report.updated(), report.statusesWrittenBack(),
                     report.adopted(), report.allTaskErrors().size(), report.failedMailboxes().size(), report.requests(),
-                    processCpuMillis() - cpu0);
+                    processCpuMillis() - cpu0, CycleResult.millis(threads.stop()));
         } else {
             NaiveIntegration.Counts n = naive.cycle();
             long wall = (System.nanoTime() - t0) / 1_000_000;
             long[] h = heap.stop();
             r = new CycleResult(label, wall, crmDb.statements() - statements, crmDb.queries() - queries, h[0], h[1],
                     Runtime.getRuntime().maxMemory(), n.created(), n.updated(), n.statusesWrittenBack(), 0,
-                    n.errors(), n.failedMailboxes(), n.requests(), processCpuMillis() - cpu0);
+                    n.errors(), n.failedMailboxes(), n.requests(), processCpuMillis() - cpu0,
+                    CycleResult.millis(threads.stop()));
         }
         return r;
     }

@@ -34,6 +34,38 @@ final class ResultTable {
         return sb.toString();
     }
 
+    private static final String THREADS = "%-16s %-5s %7s %8s %8s %8s %8s %8s %8s %8s %16s%n";
+    private static final List<String> KINDS = List.of("workers", "jit", "gc+vm", "main");
+
+    /**
+     * The engine JVM's CPU of each cycle by kind of thread: the mailbox workers (the engine, its
+     * adapters and its state store at work), the JIT compilers, the collector and VM thread, the main
+     * thread, the rest; "ended" is the process total less the threads read, i.e. what threads used
+     * after their last reading before they ended.
+     */
+    static String threads(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, THREADS, "scenario", "adapt", "tasks", "engine", "workers", "jit",
+                "gc+vm", "main", "other", "ended", "workers µs/task"));
+        for (Row r : rows) {
+            Map<String, Long> k = r.cycle().cpuByKind();
+            if (k.isEmpty()) {
+                sb.append(String.format(Locale.ROOT, THREADS, r.scenario(), r.adapter(), r.tasks(),
+                        seconds(r.cycle().cpuMillis()), "-", "-", "-", "-", "-", "-", "-"));
+                continue;
+            }
+            long read = k.values().stream().mapToLong(Long::longValue).sum();
+            long other = read - KINDS.stream().mapToLong(x -> k.getOrDefault(x, 0L)).sum();
+            long workers = k.getOrDefault("workers", 0L);
+            sb.append(String.format(Locale.ROOT, THREADS, r.scenario(), r.adapter(), r.tasks(),
+                    seconds(r.cycle().cpuMillis()), seconds(workers), seconds(k.getOrDefault("jit", 0L)),
+                    seconds(k.getOrDefault("gc+vm", 0L)), seconds(k.getOrDefault("main", 0L)), seconds(other),
+                    seconds(Math.max(0, r.cycle().cpuMillis() - read)),
+                    r.tasks() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", workers * 1000.0 / r.tasks())));
+        }
+        return sb.toString();
+    }
+
     static String byOperation(Map<String, Long> requests) {
         StringJoiner j = new StringJoiner(" ");
         requests.forEach((op, n) -> j.add(op + " " + n));

@@ -184,6 +184,8 @@ final class Suite {
         rows.add(row);
         log("%s", ResultTable.format(List.of(row)).lines().skip(1).findFirst().orElse(""));
         log("%s %s: harness CPU by thread: %s", label, world.adapter(), ThreadCpu.format(threads1.since(threads0)));
+        log("%s %s: engine CPU by thread: %s", label, world.adapter(),
+                ResultTable.threads(List.of(row)).lines().skip(1).findFirst().orElse(""));
     }
 
     static void log(String format, Object... args) {

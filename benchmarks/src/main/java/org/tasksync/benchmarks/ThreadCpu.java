@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The harness JVM's CPU time by kind of thread (simulator, CRM database, JIT, GC, ...), read from
- * Linux's {@code /proc/self/task}: every native thread of the JVM, the JIT compilers and the
- * collector included, which JFR's execution samples leave out. Elsewhere it reads nothing and
- * {@link #format} says so.
+ * A JVM's CPU time by kind of thread (the harness's simulator and CRM database, the engine's mailbox
+ * workers, JIT, GC, ...), read from Linux's {@code /proc/self/task}: every native thread of the JVM,
+ * the JIT compilers and the collector included, which JFR's execution samples leave out. Elsewhere
+ * it reads nothing and {@link #format} says so.
  */
 final class ThreadCpu {
 
@@ -57,6 +57,17 @@ final class ThreadCpu {
     }
 
     /**
+     * The later of two readings per thread: a thread that ended after {@code other} was read keeps the
+     * CPU it had then, so a watch that reads now and then loses only what a thread used after its last
+     * reading.
+     */
+    ThreadCpu latest(ThreadCpu other) {
+        Map<String, Long> out = new HashMap<>(other.ticksByThread);
+        ticksByThread.forEach((thread, ticks) -> out.merge(thread, ticks, Math::max));
+        return new ThreadCpu(out);
+    }
+
+    /**
      * CPU seconds since {@code before}, by kind of thread, largest first. Threads that ended in
      * between are missing (their time is in the process total, not here).
      */
@@ -94,6 +105,12 @@ final class ThreadCpu {
         if (n.startsWith("gc ") || n.startsWith("g1 ") || n.startsWith("vm thread") || n.startsWith("vm periodic")) {
             return "gc+vm";
         }
+        if (n.startsWith("tasksync-mailbo")) { // "tasksync-mailbox-N", cut to 15 characters by Linux
+            return "workers";
+        }
+        if (n.equals("heap-watch") || n.equals("cpu-watch")) {
+            return "bench";
+        }
         if (n.startsWith("jfr ")) {
             return "jfr";
         }
@@ -111,5 +128,45 @@ final class ThreadCpu {
         List<String> parts = byKind.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f s (%.0f %%)",
                 e.getKey(), e.getValue(), 100 * e.getValue() / total)).toList();
         return String.join(", ", parts);
+    }
+
+    /**
+     * Reads every thread's CPU at the start, every 250 ms and at the end of a stretch of work, so
+     * that threads ending during it (the engine's mailbox workers end with each cycle) are counted up
+     * to their last reading. Its own thread is named {@code cpu-watch} and counted as "bench".
+     */
+    static final class Watch {
+
+        private final ThreadCpu start = now();
+        private volatile ThreadCpu seen = start;
+        private volatile boolean running = true;
+        private final Thread reader;
+
+        Watch() {
+            reader = new Thread(() -> {
+                while (running) {
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    seen = now().latest(seen);
+                }
+            }, "cpu-watch");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Stops reading; CPU seconds by kind of thread since the start. */
+        Map<String, Double> stop() {
+            running = false;
+            reader.interrupt();
+            try {
+                reader.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return now().latest(seen).since(start);
+        }
     }
 }

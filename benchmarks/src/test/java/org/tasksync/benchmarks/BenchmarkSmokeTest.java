@@ -117,13 +117,26 @@ class BenchmarkSmokeTest {
 
     @Test
     void theTableShowsTheEnginesCpuMicrosecondsPerTask() {
-        CycleResult cycle = new CycleResult("initial", 1_000, 3, 3, 0, -1, 1L << 30, 200, 0, 0, 0, 0, 0, 0, 590);
+        CycleResult cycle = new CycleResult("initial", 1_000, 3, 3, 0, -1, 1L << 30, 200, 0, 0, 0, 0, 0, 0, 590,
+                java.util.Map.of("workers", 300L, "jit", 200L, "gc+vm", 40L, "bench", 10L));
         Row row = new Row("initial", "ews", 1_000, 10, java.util.Map.of("Sync", 10L), 0, 10, 1_000, 200, 100, cycle);
 
         assertThat(row.engineCpuMicrosPerTask()).as("590 ms of engine CPU over 1,000 tasks").isEqualTo(590.0);
         String table = ResultTable.format(List.of(row));
         assertThat(table.lines().findFirst().orElseThrow()).contains("eng µs/task");
         assertThat(table.lines().skip(1).findFirst().orElseThrow()).contains("0.6/0.1         590");
+
+        String threads = ResultTable.threads(List.of(row));
+        assertThat(threads.lines().skip(1).findFirst().orElseThrow())
+                .as("engine 0.59 s: workers 0.30, jit 0.20, gc 0.04, main 0, other 0.01 (bench), 0.04 s unread, 300 µs per task")
+                .containsSubsequence("0.59", "0.30", "0.20", "0.04", "0.00", "0.01", "0.04", "300");
+    }
+
+    @Test
+    void aCycleResultLineCarriesTheEnginesCpuByKindOfThread() {
+        CycleResult sent = new CycleResult("initial", 1_000, 3, 3, 0, -1, 1L << 30, 200, 0, 0, 0, 0, 0, 0, 590,
+                java.util.Map.of("workers", 300L, "jit", 200L));
+        assertThat(CycleResult.parse(sent.toLine())).isEqualTo(sent);
     }
 
     @Test

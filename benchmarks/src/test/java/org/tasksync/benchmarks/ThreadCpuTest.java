@@ -57,5 +57,40 @@ class ThreadCpuTest {
         assertThat(ThreadCpu.kind("H2 TCP Server (")).isEqualTo("crm-h2");
         assertThat(ThreadCpu.kind("HTTP-Dispatcher")).isEqualTo("jdk-httpserver");
         assertThat(ThreadCpu.kind("pool-1-thread-1")).isEqualTo("other");
+        assertThat(ThreadCpu.kind("tasksync-mailbo")).isEqualTo("workers");
+        assertThat(ThreadCpu.kind("cpu-watch")).isEqualTo("bench");
+    }
+
+    @Test
+    void aWatchKeepsTheCpuOfAThreadThatEndedBeforeTheWatchStopped() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        ThreadCpu.Watch watch = new ThreadCpu.Watch();
+        Thread worker = new Thread(() -> {
+            burn(200_000_000L);
+            try {
+                Thread.sleep(800); // long enough for the watch to read it at least twice
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tasksync-mailbox-1"); // ends before the watch stops, as the engine's workers end with a cycle
+        worker.start();
+        worker.join();
+
+        Map<String, Double> byKind = watch.stop();
+
+        assertThat(byKind.get("workers")).isGreaterThanOrEqualTo(0.1);
+    }
+
+    private static void burn(long nanos) {
+        long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        double x = 0;
+        while (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0 < nanos) {
+            for (int i = 0; i < 10_000; i++) {
+                x += Math.sqrt(i);
+            }
+        }
+        if (x < 0) {
+            throw new AssertionError();
+        }
     }
 }
