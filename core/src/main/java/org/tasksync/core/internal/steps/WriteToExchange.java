@@ -228,7 +228,6 @@ public final class WriteToExchange {
             List<Link> intents = new ArrayList<>();
             for (Work x : batch) {
                 intents.add(Link.intent(x.task().id(), w.address(), x.values(), x.task().status(), x.task().modifiedAt()));
-                ctx.reporter().planned(new PlannedWrite(PlannedWrite.Kind.CREATE, w.address(), x.task().id(), Set.of(), null));
             }
             ctx.effects().saveLinks(intents);
             List<Link> linked = new ArrayList<>();
@@ -239,6 +238,9 @@ public final class WriteToExchange {
                     List<NewExchangeTask> news = new ArrayList<>();
                     for (Work x : chunk) {
                         news.add(new NewExchangeTask(x.task().id(), x.values()));
+                        // listed per request, as before: creates a failure kept from being sent are not planned ones
+                        ctx.reporter().planned(new PlannedWrite(PlannedWrite.Kind.CREATE, w.address(), x.task().id(),
+                                Set.of(), null));
                     }
                     List<WriteOutcome> outcomes = ctx.effects().create(conn, news);
                     for (int i = 0; i < chunk.size(); i++) {
