@@ -262,7 +262,11 @@ public final class SyncSettings {
             return this;
         }
 
-        /** {@code tasksync.batch-size}: items per Exchange batch request, 1..1000 (adapters may cap it lower). Default 100. */
+        /**
+         * {@code tasksync.batch-size}: CRM tasks per batch of a mailbox's writes, 1..1000, default 100. The creates
+         * of a batch are saved to the state store once before they are sent (intents) and once after (results);
+         * each request carries at most this many items and at most the adapter's {@code maxBatchSize()}.
+         */
         public Builder batchSize(int v) {
             batchSize = PropertyReader.checkBetween(BATCH_SIZE, v, 1, 1000);
             return this;

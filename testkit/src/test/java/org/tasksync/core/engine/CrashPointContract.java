@@ -44,12 +44,14 @@ abstract class CrashPointContract {
     final class World {
         final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
         final InMemoryCrm crm = new InMemoryCrm(clock);
-        final InMemoryExchange exchange = new InMemoryExchange(clock).maxBatchSize(2);
+        final InMemoryExchange exchange;
         final CrashSwitch crash = new CrashSwitch();
         final SyncEngine engine;
         final LocalDate today = LocalDate.of(2026, 3, 2);
 
-        World(String name) throws Exception {
+        /** {@code adapterBatch}: the items one request takes; below the batch size of 2, a batch's creates take two. */
+        World(String name, int adapterBatch) throws Exception {
+            exchange = new InMemoryExchange(clock).maxBatchSize(adapterBatch);
             SyncStateStore store = freshStore(name);
             engine = SyncEngine.builder().crm(crash.crm(crm)).exchange(crash.exchange(exchange))
                     .stateStore(crash.store(store)).clock(clock)
@@ -87,7 +89,21 @@ abstract class CrashPointContract {
 
     @TestFactory
     Stream<DynamicTest> theNextCycleConvergesAfterACrashAtEveryWrite() throws Exception {
-        World calibration = new World("calibration");
+        return crashAtEveryWrite(2);
+    }
+
+    /**
+     * Issue 16: the adapter takes one item per request (as Graph's 20 against a batch of 100), so the
+     * creates of a batch go out in two requests between one intent save and one result save, and a
+     * crash between them leaves created items with intents only.
+     */
+    @TestFactory
+    Stream<DynamicTest> theNextCycleConvergesAfterACrashAtEveryWriteWithAdapterChunksBelowTheBatch() throws Exception {
+        return crashAtEveryWrite(1);
+    }
+
+    private Stream<DynamicTest> crashAtEveryWrite(int adapterBatch) throws Exception {
+        World calibration = new World("calibration" + adapterBatch, adapterBatch);
         calibration.crash.arm(Integer.MAX_VALUE);
         calibration.cycle();
         List<String> writes = calibration.crash.writeLog();
@@ -99,14 +115,14 @@ abstract class CrashPointContract {
                 int at = k;
                 String name = (after ? "after " : "before ") + "write " + k + " of " + writes.size() + " ("
                         + writes.get(k - 1) + ")";
-                tests.add(DynamicTest.dynamicTest(name, () -> crashAndConverge(at, after)));
+                tests.add(DynamicTest.dynamicTest(name, () -> crashAndConverge(at, after, adapterBatch)));
             }
         }
         return tests.stream();
     }
 
-    private void crashAndConverge(int at, boolean after) throws Exception {
-        World w = new World("p" + at + (after ? "a" : "b"));
+    private void crashAndConverge(int at, boolean after, int adapterBatch) throws Exception {
+        World w = new World("p" + adapterBatch + "_" + at + (after ? "a" : "b"), adapterBatch);
         w.crash.arm(at, after);
         boolean crashed = false;
         try {

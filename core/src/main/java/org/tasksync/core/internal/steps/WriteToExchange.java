@@ -215,29 +215,59 @@ public final class WriteToExchange {
         }
     }
 
+    /**
+     * Creates in engine batches ({@code batch-size} tasks): one save of the batch's intents, the creates
+     * sent in chunks the adapter takes, then one save of all the chunks' results, so the store commits
+     * twice per engine batch however small the adapter's chunks (Graph's {@code $batch} takes 20). When a
+     * chunk fails, the results of the chunks already created are still saved before the failure goes on;
+     * should that save fail too, their intents remain and the next cycle adopts the items (SPEC §7).
+     */
     private void create(MailboxWork w, MailboxConnection conn, List<Work> creates) throws MailboxException {
-        for (List<Work> chunk : CycleContext.chunks(creates, Math.min(ctx.settings().batchSize(), conn.maxBatchSize()))) {
+        for (List<Work> batch : CycleContext.chunks(creates, ctx.settings().batchSize())) {
             ctx.checkFatal();
             List<Link> intents = new ArrayList<>();
-            List<NewExchangeTask> news = new ArrayList<>();
-            for (Work x : chunk) {
+            for (Work x : batch) {
                 intents.add(Link.intent(x.task().id(), w.address(), x.values(), x.task().status(), x.task().modifiedAt()));
-                news.add(new NewExchangeTask(x.task().id(), x.values()));
-                ctx.reporter().planned(new PlannedWrite(PlannedWrite.Kind.CREATE, w.address(), x.task().id(), Set.of(), null));
             }
             ctx.effects().saveLinks(intents);
-            List<WriteOutcome> outcomes = ctx.effects().create(conn, news);
             List<Link> linked = new ArrayList<>();
-            for (int i = 0; i < chunk.size(); i++) {
-                WriteOutcome o = outcomes.get(i);
-                if (o.succeeded()) {
-                    linked.add(intents.get(i).linked(o.itemId(), o.changeKey()));
-                    w.tally.created();
-                } else {
-                    writeFailed(w, chunk.get(i).task(), "create", o.error());
+            try {
+                int from = 0;
+                for (List<Work> chunk : CycleContext.chunks(batch, conn.maxBatchSize())) {
+                    ctx.checkFatal();
+                    List<NewExchangeTask> news = new ArrayList<>();
+                    for (Work x : chunk) {
+                        news.add(new NewExchangeTask(x.task().id(), x.values()));
+                        // listed per request, as before: creates a failure kept from being sent are not planned ones
+                        ctx.reporter().planned(new PlannedWrite(PlannedWrite.Kind.CREATE, w.address(), x.task().id(),
+                                Set.of(), null));
+                    }
+                    List<WriteOutcome> outcomes = ctx.effects().create(conn, news);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        WriteOutcome o = outcomes.get(i);
+                        if (o.succeeded()) {
+                            linked.add(intents.get(from + i).linked(o.itemId(), o.changeKey()));
+                            w.tally.created();
+                        } else {
+                            writeFailed(w, chunk.get(i).task(), "create", o.error());
+                        }
+                    }
+                    from += chunk.size();
                 }
+            } catch (MailboxException | RuntimeException | Error e) {
+                saveCreatedBeforeFailure(linked, e);
+                throw e;
             }
             ctx.effects().saveLinks(linked);
+        }
+    }
+
+    /** Saves what a failed batch created before the failure; a failing save goes along with the failure. */
+    private void saveCreatedBeforeFailure(List<Link> linked, Throwable failure) {
+        try {
+            ctx.effects().saveLinks(linked);
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
         }
     }
 
