@@ -4,9 +4,8 @@ import com.google.gson.stream.JsonWriter;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,9 +25,9 @@ import org.tasksync.core.model.TaskValues;
  * Graph initial sync (docs/perf/graphjson.md).
  *
  * <p>What makes the bytes the same: Kiota's {@code JsonSerializationWriter} writes through Gson's
- * {@link JsonWriter} at its defaults over a UTF-8 {@link OutputStreamWriter}, as here, so every string is
- * escaped by the same code (quotes, backslash, control characters, U+2028/2029; {@code <>&'} and
- * non-ASCII as they are; a lone surrogate becomes {@code ?} in the encoder). The SDK's generated
+ * {@link JsonWriter} at its defaults, as here, so every string is escaped by the same code (quotes,
+ * backslash, control characters, U+2028/2029; {@code <>&'} and non-ASCII as they are), and encodes it
+ * as UTF-8 (a lone surrogate becomes {@code ?}). The SDK's generated
  * {@code serialize} writes an entity's additional data first, then its properties in the order of their
  * names, leaving out nulls; additional data is a {@link HashMap}, so it goes out in that map's order, which
  * a {@link HashMap} filled with the same keys in the same order reproduces. {@code TodoTaskJsonTest} and
@@ -187,13 +186,18 @@ public final class TodoTaskJson {
         void write(JsonWriter w) throws IOException;
     }
 
+    /**
+     * The text encoded once at the end rather than through an {@link java.io.OutputStreamWriter} as Kiota
+     * does (whose encoder takes Gson's many small writes one by one and allocates its 8 kB buffer per
+     * body): the same bytes, as both encoders put {@code ?} for a lone surrogate and pair the rest.
+     */
     private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonWriter w = new JsonWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+        StringWriter out = new StringWriter(512);
+        try (JsonWriter w = new JsonWriter(out)) {
             body.write(w);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 }
