@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.tasksync.core.model.ExchangeField;
 import org.tasksync.core.model.ExchangeStatus;
@@ -42,6 +43,7 @@ public final class TodoTaskJson {
 
     /** The body of a create: what {@code TaskCodec.forCreate(crmId, v, zone)} serializes to. */
     public static byte[] create(String crmId, TaskValues v, ZoneId zone) {
+        Objects.requireNonNull(crmId, "crmId of a new task");
         return write(w -> {
             w.beginObject();
             if (v.body() != null && !v.body().isEmpty()) {
@@ -126,7 +128,8 @@ public final class TodoTaskJson {
      * method), {@code Accept} and {@code Content-Type} {@value #JSON}.
      */
     public static RequestInformation request(HttpMethod method, RequestInformation shape, byte[] json) {
-        RequestInformation r = new RequestInformation(method, shape.urlTemplate, shape.pathParameters);
+        Objects.requireNonNull(json, "the JSON body of a todoTask " + method);
+        RequestInformation r = new RequestInformation(method, shape.urlTemplate, new HashMap<>(shape.pathParameters));
         r.headers.tryAdd("Accept", JSON);
         r.headers.tryAdd("Content-Type", JSON);
         r.content = new ByteArrayInputStream(json);
