@@ -4,6 +4,7 @@ import com.microsoft.graph.core.content.BatchRequestContent;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.todo.lists.item.tasks.TasksRequestBuilder;
+import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
@@ -30,17 +31,19 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.tasksync.adapter.graph.internal.BatchContent;
 import org.tasksync.adapter.graph.internal.TaskCodec;
+import org.tasksync.adapter.graph.internal.TodoTaskJson;
 import org.tasksync.core.model.ExchangeStatus;
 import org.tasksync.core.model.Importance;
 import org.tasksync.core.model.TaskValues;
 
 /**
  * The Graph adapter's CPU for the requests of an initial sync, in tasks per second, without the
- * network: a {@code $batch} of {@value #TASKS} creates built as the adapter builds it (the task model,
- * the SDK's POST request, the batch body written by the adapter's {@link BatchContent}), and the same
- * steps written by the SDK's own {@link BatchRequestContent}, which turns every step into an OkHttp
- * request and asks a token for it (docs/perf/graphcpu.md). Graph's own base URL, so the token is asked
- * as in production.
+ * network: a {@code $batch} of {@value #TASKS} creates built as the adapter builds it (each task's JSON
+ * written by {@link TodoTaskJson}, the batch body by the adapter's {@link BatchContent}); the same with
+ * each task's body serialized by Kiota from the SDK's model, as the adapter did before
+ * (docs/perf/graphjson.md); and that written by the SDK's own {@link BatchRequestContent}, which turns
+ * every step into an OkHttp request and asks a token for it (docs/perf/graphcpu.md). Graph's own base
+ * URL, so the token is asked as in production.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -103,7 +106,13 @@ public class GraphBatchBenchmark {
         return client.users().byUserId("anna@contoso.com").todo().lists().byTodoTaskListId("AAMkAGI2TG93AAA=").tasks();
     }
 
-    private RequestInformation create(int i) {
+    /** A create as the adapter makes it: the list's URL once per batch, the task's JSON written directly. */
+    private RequestInformation create(RequestInformation list, int i) {
+        return TodoTaskJson.request(HttpMethod.POST, list, TodoTaskJson.create("A1:" + i, values[i], zones[i]));
+    }
+
+    /** A create as the adapter made it before: the SDK's model, serialized by Kiota. */
+    private RequestInformation createFromModel(int i) {
         return tasks().toPostRequestInformation(TaskCodec.forCreate("A1:" + i, values[i], zones[i]));
     }
 
@@ -112,6 +121,13 @@ public class GraphBatchBenchmark {
     @OperationsPerInvocation(TASKS)
     public void createBatch(Blackhole bh) throws IOException {
         bh.consume(ourBatch());
+    }
+
+    /** The same batch with each task's body serialized by Kiota from the SDK's model, as before. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public void createBatchKiotaModels(Blackhole bh) throws IOException {
+        bh.consume(modelsBatch());
     }
 
     /** The same steps written by the SDK's BatchRequestContent, as the adapter did before. */
@@ -123,8 +139,17 @@ public class GraphBatchBenchmark {
 
     byte[] ourBatch() throws IOException {
         BatchContent content = new BatchContent(client);
+        RequestInformation list = tasks().toGetRequestInformation();
         for (int i = 0; i < TASKS; i++) {
-            content.add(create(i));
+            content.add(create(list, i));
+        }
+        return body(client.getBatchRequestBuilder().toPostRequestInformation(content));
+    }
+
+    byte[] modelsBatch() throws IOException {
+        BatchContent content = new BatchContent(client);
+        for (int i = 0; i < TASKS; i++) {
+            content.add(createFromModel(i));
         }
         return body(client.getBatchRequestBuilder().toPostRequestInformation(content));
     }
@@ -132,7 +157,7 @@ public class GraphBatchBenchmark {
     byte[] sdkBatch() throws IOException {
         BatchRequestContent content = new BatchRequestContent(client);
         for (int i = 0; i < TASKS; i++) {
-            content.addBatchRequestStep(create(i));
+            content.addBatchRequestStep(createFromModel(i));
         }
         return body(client.getBatchRequestBuilder().toPostRequestInformation(content));
     }

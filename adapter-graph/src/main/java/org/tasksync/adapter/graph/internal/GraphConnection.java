@@ -9,6 +9,7 @@ import com.microsoft.graph.models.TodoTaskListCollectionResponse;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.todo.lists.item.tasks.TasksRequestBuilder;
+import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.serialization.Parsable;
 import com.microsoft.kiota.serialization.ParsableFactory;
@@ -480,9 +481,12 @@ public final class GraphConnection implements MailboxConnection {
         checkSize(tasks);
         TargetList l = list();
         List<BatchRunner.Item> items = new ArrayList<>();
+        // the list's URL once; each step's body written by TodoTaskJson, as the SDK's model would serialize
+        RequestInformation list = tasks(l).toGetRequestInformation();
+        ZoneId zone = zone();
         for (NewExchangeTask t : tasks) {
-            items.add(new BatchRunner.Item(List.of(
-                    () -> tasks(l).toPostRequestInformation(TaskCodec.forCreate(t.crmId(), t.values(), zone())))));
+            items.add(new BatchRunner.Item(List.of(() -> TodoTaskJson.request(HttpMethod.POST, list,
+                    TodoTaskJson.create(t.crmId(), t.values(), zone)))));
         }
         batches.run("create tasks", items, false);
         List<WriteOutcome> out = new ArrayList<>();
@@ -564,8 +568,8 @@ public final class GraphConnection implements MailboxConnection {
             }
         }
         if (taskProps) {
-            steps.add(() -> tasks(l).byTodoTaskId(id).toPatchRequestInformation(
-                    TaskCodec.taskPatch(u.values(), u.fields(), zone())));
+            steps.add(() -> TodoTaskJson.request(HttpMethod.PATCH, tasks(l).byTodoTaskId(id).toGetRequestInformation(),
+                    TodoTaskJson.patch(u.values(), u.fields(), zone())));
         } else {
             steps.add(getTask(l, id));
         }

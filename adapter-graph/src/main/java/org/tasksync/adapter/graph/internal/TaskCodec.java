@@ -323,10 +323,20 @@ public final class TaskCodec {
      */
     static DateTimeTimeZone date(LocalDate d, ZoneId zone) {
         DateTimeTimeZone dt = new DateTimeTimeZone();
-        dt.setDateTime(LOCAL.format(d.atStartOfDay()));
-        String windows = windowsName(zone);
-        dt.setTimeZone(windows == null ? "UTC" : windows);
+        dt.setDateTime(dateText(d));
+        dt.setTimeZone(dateZone(zone));
         return dt;
+    }
+
+    /** The {@code dateTime} of a calendar date: its midnight. */
+    static String dateText(LocalDate d) {
+        return LOCAL.format(d.atStartOfDay());
+    }
+
+    /** The {@code timeZone} a calendar date is written in (see {@link #date}). */
+    static String dateZone(ZoneId zone) {
+        String windows = windowsName(zone);
+        return windows == null ? "UTC" : windows;
     }
 
     /** The Windows time-zone name of a zone (CLDR, through ICU4J), or null when it has none. */
@@ -385,9 +395,14 @@ public final class TaskCodec {
 
     static DateTimeTimeZone instant(Instant i) {
         DateTimeTimeZone dt = new DateTimeTimeZone();
-        dt.setDateTime(LOCAL.format(LocalDateTime.ofInstant(i, ZoneOffset.UTC)));
+        dt.setDateTime(instantText(i));
         dt.setTimeZone("UTC");
         return dt;
+    }
+
+    /** The {@code dateTime} of an instant, written in UTC. */
+    static String instantText(Instant i) {
+        return LOCAL.format(LocalDateTime.ofInstant(i, ZoneOffset.UTC));
     }
 
     /**
