@@ -36,7 +36,7 @@ public final class BenchmarkMain {
             }
             Suite suite = new Suite("main-" + adapter, Worlds.factory(adapter), o.tasks, o.mailboxes, o.latencyMillis,
                     o, flags("-Xmx" + o.engineHeap, o));
-            rows.addAll(suite.run(true, o.naive && adapter.equals("ews")));
+            rows.addAll(suite.run(true, o.naive && adapter.equals("ews"), o.warmInitial));
         }
         if (o.big) {
             if (o.warmup) {
@@ -44,7 +44,7 @@ public final class BenchmarkMain {
             }
             Suite big = new Suite("big", Worlds.factory("ews"), o.bigTasks, o.bigMailboxes, o.bigLatency(), o,
                     flags("-Xmx" + o.bigHeap, o));
-            rows.addAll(big.run(false, false));
+            rows.addAll(big.run(false, false, o.warmInitial));
         }
         List<String> jmh = o.jmh ? JmhRun.run(o.jmhQuick) : List.of();
         long total = (System.nanoTime() - t0) / 1_000_000_000L;

@@ -45,6 +45,21 @@ final class EngineJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the engine in this JVM with one built from {@code config} (the old one's state store
+     * is shut down), so that a cycle can be measured in a JVM that has already loaded and compiled
+     * the engine's code.
+     */
+    void replaceEngine(EngineConfig config) {
+        try {
+            in.write("engine " + String.join("\t", config.toArgs()) + "\n");
+            in.flush();
+            awaitLine("READY");
+        } catch (IOException e) {
+            throw new UncheckedIOException("the engine's JVM is gone", e);
+        }
+    }
+
     /** Runs one cycle in the engine's JVM; {@code label} has no spaces. */
     CycleResult cycle(String label) {
         try {

@@ -24,7 +24,7 @@ import org.tasksync.testkit.jdbc.PooledDataSource;
  * store on an embedded H2 file (the production default) behind a pool. {@link #cycle(String)} runs one cycle and
  * measures it. Used by one thread.
  */
-final class EngineSide {
+final class EngineSide implements AutoCloseable {
 
     /**
      * What follows the file name in the state store's H2 URL, as docs/state-store.md recommends it;
@@ -33,6 +33,7 @@ final class EngineSide {
     static final String STATE_H2_SETTINGS = ";WRITE_DELAY=0";
 
     private final CountingDataSource crmDb;
+    private final DataSource stateDb;
     private final SyncEngine engine;
     private final NaiveIntegration naive;
 
@@ -45,13 +46,14 @@ final class EngineSide {
         SyncSettings settings = SyncSettings.builder().pastDays(c.pastDays()).futureDays(c.futureDays())
                 .mailboxParallelism(c.parallelism()).batchSize(c.batchSize()).build();
         ExchangeAdapter exchange = exchange(c, settings);
+        stateDb = c.naive() ? null : stateDb(c.stateUrl());
         if (c.naive()) {
             engine = null;
             naive = new NaiveIntegration(crm, exchange, settings, Clock.systemUTC());
         } else {
             naive = null;
             engine = SyncEngine.builder().crm(crm).exchange(exchange)
-                    .stateStore(JdbcSyncStateStore.builder(stateDb(c.stateUrl())).build())
+                    .stateStore(JdbcSyncStateStore.builder(stateDb).build())
                     .settings(settings).build();
         }
     }
@@ -65,6 +67,22 @@ final class EngineSide {
         h2.setURL(url + STATE_H2_SETTINGS);
         h2.setUser("sa");
         return new PooledDataSource(h2);
+    }
+
+    /** Shuts the state store's H2 database down, so that a following engine does not share the heap with it. */
+    @Override
+    public void close() throws java.sql.SQLException {
+        if (stateDb != null) {
+            java.sql.Connection c = stateDb.getConnection();
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+            try {
+                c.close();
+            } catch (java.sql.SQLException closedByTheShutdown) {
+                // the pool's close() asks the connection for its autocommit, which a shut-down database refuses
+            }
+        }
     }
 
     static ExchangeAdapter exchange(EngineConfig c, SyncSettings settings) {

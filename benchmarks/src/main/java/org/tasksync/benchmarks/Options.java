@@ -30,6 +30,7 @@ final class Options {
     List<String> engineFlags = new ArrayList<>();
     java.nio.file.Path harnessJfr;
     boolean warmup = true;
+    boolean warmInitial = true;
 
     static final String USAGE = """
             options (defaults in brackets):
@@ -47,6 +48,7 @@ final class Options {
               --big-latency-ms N   latency of the big run [as --latency-ms]
               --big-heap SIZE      -Xmx of the engine's JVM in the big run [256m]
               --no-big             skip the big run
+              --no-warm-initial    skip the second initial sync of each suite in its (by then warmed) engine JVM
               --no-jmh             skip the JMH benchmark of the mapping
               --jmh-quick          JMH with one short iteration (seconds instead of a minute)
               --seed N             which tasks change [42]
@@ -81,6 +83,7 @@ final class Options {
                 case "--seed" -> o.seed = Long.parseLong(value(a, args, ++i));
                 case "--engine-flag" -> o.engineFlags.add(value(a, args, ++i));
                 case "--no-warmup" -> o.warmup = false;
+                case "--no-warm-initial" -> o.warmInitial = false;
                 case "--harness-jfr" -> o.harnessJfr = java.nio.file.Path.of(value(a, args, ++i));
                 case "--quick" -> {
                     o.tasks = 1_000;
@@ -140,6 +143,6 @@ final class Options {
                 + parallelism + " batch=" + batchSize + " changed=" + changedPercent + "% adapters=" + adapters
                 + " engineHeap=" + engineHeap + " naive=" + naive + (big ? " big=" + bigTasks + "/" + bigMailboxes
                 + " at " + bigLatency() + "ms with -Xmx" + bigHeap : " big=off") + " jmh=" + (jmh ? jmhQuick ? "quick" : "on" : "off")
-                + (warmup ? "" : " warmup=off") + (harnessJfr != null ? " harnessJfr=" + harnessJfr : "");
+                + (warmup ? "" : " warmup=off") + (warmInitial ? "" : " warmInitial=off") + (harnessJfr != null ? " harnessJfr=" + harnessJfr : "");
     }
 }

@@ -48,8 +48,11 @@ final class Suite {
         this.jvmFlags = jvmFlags;
     }
 
-    /** Runs the engine's scenarios, and the naive baseline's if asked; returns the rows. */
-    List<Row> run(boolean withChanges, boolean withNaive) {
+    /**
+     * Runs the engine's scenarios, and the naive baseline's if asked; with {@code warmInitial}, then
+     * the initial sync once more in the same engine JVM on a fresh world and state store. Returns the rows.
+     */
+    List<Row> run(boolean withChanges, boolean withNaive, boolean warmInitial) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         Path stateDir = tempDir("tasksync-bench-");
         try (CrmDatabase crm = CrmDatabase.start("crm-" + name)) {
@@ -74,6 +77,14 @@ final class Suite {
                     if (withChanges) {
                         long[] changed = change(crm, world);
                         cycle(engine, world, pct() + "-changed", changed);
+                    }
+                    if (warmInitial) {
+                        // the same first sync again, on empty mailboxes and an empty state store, by an engine
+                        // built anew in this JVM: what it costs without a cold JVM's class loading and JIT
+                        try (ExchangeWorld fresh = newWorld()) {
+                            engine.replaceEngine(config(crm, fresh, stateDir.resolve("state-warm").toString(), false));
+                            cycle(engine, fresh, "initial-warm-jvm", fewest);
+                        }
                     }
                 }
             }

@@ -24,8 +24,12 @@ class BenchmarkSmokeTest {
     Path dir;
 
     private EngineConfig config(CrmDatabase crm, ExchangeWorld world, boolean naive) {
+        return config(crm, world, naive, "state");
+    }
+
+    private EngineConfig config(CrmDatabase crm, ExchangeWorld world, boolean naive, String stateFile) {
         return new EngineConfig(crm.remoteUrl(), world.adapter(), world.url(), world.user(), world.secret(),
-                "jdbc:h2:file:" + dir.resolve("state"), 2, 100, Suite.PAST_DAYS, Suite.FUTURE_DAYS, naive);
+                "jdbc:h2:file:" + dir.resolve(stateFile), 2, 100, Suite.PAST_DAYS, Suite.FUTURE_DAYS, naive);
     }
 
     private static ExchangeWorld world() {
@@ -105,6 +109,24 @@ class BenchmarkSmokeTest {
             assertThat(naive.cycle("naive-idle").updated()).isEqualTo(TASKS);
             assertThat(world.requestsByOperation()).containsEntry("Find", (long) TASKS).containsEntry("Get", (long) TASKS)
                     .containsEntry("Update", (long) TASKS);
+        }
+    }
+
+    @Test
+    void anEngineReplacedInItsJvmSyncsAFreshWorldFromTheStartAsTheWarmInitialRowSays() {
+        try (CrmDatabase crm = CrmDatabase.start("smoke-warm"); ExchangeWorld first = world();
+             ExchangeWorld fresh = world()) {
+            crm.load(REPS, TASKS, LocalDate.now(ZoneOffset.UTC));
+            try (EngineJvm jvm = EngineJvm.start(List.of("-Xmx256m"), config(crm, first, false))) {
+                assertThat(jvm.cycle("initial").created()).isEqualTo(TASKS);
+
+                jvm.replaceEngine(config(crm, fresh, false, "state-warm"));
+                CycleResult again = jvm.cycle("initial-warm-jvm");
+
+                assertThat(again.created()).as("every task created again, in the fresh world").isEqualTo(TASKS);
+                assertThat(fresh.requestsByOperation()).containsEntry("Create", (long) REPS);
+                assertThat(again.cpuMillis()).isPositive();
+            }
         }
     }
 
